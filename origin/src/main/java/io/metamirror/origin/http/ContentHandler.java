@@ -1,0 +1,77 @@
+package io.metamirror.origin.http;
+
+import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.origin.repository.TreeFile;
+import io.metamirror.protocol.BadPathException;
+import io.metamirror.protocol.ContentPath;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.Optional;
+
+/** {@code GET /<path>}: the current version of a file, the URL space mirrors fall back to. */
+final class ContentHandler implements HttpHandler {
+  private final OriginRepository repository;
+
+  ContentHandler(OriginRepository repository) {
+    this.repository = repository;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+    if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
+      JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
+      return;
+    }
+    String requestPath = exchange.getRequestPath();
+    if (requestPath.equals("/")) {
+      JsonResponses.error(exchange, 404, "not found");
+      return;
+    }
+    ContentPath path;
+    try {
+      path = RequestPaths.contentPath(exchange, requestPath.substring(1));
+    } catch (BadPathException e) {
+      JsonResponses.error(exchange, 400, e.getMessage());
+      return;
+    }
+    Optional<TreeFile> found = repository.file(path);
+    if (found.isEmpty()) {
+      JsonResponses.error(exchange, 404, "not found: " + path);
+      return;
+    }
+    TreeFile file = found.get();
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+    if (Conditional.notModified(exchange, file)) {
+      exchange.setStatusCode(304);
+      exchange.endExchange();
+      return;
+    }
+    exchange.setResponseContentLength(file.size());
+    if (head) {
+      exchange.endExchange();
+      return;
+    }
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(() -> send(exchange, file));
+      return;
+    }
+    send(exchange, file);
+  }
+
+  private void send(HttpServerExchange exchange, TreeFile file) {
+    exchange.startBlocking();
+    try (InputStream in = Files.newInputStream(repository.blobPath(file.sha256()));
+        OutputStream out = exchange.getOutputStream()) {
+      in.transferTo(out);
+    } catch (java.io.IOException e) {
+      // The client went away or the blob vanished; the response is already under way.
+      exchange.setPersistent(false);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.metamirror.origin.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** JSON bodies for answers and refusals, so every refusal has the same shape. */
+final class JsonResponses {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private JsonResponses() {}
+
+  static void send(HttpServerExchange exchange, int status, Object body) {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a response", e);
+    }
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+  }
+
+  /** {@code {"error": message}} with the given status. */
+  static void error(HttpServerExchange exchange, int status, String message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", message);
+    send(exchange, status, body);
+  }
+
+  /** {@code {"error": message, "problems": [...]}} with the given status. */
+  static void problems(
+      HttpServerExchange exchange, int status, String message, List<String> problems) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", message);
+    ArrayNode list = body.putArray("problems");
+    problems.forEach(list::add);
+    send(exchange, status, body);
+  }
+
+  static void methodNotAllowed(HttpServerExchange exchange, String allow) {
+    exchange.getResponseHeaders().put(Headers.ALLOW, allow);
+    error(
+        exchange,
+        405,
+        "method " + exchange.getRequestMethod() + " is not allowed here; allowed: " + allow);
+  }
+}

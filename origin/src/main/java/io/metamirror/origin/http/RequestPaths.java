@@ -1,0 +1,23 @@
+package io.metamirror.origin.http;
+
+import io.metamirror.protocol.BadPathException;
+import io.metamirror.protocol.ContentPath;
+import io.undertow.server.HttpServerExchange;
+import java.util.Locale;
+
+/**
+ * Turns a request's path into a {@link ContentPath}. Undertow has already percent-decoded it, so
+ * {@code %2e%2e} arrives as {@code ..} and is refused by the path rules; encoded separators stay
+ * encoded in Undertow's decoding and are refused here on the raw URI.
+ */
+final class RequestPaths {
+  private RequestPaths() {}
+
+  static ContentPath contentPath(HttpServerExchange exchange, String decodedPath) {
+    String raw = exchange.getRequestURI().toLowerCase(Locale.ROOT);
+    if (raw.contains("%2f") || raw.contains("%5c")) {
+      throw new BadPathException("path must not contain encoded separators (%2F, %5C)");
+    }
+    return ContentPath.parse(decodedPath);
+  }
+}

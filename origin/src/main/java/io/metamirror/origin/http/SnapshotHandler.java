@@ -1,0 +1,115 @@
+package io.metamirror.origin.http;
+
+import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.origin.repository.TreeFile;
+import io.metamirror.origin.repository.TreeSnapshot;
+import io.metamirror.protocol.Manifest;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * {@code GET /.metamirror/snapshot}: the whole tree at one seq as a gzip-compressed tar stream. The
+ * first member is {@link Manifest#ARCHIVE_NAME}; then every file at its content path, in path
+ * order, with its journal time as mtime. The seq and epoch are also in the {@code X-Metamirror-Seq}
+ * and {@code X-Metamirror-Epoch} headers.
+ *
+ * <p>Consistency while publishing goes on: the tree is copied once under the publish lock, and
+ * blobs are immutable, so the stream is exactly the tree at that seq however long it takes.
+ *
+ * <p>{@code GET /.metamirror/manifest} answers the manifest alone.
+ */
+final class SnapshotHandler implements HttpHandler {
+  static final HttpString SEQ = new HttpString("X-Metamirror-Seq");
+  static final HttpString EPOCH = new HttpString("X-Metamirror-Epoch");
+
+  private final OriginRepository repository;
+  private final boolean manifestOnly;
+
+  SnapshotHandler(OriginRepository repository, boolean manifestOnly) {
+    this.repository = repository;
+    this.manifestOnly = manifestOnly;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    if (!exchange.getRequestMethod().equals(Methods.GET)) {
+      JsonResponses.methodNotAllowed(exchange, "GET");
+      return;
+    }
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this);
+      return;
+    }
+    TreeSnapshot tree = repository.snapshot();
+    Manifest manifest =
+        new Manifest(
+            tree.epoch(),
+            tree.seq(),
+            tree.files().stream()
+                .map(f -> new Manifest.File(f.path(), f.sha256(), f.size(), f.time()))
+                .toList());
+    exchange.getResponseHeaders().put(SEQ, tree.seq());
+    exchange.getResponseHeaders().put(EPOCH, tree.epoch().value());
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    exchange.startBlocking();
+    if (manifestOnly) {
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+      try (OutputStream out = exchange.getOutputStream()) {
+        manifest.write(out);
+      }
+      return;
+    }
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/gzip");
+    try (OutputStream body = exchange.getOutputStream();
+        GZIPOutputStream gzip = new FastGzip(body);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      ByteArrayOutputStream manifestBytes = new ByteArrayOutputStream();
+      manifest.write(manifestBytes);
+      TarArchiveEntry manifestEntry = new TarArchiveEntry(Manifest.ARCHIVE_NAME, true);
+      manifestEntry.setSize(manifestBytes.size());
+      manifestEntry.setModTime(System.currentTimeMillis());
+      tar.putArchiveEntry(manifestEntry);
+      manifestBytes.writeTo(tar);
+      tar.closeArchiveEntry();
+      for (TreeFile file : tree.files()) {
+        TarArchiveEntry entry = new TarArchiveEntry(file.path().value(), true);
+        entry.setSize(file.size());
+        entry.setLastModifiedTime(FileTime.from(file.time(), TimeUnit.MILLISECONDS));
+        entry.setMode(0644);
+        tar.putArchiveEntry(entry);
+        try (InputStream in = Files.newInputStream(repository.blobPath(file.sha256()))) {
+          in.transferTo(tar);
+        }
+        tar.closeArchiveEntry();
+      }
+      tar.finish();
+    } catch (IOException e) {
+      // Mid-stream failure (client gone, blob unreadable): the truncated gzip fails the reader.
+      exchange.setPersistent(false);
+    }
+  }
+
+  /** Metadata compresses well even at the fastest level, and the stream is CPU-bound otherwise. */
+  private static final class FastGzip extends GZIPOutputStream {
+    FastGzip(OutputStream out) throws IOException {
+      super(out, 64 * 1024);
+      def.setLevel(Deflater.BEST_SPEED);
+    }
+  }
+}

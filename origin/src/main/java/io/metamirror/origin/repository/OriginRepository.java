@@ -1,0 +1,547 @@
+package io.metamirror.origin.repository;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.JournalEntry;
+import io.metamirror.protocol.Sha256;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The origin's data directory: blobs, journal, tree and epoch, and the only way to change them.
+ *
+ * <pre>
+ * DATA/metamirror-origin.json   {"format":1,"epoch":"9f86…","created":"2026-11-22T06:00:00Z"}
+ * DATA/.lock                    held by the process that has the directory open
+ * DATA/blobs/2c/26/2c26b4…      content by sha256 ({@link BlobStore})
+ * DATA/journal/000…001.log      the entries ({@link Journal})
+ * DATA/tree.checkpoint          the tree at some seq ({@link Checkpoint})
+ * </pre>
+ *
+ * <p>Invariants: seq starts at 1 and has no gaps; a publish is visible whole or not at all, because
+ * its blobs are durable before its entries are appended and the entries count only with their
+ * commit line; the in-memory tree is the checkpoint plus every committed entry after it.
+ *
+ * <p>Locking: {@link #publishLock} guards the journal's appends, the tree's mutation, {@link
+ * #lastTime} and consistent copies of the tree. Reads of single files and of the feed take no lock.
+ *
+ * <p>Crash: whatever the instant, re-opening finds the state after the last committed batch (the
+ * journal cuts a torn tail; stale staging files are deleted; a checkpoint is only ever replaced
+ * whole).
+ */
+public final class OriginRepository implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(OriginRepository.class);
+  static final int FORMAT = 1;
+  static final String MARKER = "metamirror-origin.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param retainEntries how many of the newest entries the feed can replay; older ones need a
+   *     snapshot
+   * @param segmentEntries entries per journal segment (retention drops whole segments)
+   * @param checkpointEvery entries between tree checkpoints
+   * @param syncfs flush large batches with one {@code sync --file-system} instead of one fsync per
+   *     file
+   */
+  public record Options(
+      long retainEntries, long segmentEntries, long checkpointEvery, boolean syncfs) {
+    public Options {
+      if (retainEntries < 1) {
+        throw new IllegalArgumentException("retainEntries < 1: " + retainEntries);
+      }
+      if (segmentEntries < 1) {
+        throw new IllegalArgumentException("segmentEntries < 1: " + segmentEntries);
+      }
+      if (checkpointEvery < 1) {
+        throw new IllegalArgumentException("checkpointEvery < 1: " + checkpointEvery);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(1_000_000, 100_000, 50_000, true);
+    }
+
+    public Options withRetainEntries(long n) {
+      return new Options(n, segmentEntries, checkpointEvery, syncfs);
+    }
+
+    public Options withSegmentEntries(long n) {
+      return new Options(retainEntries, n, checkpointEvery, syncfs);
+    }
+
+    public Options withCheckpointEvery(long n) {
+      return new Options(retainEntries, segmentEntries, n, syncfs);
+    }
+  }
+
+  private final Path dataDir;
+  private final Options options;
+  private final Clock clock;
+  private final Epoch epoch;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final BlobStore blobs;
+  private final Journal journal;
+  private final Map<ContentPath, TreeFile> tree;
+  private final List<LongConsumer> headListeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService checkpointer;
+  private final AtomicBoolean checkpointQueued = new AtomicBoolean();
+
+  private final ReentrantLock publishLock = new ReentrantLock();
+  private long lastTime; // guarded by publishLock
+  private volatile long checkpointSeq;
+  private volatile boolean closed;
+
+  private OriginRepository(
+      Path dataDir,
+      Options options,
+      Clock clock,
+      Epoch epoch,
+      FileChannel lockChannel,
+      FileLock lock,
+      BlobStore blobs,
+      Journal journal,
+      Map<ContentPath, TreeFile> tree,
+      long checkpointSeq) {
+    this.dataDir = dataDir;
+    this.options = options;
+    this.clock = clock;
+    this.epoch = epoch;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.blobs = blobs;
+    this.journal = journal;
+    this.tree = tree;
+    this.checkpointSeq = checkpointSeq;
+    this.lastTime = tree.values().stream().mapToLong(TreeFile::time).max().orElse(0);
+    this.checkpointer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "metamirror-checkpoint");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Opens {@code dataDir}, creating it (with a new epoch) when it does not exist or is empty.
+   *
+   * @throws DataDirectoryLockedException when another process has it open
+   * @throws UnsupportedFormatException when it was written by an unknown format version
+   * @throws CorruptDataException when it is not a metamirror data directory or is damaged
+   */
+  public static OriginRepository open(Path dataDir, Options options, Clock clock)
+      throws IOException {
+    Files.createDirectories(dataDir);
+    Path lockFile = dataDir.resolve(".lock");
+    FileChannel lockChannel =
+        FileChannel.open(
+            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
+      lockChannel.close();
+      throw new DataDirectoryLockedException(
+          "data directory "
+              + dataDir
+              + " is in use by another metamirror process"
+              + (holder.isEmpty() ? "" : " (" + holder + ")"));
+    }
+    try {
+      lockChannel.truncate(0);
+      lockChannel.write(
+          java.nio.ByteBuffer.wrap(
+              ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
+          0);
+      Epoch epoch = readOrCreateMarker(dataDir, clock);
+      BlobStore blobs = new BlobStore(dataDir.resolve("blobs"), new FileSystemSync(options.syncfs));
+      int stale = blobs.removeStaleTemps();
+      if (stale > 0) {
+        log.info("event=stale_staging_removed files={}", stale);
+      }
+      TreeSnapshot checkpoint = Checkpoint.read(dataDir, epoch);
+      Map<ContentPath, TreeFile> tree = new ConcurrentHashMap<>();
+      long checkpointSeq = 0;
+      if (checkpoint != null) {
+        checkpointSeq = checkpoint.seq();
+        for (TreeFile f : checkpoint.files()) {
+          tree.put(f.path(), f);
+        }
+      }
+      Journal journal =
+          Journal.open(
+              dataDir.resolve("journal"),
+              epoch,
+              options.segmentEntries,
+              checkpointSeq,
+              entry -> apply(tree, entry));
+      if (journal.head() < checkpointSeq) {
+        journal.close();
+        throw new CorruptDataException(
+            "the journal in "
+                + dataDir
+                + " ends at seq "
+                + journal.head()
+                + " but the tree checkpoint is at seq "
+                + checkpointSeq
+                + "; restore the data directory from a backup");
+      }
+      if (journal.firstSeq() > checkpointSeq + 1) {
+        journal.close();
+        throw new CorruptDataException(
+            "the journal in "
+                + dataDir
+                + " starts at seq "
+                + journal.firstSeq()
+                + " but the tree checkpoint is at seq "
+                + checkpointSeq
+                + "; entries in between are missing");
+      }
+      OriginRepository repo =
+          new OriginRepository(
+              dataDir,
+              options,
+              clock,
+              epoch,
+              lockChannel,
+              lock,
+              blobs,
+              journal,
+              tree,
+              checkpointSeq);
+      log.info(
+          "event=origin_opened data={} epoch={} head={} first={} files={} checkpoint={}",
+          dataDir,
+          epoch,
+          journal.head(),
+          journal.firstSeq(),
+          tree.size(),
+          checkpointSeq);
+      return repo;
+    } catch (IOException | RuntimeException e) {
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  private static Epoch readOrCreateMarker(Path dataDir, Clock clock) throws IOException {
+    Path marker = dataDir.resolve(MARKER);
+    if (Files.exists(marker)) {
+      JsonNode node;
+      try {
+        node = JSON.readTree(marker.toFile());
+      } catch (IOException e) {
+        throw new CorruptDataException(marker + " is not valid JSON: " + e.getMessage());
+      }
+      int format = node.path("format").asInt(-1);
+      if (format != FORMAT) {
+        throw new UnsupportedFormatException(
+            "data directory "
+                + dataDir
+                + " was written in format "
+                + node.path("format")
+                + " but this metamirror reads format "
+                + FORMAT
+                + "; use the metamirror version that wrote it");
+      }
+      try {
+        return new Epoch(node.path("epoch").asText());
+      } catch (IllegalArgumentException e) {
+        throw new CorruptDataException(marker + ": " + e.getMessage());
+      }
+    }
+    try (Stream<Path> entries = Files.list(dataDir)) {
+      List<String> others =
+          entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock")).toList();
+      if (!others.isEmpty()) {
+        throw new CorruptDataException(
+            dataDir
+                + " is not empty and has no "
+                + MARKER
+                + "; it is not a metamirror origin data directory");
+      }
+    }
+    Epoch epoch = Epoch.random();
+    ObjectNode node = JSON.createObjectNode();
+    node.put("format", FORMAT);
+    node.put("epoch", epoch.value());
+    node.put("created", Instant.now(clock).toString());
+    Path temp = dataDir.resolve("." + MARKER + ".tmp");
+    Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+    FileSystemSync.fsync(temp);
+    Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
+    FileSystemSync.fsyncDirectory(dataDir);
+    log.info("event=origin_created data={} epoch={}", dataDir, epoch);
+    return epoch;
+  }
+
+  private static void apply(Map<ContentPath, TreeFile> tree, JournalEntry e) {
+    if (e.op() == JournalEntry.Op.PUT) {
+      tree.put(e.path(), new TreeFile(e.path(), e.sha256(), e.size(), e.time(), e.seq()));
+    } else {
+      tree.remove(e.path());
+    }
+  }
+
+  public Epoch epoch() {
+    return epoch;
+  }
+
+  public long head() {
+    return journal.head();
+  }
+
+  public long firstRetainedSeq() {
+    return journal.firstSeq();
+  }
+
+  public int fileCount() {
+    return tree.size();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Optional<TreeFile> file(ContentPath path) {
+    return Optional.ofNullable(tree.get(path));
+  }
+
+  /** Where a blob's bytes are; present for every sha256 in the tree or the retained journal. */
+  public Path blobPath(Sha256 sha256) {
+    return blobs.path(sha256);
+  }
+
+  public boolean hasBlob(Sha256 sha256) {
+    return blobs.contains(sha256);
+  }
+
+  /** See {@link BlobStore#stage(InputStream, Sha256)}. */
+  public StagedBlob stage(InputStream content, Sha256 expected) throws IOException {
+    return blobs.stage(content, expected);
+  }
+
+  /** Stages content produced by a writer, such as a streaming JSON parser decoding base64. */
+  public StagedBlob stage(ContentWriter content, Sha256 expected) throws IOException {
+    return blobs.stage(content::writeTo, expected);
+  }
+
+  /** Writes content to an output stream. */
+  public interface ContentWriter {
+    void writeTo(java.io.OutputStream out) throws IOException;
+  }
+
+  public StagedBlob stage(byte[] content) throws IOException {
+    return blobs.stage(content);
+  }
+
+  /** Deletes staged content that will not be published. */
+  public void discard(List<Change> changes) {
+    discardBlobs(changes.stream().filter(c -> !c.isDelete()).map(Change::blob).toList());
+  }
+
+  public void discardBlobs(List<StagedBlob> staged) {
+    blobs.discard(staged);
+  }
+
+  /** Registers a callback run with the new head after every publish that journaled something. */
+  public void onHead(LongConsumer listener) {
+    headListeners.add(listener);
+  }
+
+  /**
+   * Publishes a batch atomically. Entries keep the caller's order except that deletes go last; a
+   * put of content the path already has, and a delete of a path that does not exist, journal
+   * nothing. Every staged blob in {@code changes} is consumed (committed or discarded).
+   *
+   * @throws IllegalArgumentException when two changes name the same path
+   */
+  public PublishResult publish(List<Change> changes) throws IOException {
+    Set<ContentPath> seen = new HashSet<>();
+    for (Change c : changes) {
+      if (!seen.add(c.path())) {
+        discard(changes);
+        throw new IllegalArgumentException("the batch names " + c.path() + " more than once");
+      }
+    }
+    List<Change> ordered = new ArrayList<>(changes.size());
+    changes.stream().filter(c -> !c.isDelete()).forEach(ordered::add);
+    changes.stream().filter(Change::isDelete).forEach(ordered::add);
+
+    List<JournalEntry> entries;
+    publishLock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("repository is closed");
+      }
+      List<Change> effective = new ArrayList<>();
+      List<StagedBlob> unused = new ArrayList<>();
+      for (Change c : ordered) {
+        TreeFile current = tree.get(c.path());
+        if (c.isDelete()
+            ? current == null
+            : current != null && current.sha256().equals(c.blob().sha256)) {
+          if (!c.isDelete()) {
+            unused.add(c.blob());
+          }
+        } else {
+          effective.add(c);
+        }
+      }
+      blobs.discard(unused);
+      if (effective.isEmpty()) {
+        return new PublishResult(journal.head(), List.of());
+      }
+      List<StagedBlob> fresh =
+          effective.stream().filter(c -> !c.isDelete()).map(Change::blob).toList();
+      try {
+        blobs.commit(fresh);
+      } catch (IOException | RuntimeException e) {
+        blobs.discard(fresh);
+        throw e;
+      }
+      long time = Math.max(clock.millis(), lastTime);
+      long seq = journal.head();
+      entries = new ArrayList<>(effective.size());
+      for (Change c : effective) {
+        seq++;
+        entries.add(
+            c.isDelete()
+                ? JournalEntry.delete(seq, c.path(), time)
+                : JournalEntry.put(seq, c.path(), c.blob().sha256, c.blob().size, time));
+      }
+      journal.append(entries);
+      for (JournalEntry e : entries) {
+        apply(tree, e);
+      }
+      lastTime = time;
+    } finally {
+      publishLock.unlock();
+    }
+    long head = entries.get(entries.size() - 1).seq();
+    log.info(
+        "event=published first={} last={} entries={}", entries.get(0).seq(), head, entries.size());
+    for (LongConsumer listener : headListeners) {
+      listener.accept(head);
+    }
+    if (head - checkpointSeq >= options.checkpointEvery
+        && checkpointQueued.compareAndSet(false, true)) {
+      checkpointer.execute(
+          () -> {
+            checkpointQueued.set(false);
+            try {
+              checkpoint();
+            } catch (IOException | RuntimeException e) {
+              log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
+            }
+          });
+    }
+    return new PublishResult(head, List.copyOf(entries));
+  }
+
+  /** The JSON of up to {@code limit} entries after {@code since}; see {@link Journal#read}. */
+  public List<byte[]> readFeed(long since, long upTo, int limit) throws IOException {
+    if (since > upTo) {
+      throw new ResyncRequiredException(since, journal.firstSeq());
+    }
+    return journal.read(since, limit, upTo);
+  }
+
+  /**
+   * A consistent copy of the whole tree at one seq. Costs one pass over the tree under the lock.
+   */
+  public TreeSnapshot snapshot() {
+    publishLock.lock();
+    try {
+      List<TreeFile> files = new ArrayList<>(tree.values());
+      long seq = journal.head();
+      files.sort(Comparator.comparing(TreeFile::path));
+      return new TreeSnapshot(epoch, seq, files);
+    } finally {
+      publishLock.unlock();
+    }
+  }
+
+  /**
+   * Writes a tree checkpoint at the current head, then drops journal segments that the checkpoint
+   * covers and that lie outside the retention window.
+   */
+  public void checkpoint() throws IOException {
+    TreeSnapshot tree = snapshot();
+    if (tree.seq() == checkpointSeq) {
+      return;
+    }
+    Checkpoint.write(dataDir, tree);
+    checkpointSeq = tree.seq();
+    long keepFrom = Math.min(checkpointSeq + 1, tree.seq() - options.retainEntries + 1);
+    publishLock.lock();
+    try {
+      if (!closed) {
+        journal.dropSegmentsBefore(keepFrom);
+      }
+    } finally {
+      publishLock.unlock();
+    }
+    log.info("event=checkpoint_written seq={} files={}", tree.seq(), tree.files().size());
+  }
+
+  @Override
+  public void close() throws IOException {
+    checkpointer.shutdown();
+    try {
+      checkpointer.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      checkpoint();
+    } finally {
+      publishLock.lock();
+      try {
+        closed = true;
+        journal.close();
+      } finally {
+        publishLock.unlock();
+        lock.release();
+        lockChannel.close();
+      }
+    }
+  }
+}

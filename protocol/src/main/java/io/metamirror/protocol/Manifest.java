@@ -1,0 +1,130 @@
+package io.metamirror.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every file of the tree at one seq: the first member of a snapshot archive ({@code
+ * .metamirror/manifest.json}) and the body of {@code GET /.metamirror/manifest}.
+ *
+ * <pre>
+ * {"format":1,"epoch":"9f86d081884c7d659a2feaa0c55ad015","seq":1200,"files":[
+ *   {"path":"packages.json","sha256":"fcde2b…8fb9","size":301,"time":1763791399001},
+ *   {"path":"p2/acme/widget.json","sha256":"2c26b4…e7ae","size":812,"time":1763791335123}]}
+ * </pre>
+ *
+ * Files are sorted by path. {@code format} is {@value #FORMAT}; a reader rejects any other value.
+ */
+public record Manifest(Epoch epoch, long seq, List<File> files) {
+  public static final int FORMAT = 1;
+
+  /** Where the manifest sits inside a snapshot archive; dot-named, so never a content path. */
+  public static final String ARCHIVE_NAME = ".metamirror/manifest.json";
+
+  public record File(ContentPath path, Sha256 sha256, long size, long time) {}
+
+  public Manifest {
+    files = List.copyOf(files);
+  }
+
+  public void write(OutputStream out) throws IOException {
+    try (JsonGenerator json = JournalEntry.JSON.createGenerator(out)) {
+      json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      json.writeStartObject();
+      json.writeNumberField("format", FORMAT);
+      json.writeStringField("epoch", epoch.value());
+      json.writeNumberField("seq", seq);
+      json.writeArrayFieldStart("files");
+      for (File f : files) {
+        json.writeStartObject();
+        json.writeStringField("path", f.path().value());
+        json.writeStringField("sha256", f.sha256().hex());
+        json.writeNumberField("size", f.size());
+        json.writeNumberField("time", f.time());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+  }
+
+  public static Manifest read(InputStream in) throws IOException {
+    try (JsonParser json = JournalEntry.JSON.createParser(in)) {
+      json.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw new ProtocolException("manifest is not a JSON object");
+      }
+      Integer format = null;
+      Epoch epoch = null;
+      long seq = -1;
+      List<File> files = null;
+      for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
+        String field = json.currentName();
+        JsonToken value = json.nextToken();
+        switch (field) {
+          case "format" -> format = json.getValueAsInt(-1);
+          case "epoch" -> epoch = parseEpoch(json.getText());
+          case "seq" -> seq = json.getValueAsLong(-1);
+          case "files" -> {
+            if (value != JsonToken.START_ARRAY) {
+              throw new ProtocolException("manifest: files must be an array");
+            }
+            files = new ArrayList<>();
+            while (json.nextToken() == JsonToken.START_OBJECT) {
+              files.add(readFile(json));
+            }
+          }
+          default -> json.skipChildren();
+        }
+      }
+      if (format == null || format != FORMAT) {
+        throw new ProtocolException(
+            "manifest format " + format + " is not supported (this version reads " + FORMAT + ")");
+      }
+      if (epoch == null || seq < 0 || files == null) {
+        throw new ProtocolException("manifest: epoch, seq and files are required");
+      }
+      return new Manifest(epoch, seq, files);
+    }
+  }
+
+  private static Epoch parseEpoch(String text) throws ProtocolException {
+    try {
+      return new Epoch(text);
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("manifest: " + e.getMessage());
+    }
+  }
+
+  private static File readFile(JsonParser json) throws IOException {
+    String path = null;
+    String sha256 = null;
+    long size = -1;
+    long time = Long.MIN_VALUE;
+    for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
+      String field = json.currentName();
+      json.nextToken();
+      switch (field) {
+        case "path" -> path = json.getText();
+        case "sha256" -> sha256 = json.getText();
+        case "size" -> size = json.getValueAsLong(-1);
+        case "time" -> time = json.getValueAsLong(Long.MIN_VALUE);
+        default -> json.skipChildren();
+      }
+    }
+    if (size < 0 || time == Long.MIN_VALUE) {
+      throw new ProtocolException("manifest: file " + path + " needs size and time");
+    }
+    try {
+      return new File(ContentPath.parse(path), Sha256.parse(sha256), size, time);
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("manifest: " + e.getMessage());
+    }
+  }
+}
