@@ -51,7 +51,7 @@ final class SnapshotHandler implements HttpHandler {
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
+      exchange.dispatch(new FailureHandler(this));
       return;
     }
     TreeSnapshot tree = repository.snapshot();

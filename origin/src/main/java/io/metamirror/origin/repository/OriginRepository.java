@@ -524,6 +524,9 @@ public final class OriginRepository implements Closeable {
 
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
     checkpointer.shutdown();
     try {
       checkpointer.awaitTermination(30, TimeUnit.SECONDS);
