@@ -247,9 +247,10 @@ class CodecTest {
         EPOCH,
         1200,
         List.of(
-            new Manifest.File(ContentPath.parse("p2/acme/widget.json"), Sha256.parse(SHA), 812, 7),
             new Manifest.File(
-                ContentPath.parse("packages.json"), Sha256.parse(OTHER_SHA), 301, 1200)));
+                ContentPath.parse("p2/acme/widget.json"), Sha256.parse(SHA), 812, 7, 7),
+            new Manifest.File(
+                ContentPath.parse("packages.json"), Sha256.parse(OTHER_SHA), 301, 1200, 1200)));
   }
 
   @Test
@@ -294,7 +295,7 @@ class CodecTest {
             + EPOCH
             + "\",\"seq\":1,\"files\":[{\"path\":\"../../etc/passwd\",\"sha256\":\""
             + SHA
-            + "\",\"size\":1,\"time\":1}]}";
+            + "\",\"size\":1,\"time\":1,\"seq\":1}]}";
     ProtocolException e =
         assertThrows(
             ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(json))));
@@ -314,12 +315,12 @@ class CodecTest {
     ProtocolException e =
         assertThrows(
             ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(noSize))));
-    assertEquals("manifest: file a.json needs size and time", e.getMessage());
+    assertEquals("manifest: file a.json needs size, time and seq", e.getMessage());
 
     String noSha =
         "{\"format\":1,\"epoch\":\""
             + EPOCH
-            + "\",\"seq\":1,\"files\":[{\"path\":\"a.json\",\"size\":1,\"time\":1}]}";
+            + "\",\"seq\":1,\"files\":[{\"path\":\"a.json\",\"size\":1,\"time\":1,\"seq\":1}]}";
     e =
         assertThrows(
             ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(noSha))));

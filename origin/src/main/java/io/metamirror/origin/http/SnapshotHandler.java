@@ -60,7 +60,7 @@ final class SnapshotHandler implements HttpHandler {
             tree.epoch(),
             tree.seq(),
             tree.files().stream()
-                .map(f -> new Manifest.File(f.path(), f.sha256(), f.size(), f.time()))
+                .map(f -> new Manifest.File(f.path(), f.sha256(), f.size(), f.time(), f.seq()))
                 .toList());
     exchange.getResponseHeaders().put(SEQ, tree.seq());
     exchange.getResponseHeaders().put(EPOCH, tree.epoch().value());

@@ -2,6 +2,7 @@ package io.metamirror.origin.repository;
 
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.Sha256;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

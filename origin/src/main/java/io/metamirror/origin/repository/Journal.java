@@ -1,6 +1,7 @@
 package io.metamirror.origin.repository;
 
 import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;

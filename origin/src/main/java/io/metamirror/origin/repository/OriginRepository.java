@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.Sha256;
 import java.io.Closeable;
