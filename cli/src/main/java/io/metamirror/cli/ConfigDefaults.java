@@ -1,5 +1,7 @@
 package io.metamirror.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -24,6 +26,9 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
   private final Path configFile;
   private JsonNode yaml;
   private boolean loaded;
+  // Picocli swallows some exceptions from defaultValue (and the old code then served no values on
+  // the next call), so a config file that cannot be used is remembered here; Main reports it.
+  private ExitCodes.UserError problem;
 
   private ConfigDefaults(Map<String, String> env, Path configFile) {
     this.env = env;
@@ -67,11 +72,19 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     return null;
   }
 
-  private JsonNode yaml() throws IOException {
-    if (loaded) {
-      return yaml;
+  private JsonNode yaml() {
+    if (!loaded) {
+      loaded = true;
+      try {
+        yaml = load();
+      } catch (ExitCodes.UserError e) {
+        problem = e;
+      }
     }
-    loaded = true;
+    return yaml;
+  }
+
+  private JsonNode load() {
     Path file = configFile;
     if (file == null) {
       return null;
@@ -79,16 +92,31 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     if (!Files.isRegularFile(file)) {
       throw new ExitCodes.UserError("config file not found: " + file);
     }
+    JsonNode parsed;
     try {
-      yaml = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-    } catch (IOException e) {
+      parsed = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
       throw new ExitCodes.UserError(
-          "config file " + file + " is not valid YAML: " + e.getMessage());
+          "config file "
+              + file
+              + " is not valid YAML"
+              + (at == null ? "" : " (line " + at.getLineNr() + ")")
+              + ": "
+              + e.getOriginalMessage().lines().findFirst().orElse(""));
+    } catch (IOException e) {
+      throw new ExitCodes.UserError("cannot read config file " + file + ": " + e.getMessage());
     }
-    if (yaml != null && !yaml.isObject()) {
+    if (parsed != null && !parsed.isObject()) {
       throw new ExitCodes.UserError(
           "config file " + file + " must be a YAML mapping of option: value");
     }
-    return yaml;
+    return parsed;
+  }
+
+  /** Why the config file cannot be used, or {@code null}. */
+  ExitCodes.UserError problem() {
+    yaml();
+    return problem;
   }
 }
