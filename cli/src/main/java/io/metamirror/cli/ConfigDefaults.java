@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
@@ -63,6 +65,12 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     JsonNode file = yaml();
     if (file != null && file.has(key) && !file.get(key).isNull()) {
       JsonNode value = file.get(key);
+      if (value.isArray()) {
+        // A YAML list for a list option: picocli splits the default on the option's ",".
+        List<String> items = new ArrayList<>();
+        value.forEach(item -> items.add(item.isValueNode() ? item.asText() : item.toString()));
+        return String.join(",", items);
+      }
       return value.isValueNode() ? value.asText() : value.toString();
     }
     String fromEnv = env.get("METAMIRROR_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
