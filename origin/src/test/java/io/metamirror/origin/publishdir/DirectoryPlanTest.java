@@ -177,6 +177,19 @@ class DirectoryPlanTest {
   }
 
   @Test
+  void aMalformedGlobIsRefusedOnOneLineNamingIt() throws IOException {
+    write("packages.json", "{}");
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DirectoryPlan.of(src, Map.of(), List.of("packages.json", "simple/[x")));
+
+    assertTrue(e.getMessage().startsWith("not a valid glob: simple/[x"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  @Test
   void dotNamedFilesAndDirectoriesAreSkippedAndCounted() throws IOException {
     write(".git/config", "[core]");
     write(".git/objects/ab/cdef", "blob");
