@@ -36,7 +36,12 @@ public final class ExitCodes {
     @Override
     public int handleExecutionException(
         Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-      boolean verbose = parseResult.hasMatchedOption("--verbose");
+      // Not parseResult.hasMatchedOption: that misses --verbose after a subcommand and from the
+      // config file or METAMIRROR_VERBOSE. The inherited option sets the root's field wherever
+      // it is given.
+      boolean verbose =
+          cmd.getCommandSpec().root().userObject() instanceof MetamirrorCommand root
+              && root.verbose;
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       cmd.getErr().println("metamirror: " + message);
       if (verbose) {
