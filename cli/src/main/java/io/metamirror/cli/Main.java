@@ -20,6 +20,9 @@ public final class Main {
   /** The command line with its config sources; {@code args} are scanned for {@code --config}. */
   public static CommandLine commandLine(java.util.Map<String, String> env, String... args) {
     CommandLine cli = new CommandLine(new MetamirrorCommand());
+    // Subcommands mix in --version too; give them the root's answer.
+    Versions versions = new Versions();
+    forEachSubcommand(cli, c -> c.getCommandSpec().versionProvider(versions));
     ConfigDefaults defaults = ConfigDefaults.of(env, args);
     cli.setDefaultValueProvider(defaults);
     CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
@@ -50,5 +53,13 @@ public final class Main {
     cli.setExecutionExceptionHandler(new ExitCodes.ErrorReporter());
     cli.setExitCodeExceptionMapper(ExitCodes::of);
     return cli;
+  }
+
+  private static void forEachSubcommand(
+      CommandLine cli, java.util.function.Consumer<CommandLine> action) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      action.accept(sub);
+      forEachSubcommand(sub, action);
+    }
   }
 }

@@ -1,22 +1,17 @@
 package io.metamirror.sync.store;
 
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.DirectoryLock;
 import io.metamirror.protocol.Epoch;
 import io.metamirror.protocol.FileSystemSync;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Collection;
@@ -57,17 +52,14 @@ public final class Store implements Closeable {
 
   private final Path root;
   private final Path state;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final DirectoryLock lock;
   private final LocalManifest manifest;
   private final FileSystemSync sync = new FileSystemSync(true);
   private volatile Cursor cursor;
 
-  private Store(
-      Path root, FileChannel lockChannel, FileLock lock, LocalManifest manifest, Cursor cursor) {
+  private Store(Path root, DirectoryLock lock, LocalManifest manifest, Cursor cursor) {
     this.root = root;
     this.state = root.resolve(STATE_DIR);
-    this.lockChannel = lockChannel;
     this.lock = lock;
     this.manifest = manifest;
     this.cursor = cursor;
@@ -80,42 +72,24 @@ public final class Store implements Closeable {
     Files.createDirectories(root);
     Path state = root.resolve(STATE_DIR);
     Files.createDirectories(state);
-    Path lockFile = state.resolve("lock");
-    FileChannel channel =
-        FileChannel.open(
-            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    FileLock lock;
+    DirectoryLock lock =
+        DirectoryLock.acquire(
+            state.resolve("lock"),
+            holder ->
+                new StoreLockedException(
+                    "store " + root + " is in use by another metamirror process (" + holder + ")"));
     try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
-      channel.close();
-      throw new StoreLockedException(
-          "store "
-              + root
-              + " is in use by another metamirror process"
-              + (holder.isEmpty() ? "" : " (" + holder + ")"));
-    }
-    try {
-      channel.truncate(0);
-      channel.write(
-          ByteBuffer.wrap(
-              ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
-          0);
       Cursor cursor = Cursor.read(state.resolve("cursor"));
       LocalManifest manifest = new LocalManifest(state);
       manifest.load();
-      Store store = new Store(root, channel, lock, manifest, cursor);
+      Store store = new Store(root, lock, manifest, cursor);
       int removed = store.removeTempFiles();
       if (removed > 0) {
         log.info("event=store_temp_files_removed files={}", removed);
       }
       return store;
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      lock.close();
       throw e;
     }
   }
@@ -313,8 +287,7 @@ public final class Store implements Closeable {
     try {
       manifest.close();
     } finally {
-      lock.release();
-      lockChannel.close();
+      lock.close();
     }
   }
 
