@@ -29,18 +29,14 @@ import picocli.CommandLine.Spec;
 public final class SyncCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--origin",
-      required = true,
-      paramLabel = "URL",
-      description = "The origin's base URL.")
+  // Not `required`: picocli would then demand it before `sync status` and `sync verify` too.
+  @Option(names = "--origin", paramLabel = "URL", description = "The origin's base URL (required).")
   URI origin;
 
   @Option(
       names = "--store",
-      required = true,
       paramLabel = "DIR",
-      description = "The store directory (created if missing).")
+      description = "The store directory, created if missing (required).")
   Path store;
 
   @Option(names = "--once", description = "Catch up with the origin's head, then exit.")
@@ -76,6 +72,14 @@ public final class SyncCommand implements Callable<Integer> {
   double maxBackoffSeconds;
 
   SyncAgent.Config config() {
+    if (origin == null || store == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "Missing required option"
+              + (origin == null && store == null
+                  ? "s: '--origin=URL', '--store=DIR'"
+                  : origin == null ? ": '--origin=URL'" : ": '--store=DIR'"));
+    }
     try {
       return SyncAgent.Config.defaults(origin)
           .withParallel(parallel)
