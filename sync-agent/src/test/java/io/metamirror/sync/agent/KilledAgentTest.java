@@ -1,0 +1,221 @@
+package io.metamirror.sync.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metamirror.protocol.JournalEntry;
+import io.metamirror.protocol.Sha256;
+import io.metamirror.sync.store.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a real agent process (SIGKILL) at 50 moments of a 5,000-entry catch-up and checks, after
+ * each kill, that the store is a prefix of the origin's history (files possibly newer) with no temp
+ * or partial file, and at the end that it equals the origin.
+ */
+class KilledAgentTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @Test
+  void anAgentKilledFiftyTimesDuringCatchUpIsAlwaysPrefixConsistentAndConverges() throws Exception {
+    Random random = new Random(2026);
+    try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"))) {
+      Map<String, String> initial = new TreeMap<>();
+      for (int i = 0; i < 500; i++) {
+        initial.put("p2/v" + (i % 20) + "/p" + i + ".json", "{\"i\":" + i + ",\"v\":0}");
+      }
+      initial.put("packages.json", "{\"round\":0}");
+      origin.publish(initial, List.of());
+      Path storeDir = tmp.resolve("store");
+      try (Store store = Store.open(storeDir);
+          SyncAgent agent =
+              new SyncAgent(store, SyncAgent.Config.defaults(origin.uri()), Clock.systemUTC())) {
+        agent.catchUp();
+      }
+      long start = origin.repository.head();
+
+      // 5,000 entries: new files, overwrites, deletes, and an index every few entries.
+      List<String> live = new ArrayList<>(initial.keySet());
+      live.remove("packages.json");
+      int next = 500;
+      while (origin.repository.head() < start + 5000) {
+        Map<String, String> puts = new TreeMap<>();
+        List<String> deletes = new ArrayList<>();
+        for (int j = 0; j < 9; j++) {
+          int kind = random.nextInt(4);
+          if (kind <= 1) {
+            String p = "p2/v" + (next % 20) + "/p" + next + ".json";
+            next++;
+            puts.put(p, "{\"i\":" + next + ",\"v\":1}");
+            live.add(p);
+          } else if (kind == 2) {
+            puts.put(live.get(random.nextInt(live.size())), "{\"v\":" + random.nextInt() + "}");
+          } else {
+            String p = live.remove(random.nextInt(live.size()));
+            if (!puts.containsKey(p)) {
+              deletes.add(p);
+            }
+          }
+        }
+        puts.put("packages.json", "{\"round\":" + next + "}");
+        origin.publish(puts, deletes);
+      }
+      long head = origin.repository.head();
+      History history = History.of(origin);
+
+      long[] targets = random.longs(50, start + 1, head).sorted().toArray();
+      int killedDuringCatchUp = 0;
+      for (long target : targets) {
+        Process agent = startAgent(origin, storeDir);
+        long reached = awaitCursor(storeDir, agent, target);
+        agent.destroyForcibly().waitFor();
+        if (reached < head) {
+          killedDuringCatchUp++;
+        }
+        history.assertPrefixConsistent(storeDir);
+      }
+      assertTrue(
+          killedDuringCatchUp >= 45, "kills landed during the catch-up: " + killedDuringCatchUp);
+
+      Process last = startAgent(origin, storeDir);
+      assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
+      assertEquals(0, last.exitValue());
+      StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
+      assertEquals(head, readCursor(storeDir));
+    }
+  }
+
+  private Process startAgent(TestOrigin origin, Path storeDir) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return new ProcessBuilder(
+            java,
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            classpath,
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            SyncProcessMain.class.getName(),
+            origin.uri().toString(),
+            storeDir.toString(),
+            "25")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  /** Waits until the store's cursor reaches {@code target} (or the agent exits); returns it. */
+  private static long awaitCursor(Path storeDir, Process agent, long target) throws Exception {
+    for (int i = 0; i < 60_000; i++) {
+      long seq = readCursor(storeDir);
+      if (seq >= target || !agent.isAlive()) {
+        return seq;
+      }
+      Thread.sleep(1);
+    }
+    throw new AssertionError("the agent did not reach seq " + target);
+  }
+
+  private static long readCursor(Path storeDir) throws IOException {
+    Path cursor = storeDir.resolve(".metamirror/cursor");
+    JsonNode node = JSON.readTree(Files.readAllBytes(cursor));
+    return node.get("seq").asLong();
+  }
+
+  /** Every version of every path, to judge a store against. */
+  private record History(List<JournalEntry> entries) {
+    static History of(TestOrigin origin) throws IOException {
+      List<JournalEntry> entries = new ArrayList<>();
+      for (byte[] json :
+          origin.repository.readFeed(0, origin.repository.head(), Integer.MAX_VALUE)) {
+        entries.add(JournalEntry.parse(json));
+      }
+      return new History(entries);
+    }
+
+    /**
+     * The store's files equal the tree at its cursor C, except that a file may be in any state it
+     * reaches after C (newer content, or deleted later).
+     */
+    void assertPrefixConsistent(Path storeDir) throws IOException {
+      long cursor = readCursor(storeDir);
+      Map<String, Sha256> atCursor = new HashMap<>();
+      Map<String, Set<Sha256>> newer = new HashMap<>();
+      Set<String> deletedLater = new HashSet<>();
+      Set<String> everywhere = new HashSet<>();
+      for (JournalEntry e : entries) {
+        String p = e.path().value();
+        everywhere.add(p);
+        if (e.seq() <= cursor) {
+          if (e.op() == JournalEntry.Op.PUT) {
+            atCursor.put(p, e.sha256());
+          } else {
+            atCursor.remove(p);
+          }
+        } else if (e.op() == JournalEntry.Op.PUT) {
+          newer.computeIfAbsent(p, k -> new HashSet<>()).add(e.sha256());
+        } else {
+          deletedLater.add(p);
+        }
+      }
+      Map<String, Sha256> inStore = new HashMap<>();
+      try (Stream<Path> walk = Files.walk(storeDir)) {
+        for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+          String rel = storeDir.relativize(f).toString();
+          if (rel.startsWith(".metamirror/")) {
+            continue;
+          }
+          assertTrue(!f.getFileName().toString().startsWith("."), "temp file visible: " + rel);
+          if (rel.endsWith(".gz") && !everywhere.contains(rel)) {
+            String of = rel.substring(0, rel.length() - 3);
+            Sha256 inflated;
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+              inflated = Sha256.of(in);
+            }
+            assertTrue(
+                inflated.equals(atCursor.get(of))
+                    || newer.getOrDefault(of, Set.of()).contains(inflated),
+                "twin of " + of + " holds a version the store may not serve at seq " + cursor);
+            continue;
+          }
+          try (InputStream in = Files.newInputStream(f)) {
+            inStore.put(rel, Sha256.of(in));
+          }
+        }
+      }
+      Set<String> paths = new HashSet<>(inStore.keySet());
+      paths.addAll(atCursor.keySet());
+      for (String p : paths) {
+        Sha256 have = inStore.get(p);
+        Sha256 expected = atCursor.get(p);
+        boolean ok =
+            have == null
+                ? expected == null || deletedLater.contains(p)
+                : have.equals(expected) || newer.getOrDefault(p, Set.of()).contains(have);
+        assertTrue(
+            ok, p + " at cursor " + cursor + ": store has " + have + ", tree has " + expected);
+      }
+    }
+  }
+}
