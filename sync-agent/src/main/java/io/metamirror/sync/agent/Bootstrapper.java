@@ -27,6 +27,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -51,12 +55,23 @@ import org.slf4j.LoggerFactory;
 final class Bootstrapper {
   private static final Logger log = LoggerFactory.getLogger(Bootstrapper.class);
 
+  /** Files up to this size are read whole from the archive and written by the worker pool. */
+  private static final int IN_MEMORY_LIMIT = 4 << 20;
+
+  private static final int IN_FLIGHT = 64;
+
   private final Store store;
   private final OriginClient origin;
+  private final ExecutorService writers;
 
-  Bootstrapper(Store store, OriginClient origin) {
+  /**
+   * @param writers writes, hashes and compresses unpacked files in parallel: the archive is read
+   *     sequentially, but creating many small files is bound by syscalls, not by the stream
+   */
+  Bootstrapper(Store store, OriginClient origin, ExecutorService writers) {
     this.store = store;
     this.origin = origin;
+    this.writers = writers;
   }
 
   /**
@@ -68,7 +83,9 @@ final class Bootstrapper {
     deleteTree(staging);
     Files.createDirectories(staging);
     Manifest manifest;
-    List<Path> written = new ArrayList<>();
+    List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    Semaphore inFlight = new Semaphore(IN_FLIGHT);
     Set<Path> directories = new LinkedHashSet<>();
     HttpResponse<InputStream> response = origin.snapshot();
     try (InputStream body = response.body();
@@ -101,20 +118,36 @@ final class Bootstrapper {
               "snapshot holds " + path + ", which its manifest does not list once");
         }
         Path target = path.resolveUnder(staging);
-        Files.createDirectories(target.getParent());
-        copyVerified(tar, target, f);
-        written.add(target);
-        directories.add(target.getParent());
-        if (Store.wantsTwin(path, expected::containsKey)) {
-          Path twin = target.resolveSibling(target.getFileName() + ".gz");
-          if (Store.writeTwin(target, twin)) {
-            Files.setLastModifiedTime(twin, FileTime.fromMillis(f.time()));
-            written.add(twin);
-          }
+        if (directories.add(target.getParent())) {
+          Files.createDirectories(target.getParent());
         }
-        Files.setLastModifiedTime(target, FileTime.fromMillis(f.time()));
+        boolean twin = Store.wantsTwin(path, expected::containsKey);
+        if (f.size() > IN_MEMORY_LIMIT) {
+          copyVerified(tar, target, f);
+          finish(target, f, twin, written);
+        } else {
+          byte[] content = tar.readNBytes(IN_MEMORY_LIMIT + 1);
+          inFlight.acquireUninterruptibly();
+          pending.add(
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      writeVerified(content, target, f);
+                      finish(target, f, twin, written);
+                    } catch (IOException e) {
+                      throw new CompletionException(e);
+                    } finally {
+                      inFlight.release();
+                    }
+                  },
+                  writers));
+        }
         done.accept(received.size());
+        if (pending.size() >= 4 * IN_FLIGHT) {
+          awaitAll(pending);
+        }
       }
+      awaitAll(pending);
       if (received.size() != expected.size()) {
         throw new ProtocolException(
             "snapshot ended after " + received.size() + " of " + expected.size() + " files");
@@ -135,6 +168,45 @@ final class Bootstrapper {
         manifest.seq(),
         files.size());
     return cursor;
+  }
+
+  private static void awaitAll(List<CompletableFuture<Void>> pending) throws IOException {
+    try {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      for (CompletableFuture<Void> f : pending) {
+        f.exceptionally(t -> null).join();
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e;
+    } finally {
+      pending.clear();
+    }
+  }
+
+  private static void finish(Path target, Manifest.File f, boolean twin, List<Path> written)
+      throws IOException {
+    FileTime mtime = FileTime.fromMillis(f.time());
+    written.add(target);
+    if (twin) {
+      Path twinPath = target.resolveSibling(target.getFileName() + ".gz");
+      if (Store.writeTwin(target, twinPath)) {
+        Files.setLastModifiedTime(twinPath, mtime);
+        written.add(twinPath);
+      }
+    }
+    Files.setLastModifiedTime(target, mtime);
+  }
+
+  private static void writeVerified(byte[] content, Path target, Manifest.File f)
+      throws IOException {
+    Sha256 actual = Sha256.of(content);
+    if (content.length != f.size() || !actual.equals(f.sha256())) {
+      throw new BlobMismatchException(f.sha256(), f.size(), actual, content.length);
+    }
+    Files.write(target, content);
   }
 
   private static void copyVerified(InputStream in, Path target, Manifest.File f)

@@ -135,7 +135,7 @@ public final class SyncAgent implements Closeable {
               return t;
             });
     this.applier = new PageApplier(store, origin, fetchers);
-    this.bootstrapper = new Bootstrapper(store, origin);
+    this.bootstrapper = new Bootstrapper(store, origin, fetchers);
     this.knownHead = store.cursor().seq();
   }
 
