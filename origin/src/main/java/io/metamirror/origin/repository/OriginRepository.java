@@ -410,19 +410,23 @@ public final class OriginRepository implements Closeable {
       }
       long time = Math.max(clock.millis(), lastTime);
       long seq = journal.head();
+      long newest = time;
       entries = new ArrayList<>(effective.size());
       for (Change c : effective) {
         seq++;
-        entries.add(
-            c.isDelete()
-                ? JournalEntry.delete(seq, c.path(), time)
-                : JournalEntry.put(seq, c.path(), c.blob().sha256, c.blob().size, time));
+        if (c.isDelete()) {
+          entries.add(JournalEntry.delete(seq, c.path(), time));
+          continue;
+        }
+        long putTime = distinctSecond(tree.get(c.path()), time);
+        newest = Math.max(newest, putTime);
+        entries.add(JournalEntry.put(seq, c.path(), c.blob().sha256, c.blob().size, putTime));
       }
       journal.append(entries);
       for (JournalEntry e : entries) {
         apply(tree, e);
       }
-      lastTime = time;
+      lastTime = newest;
     } finally {
       publishLock.unlock();
     }
@@ -445,6 +449,18 @@ public final class OriginRepository implements Closeable {
           });
     }
     return new PublishResult(head, List.copyOf(entries));
+  }
+
+  /**
+   * The time of a put over {@code previous}: {@code time}, or the start of the next second when the
+   * previous version's Last-Modified (whole seconds) would otherwise be the same. Composer
+   * revalidates with If-Modified-Since only, so two versions in one second would 304 the newer.
+   */
+  static long distinctSecond(TreeFile previous, long time) {
+    if (previous == null || time / 1000 > previous.time() / 1000) {
+      return time;
+    }
+    return (previous.time() / 1000 + 1) * 1000;
   }
 
   /** The JSON of up to {@code limit} entries after {@code since}; see {@link Journal#read}. */
