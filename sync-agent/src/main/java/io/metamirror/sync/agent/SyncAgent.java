@@ -117,7 +117,8 @@ public final class SyncAgent implements Closeable {
   private volatile long progressTotal;
   private volatile boolean resyncRequested;
   private volatile boolean stopping;
-  private Thread loop;
+  private volatile boolean paused;
+  private volatile Thread loop;
 
   public SyncAgent(Store store, Config config, Clock clock) {
     this.store = store;
@@ -190,9 +191,25 @@ public final class SyncAgent implements Closeable {
     loop.start();
   }
 
+  /**
+   * Stops applying pages until {@link #resume()} (the store stays as it is; status unchanged). For
+   * game days and for tests of the replication race.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  public void resume() {
+    paused = false;
+  }
+
   private void run() {
     int failures = 0;
     while (!stopping) {
+      if (paused) {
+        sleep(20);
+        continue;
+      }
       try {
         step(config.waitSeconds());
         failures = 0;
@@ -253,6 +270,9 @@ public final class SyncAgent implements Closeable {
       return 1;
     }
     knownHead = page.head();
+    if (paused) {
+      return 0; // a page that arrived while we were told to hold still is fetched again later
+    }
     if (page.entries().isEmpty()) {
       behindSince = 0;
       setState("following");
@@ -344,8 +364,7 @@ public final class SyncAgent implements Closeable {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopping = true;
+      // close() sets stopping before interrupting; resume() interrupts only to wake us.
     }
   }
 

@@ -1,0 +1,469 @@
+package io.metamirror.mirror.node;
+
+import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.JournalEntry;
+import io.metamirror.sync.agent.SyncAgent;
+import io.metamirror.sync.agent.SyncStatus;
+import io.metamirror.sync.store.Store;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One mirror node: a sync agent keeping {@code store} equal to the origin, and a server answering
+ * from it, falling back to the origin on a local miss.
+ *
+ * <p>Health is freshness (DESIGN §4): 503 while bootstrapping, draining, stalled on a bad entry, or
+ * when an entry has waited longer than {@link Config#maxLagSeconds} while the node is more than
+ * {@link Config#maxLagEntries} behind. An unreachable origin alone keeps a caught-up node at 200:
+ * every node is equally stale then, and serving stale beats serving nothing.
+ *
+ * <p>Drain ({@link #drain()}, the admin endpoint, SIGTERM in the CLI): health answers 503 at once
+ * so DNS moves clients away; the node keeps serving for {@link Config#drainGrace}, lets in-flight
+ * requests finish, then stops.
+ */
+public final class MirrorNode implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(MirrorNode.class);
+
+  /** Everything a node needs; see the CLI's {@code mirror serve --help} for meanings. */
+  public record Config(
+      URI origin,
+      Path store,
+      String host,
+      int port,
+      SSLContext tls,
+      String region,
+      String nodeId,
+      String adminToken,
+      Duration drainGrace,
+      long maxLagEntries,
+      double maxLagSeconds,
+      Duration fallbackConnectTimeout,
+      Duration fallbackTimeout,
+      Duration negativeTtl,
+      Duration circuitOpenFor,
+      CachePolicy cachePolicy,
+      SyncAgent.Config sync) {
+
+    public static Config defaults(URI origin, Path store) {
+      return new Config(
+          origin,
+          store,
+          "127.0.0.1",
+          0,
+          null,
+          "local",
+          "node",
+          null,
+          Duration.ofSeconds(60),
+          0,
+          60,
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(5),
+          new CachePolicy(CachePolicy.DEFAULT_RULES),
+          SyncAgent.Config.defaults(origin));
+    }
+
+    public Config with(String host, int port, SSLContext tls, String region, String nodeId) {
+      return new Config(
+          origin,
+          store,
+          host,
+          port,
+          tls,
+          region,
+          nodeId,
+          adminToken,
+          drainGrace,
+          maxLagEntries,
+          maxLagSeconds,
+          fallbackConnectTimeout,
+          fallbackTimeout,
+          negativeTtl,
+          circuitOpenFor,
+          cachePolicy,
+          sync);
+    }
+
+    public Config withAdminToken(String token) {
+      return new Config(
+          origin,
+          store,
+          host,
+          port,
+          tls,
+          region,
+          nodeId,
+          token,
+          drainGrace,
+          maxLagEntries,
+          maxLagSeconds,
+          fallbackConnectTimeout,
+          fallbackTimeout,
+          negativeTtl,
+          circuitOpenFor,
+          cachePolicy,
+          sync);
+    }
+
+    public Config withDrainGrace(Duration grace) {
+      return new Config(
+          origin,
+          store,
+          host,
+          port,
+          tls,
+          region,
+          nodeId,
+          adminToken,
+          grace,
+          maxLagEntries,
+          maxLagSeconds,
+          fallbackConnectTimeout,
+          fallbackTimeout,
+          negativeTtl,
+          circuitOpenFor,
+          cachePolicy,
+          sync);
+    }
+
+    public Config withLag(long entries, double seconds) {
+      return new Config(
+          origin,
+          store,
+          host,
+          port,
+          tls,
+          region,
+          nodeId,
+          adminToken,
+          drainGrace,
+          entries,
+          seconds,
+          fallbackConnectTimeout,
+          fallbackTimeout,
+          negativeTtl,
+          circuitOpenFor,
+          cachePolicy,
+          sync);
+    }
+
+    public Config withFallback(
+        Duration connect, Duration total, Duration negativeTtl, Duration openFor) {
+      return new Config(
+          origin,
+          store,
+          host,
+          port,
+          tls,
+          region,
+          nodeId,
+          adminToken,
+          drainGrace,
+          maxLagEntries,
+          maxLagSeconds,
+          connect,
+          total,
+          negativeTtl,
+          openFor,
+          cachePolicy,
+          sync);
+    }
+
+    public Config withCachePolicy(CachePolicy policy) {
+      return new Config(
+          origin,
+          store,
+          host,
+          port,
+          tls,
+          region,
+          nodeId,
+          adminToken,
+          drainGrace,
+          maxLagEntries,
+          maxLagSeconds,
+          fallbackConnectTimeout,
+          fallbackTimeout,
+          negativeTtl,
+          circuitOpenFor,
+          policy,
+          sync);
+    }
+
+    public Config withSync(SyncAgent.Config sync) {
+      return new Config(
+          origin,
+          store,
+          host,
+          port,
+          tls,
+          region,
+          nodeId,
+          adminToken,
+          drainGrace,
+          maxLagEntries,
+          maxLagSeconds,
+          fallbackConnectTimeout,
+          fallbackTimeout,
+          negativeTtl,
+          circuitOpenFor,
+          cachePolicy,
+          sync);
+    }
+  }
+
+  private final Config config;
+  private final Store store;
+  private final SyncAgent agent;
+  private final OriginFallback fallback;
+  private final MirrorMetrics metrics;
+  private final MirrorServer server;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean draining;
+
+  private MirrorNode(Config config, Store store, SyncAgent agent) throws IOException {
+    this.config = config;
+    this.store = store;
+    this.agent = agent;
+    Clock clock = Clock.systemUTC();
+    OriginFallback[] holder = new OriginFallback[1];
+    this.metrics =
+        new MirrorMetrics(agent::status, () -> holder[0] != null && holder[0].circuitOpen());
+    this.fallback =
+        new OriginFallback(
+            config.origin(),
+            config.fallbackConnectTimeout(),
+            config.fallbackTimeout(),
+            config.negativeTtl(),
+            config.circuitOpenFor(),
+            clock,
+            metrics);
+    holder[0] = fallback;
+    agent.onCommit(this::committed);
+    HttpHandler content = new LocalFileHandler(store, config.cachePolicy(), fallback);
+    this.server =
+        MirrorServer.start(
+            config.host(),
+            config.port(),
+            config.tls(),
+            metrics,
+            exchange -> {
+              Map<String, Object> body = health();
+              Responses.json(exchange, "ok".equals(body.get("status")) ? 200 : 503, body);
+            },
+            metricsHandler(),
+            exchange -> {
+              if (!authorized(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
+                Responses.error(
+                    exchange,
+                    config.adminToken() == null ? 403 : 401,
+                    config.adminToken() == null
+                        ? "no admin token is configured on this node"
+                        : "this endpoint needs Authorization: Bearer <admin token>");
+                return;
+              }
+              Responses.json(
+                  exchange,
+                  202,
+                  Map.of("draining", true, "graceSeconds", config.drainGrace().toSeconds()));
+              Thread t = new Thread(this::drain, "metamirror-drain");
+              t.setDaemon(true);
+              t.start();
+            },
+            content);
+  }
+
+  /** Opens the store, starts the agent and the server. */
+  public static MirrorNode start(Config config) throws IOException {
+    Store store = Store.open(config.store());
+    SyncAgent agent;
+    try {
+      agent = new SyncAgent(store, config.sync(), Clock.systemUTC());
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    MirrorNode node;
+    try {
+      node = new MirrorNode(config, store, agent);
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      store.close();
+      throw e;
+    }
+    agent.start();
+    log.info(
+        "event=mirror_listening url={} region={} node={} store={} origin={}",
+        node.uri(),
+        config.region(),
+        config.nodeId(),
+        config.store(),
+        config.origin());
+    return node;
+  }
+
+  private void committed(List<JournalEntry> entries) {
+    fallback.forget(entries.stream().map(JournalEntry::path).toList());
+  }
+
+  private boolean authorized(String header) {
+    if (config.adminToken() == null
+        || header == null
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+        config.adminToken().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The health document; {@code status} is "ok" or the reason the node should not get traffic. */
+  public Map<String, Object> health() {
+    SyncStatus s = agent.status();
+    String status = "ok";
+    if (draining) {
+      status = "draining";
+    } else if (s.epoch() == null
+        || s.state().equals("bootstrapping")
+        || s.state().equals("starting")) {
+      status = "bootstrapping";
+    } else if (s.state().equals("stalled")) {
+      status = "stalled";
+    } else if (s.lagEntries() > config.maxLagEntries() && s.lagSeconds() > config.maxLagSeconds()) {
+      status = "behind";
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status);
+    body.put("region", config.region());
+    body.put("node", config.nodeId());
+    body.put("epoch", s.epoch());
+    body.put("appliedSeq", s.appliedSeq());
+    body.put("knownHead", s.knownHead());
+    body.put("lagEntries", s.lagEntries());
+    body.put("lagSeconds", s.lagSeconds());
+    body.put("syncState", s.state());
+    body.put("lastError", s.lastError());
+    body.put("draining", draining);
+    body.put("version", version());
+    return body;
+  }
+
+  private HttpHandler metricsHandler() {
+    PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    return exchange -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+      writer.write(out, metrics.registry.scrape());
+      exchange
+          .getResponseHeaders()
+          .put(Headers.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE);
+      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+      exchange.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
+    };
+  }
+
+  static String version() {
+    String v = MirrorNode.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public URI uri() {
+    String scheme = config.tls() == null ? "http" : "https";
+    String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    return URI.create(
+        scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+  }
+
+  public SyncStatus syncStatus() {
+    return agent.status();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  /**
+   * Turns health to 503 at once, keeps serving for the grace period, waits for in-flight requests,
+   * then stops. Blocks until stopped; idempotent.
+   */
+  public void drain() {
+    synchronized (this) {
+      if (draining) {
+        awaitStopped();
+        return;
+      }
+      draining = true;
+    }
+    log.info("event=drain_started grace_s={}", config.drainGrace().toSeconds());
+    try {
+      Thread.sleep(config.drainGrace().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Blocks until the node has stopped. */
+  public void awaitStopped() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    server.graceful.shutdown();
+    try {
+      server.graceful.awaitShutdown(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.undertow.stop();
+    agent.close();
+    try {
+      store.close();
+    } catch (IOException e) {
+      log.warn("event=store_close_failed error=\"{}\"", e.getMessage());
+    }
+    log.info("event=mirror_stopped");
+    stopped.countDown();
+  }
+
+  /** The content path type, for tests that reason about paths. */
+  static ContentPath path(String value) {
+    return ContentPath.parse(value);
+  }
+}

@@ -1,0 +1,146 @@
+package io.metamirror.mirror.node;
+
+import io.metamirror.protocol.BadPathException;
+import io.metamirror.protocol.ContentPath;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.xnio.Options;
+
+/**
+ * The node's HTTP(S) server, wired in this one place:
+ *
+ * <pre>
+ * request ─► metrics ─► graceful shutdown ─► method allow-list (GET, HEAD; POST only for admin)
+ *         ─► /.metamirror/health | metrics | admin/drain | anything else there: 404
+ *         ─► path rules (400) ─► local store ─► origin fallback
+ * </pre>
+ */
+final class MirrorServer {
+  static final AttachmentKey<ContentPath> CONTENT_PATH = AttachmentKey.create(ContentPath.class);
+  private static final Set<HttpString> KNOWN_METHODS =
+      Set.of(
+          Methods.POST,
+          Methods.PUT,
+          Methods.DELETE,
+          Methods.PATCH,
+          Methods.OPTIONS,
+          Methods.TRACE,
+          Methods.CONNECT,
+          Methods.PROPFIND,
+          Methods.MKCOL,
+          Methods.COPY,
+          Methods.MOVE,
+          Methods.LOCK,
+          Methods.UNLOCK);
+
+  final Undertow undertow;
+  final GracefulShutdownHandler graceful;
+
+  private MirrorServer(Undertow undertow, GracefulShutdownHandler graceful) {
+    this.undertow = undertow;
+    this.graceful = graceful;
+  }
+
+  static MirrorServer start(
+      String host,
+      int port,
+      SSLContext tls,
+      MirrorMetrics metrics,
+      HttpHandler health,
+      HttpHandler metricsEndpoint,
+      HttpHandler drain,
+      HttpHandler content) {
+    HttpHandler routes =
+        exchange -> {
+          String path = exchange.getRequestPath();
+          HttpString method = exchange.getRequestMethod();
+          if (path.equals("/.metamirror/admin/drain")) {
+            if (!method.equals(Methods.POST)) {
+              exchange.getResponseHeaders().put(Headers.ALLOW, "POST");
+              Responses.error(exchange, 405, "use POST");
+              return;
+            }
+            drain.handleRequest(exchange);
+            return;
+          }
+          if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+            if (KNOWN_METHODS.contains(method)) {
+              exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+              Responses.error(
+                  exchange, 405, "method " + method + " is not allowed; allowed: GET, HEAD");
+            } else {
+              Responses.error(exchange, 501, "method " + method + " is not implemented");
+            }
+            return;
+          }
+          if (path.equals("/.metamirror/health")) {
+            health.handleRequest(exchange);
+            return;
+          }
+          if (path.equals("/.metamirror/metrics")) {
+            metricsEndpoint.handleRequest(exchange);
+            return;
+          }
+          ContentPath contentPath;
+          try {
+            contentPath = MirrorPaths.of(exchange);
+          } catch (BadPathException e) {
+            // Dot-named paths, .metamirror/ state and temp files among them, are never content.
+            Responses.error(exchange, path.startsWith("/.") ? 404 : 400, e.getMessage());
+            return;
+          }
+          exchange.putAttachment(CONTENT_PATH, contentPath);
+          content.handleRequest(exchange);
+        };
+    GracefulShutdownHandler graceful = new GracefulShutdownHandler(routes);
+    HttpHandler root =
+        exchange -> {
+          long start = System.nanoTime();
+          exchange.addExchangeCompleteListener(
+              (ex, next) -> {
+                String source = ex.getResponseHeaders().getFirst(Responses.SOURCE);
+                metrics.request(
+                    ex.getStatusCode(),
+                    source == null ? "none" : source,
+                    (System.nanoTime() - start) / 1e9,
+                    ex.getResponseBytesSent());
+                next.proceed();
+              });
+          graceful.handleRequest(exchange);
+        };
+    Undertow.Builder builder =
+        Undertow.builder()
+            .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+            .setWorkerThreads(8)
+            .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+            .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
+            .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 64L * 1024)
+            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+            .setSocketOption(Options.READ_TIMEOUT, 30_000)
+            .setSocketOption(Options.WRITE_TIMEOUT, 60_000)
+            .setHandler(root);
+    if (tls != null) {
+      builder.addHttpsListener(port, host, tls);
+    } else {
+      builder.addHttpListener(port, host);
+    }
+    Undertow undertow = builder.build();
+    undertow.start();
+    return new MirrorServer(undertow, graceful);
+  }
+
+  int port() {
+    return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+}
