@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
       OriginCommand.class,
       PublishCommand.class,
       io.metamirror.cli.sync.SyncCommand.class,
+      io.metamirror.cli.mirror.MirrorCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {

@@ -1,0 +1,11 @@
+package io.metamirror.cli.mirror;
+
+import picocli.CommandLine.Command;
+
+/** {@code metamirror mirror …}: run a mirror node. */
+@Command(
+    name = "mirror",
+    mixinStandardHelpOptions = true,
+    description = "Run a mirror node: sync from the origin and serve over HTTPS.",
+    subcommands = {MirrorServeCommand.class})
+public final class MirrorCommand {}

@@ -1,0 +1,195 @@
+package io.metamirror.cli.mirror;
+
+import io.metamirror.cli.HostPort;
+import io.metamirror.cli.TokenFile;
+import io.metamirror.mirror.node.CachePolicy;
+import io.metamirror.mirror.node.MirrorNode;
+import io.metamirror.sync.agent.SyncAgent;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code metamirror mirror serve}: one node, until SIGTERM (which drains) or SIGINT. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run one mirror node: a sync agent keeps --store equal to the origin, and a server answers"
+            + " from it (HTTP/2 over TLS with --tls-cert/--tls-key, plain HTTP otherwise), falling"
+            + " back to the origin on a local miss. SIGTERM drains: health turns 503 at once, the"
+            + " node keeps serving for --drain-grace, then exits 0.")
+public final class MirrorServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--origin",
+      required = true,
+      paramLabel = "URL",
+      description = "The origin's base URL.")
+  URI origin;
+
+  @Option(
+      names = "--store",
+      required = true,
+      paramLabel = "DIR",
+      description = "The store directory (created if missing).")
+  Path store;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8443",
+      converter = HostPort.Converter.class,
+      description = "Address to listen on; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  HostPort listen;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description =
+          "Certificate chain (fullchain.pem as ACME clients write it); reloaded when it changes.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "Private key for --tls-cert (PKCS#8, PKCS#1 or SEC1 PEM).")
+  Path tlsKey;
+
+  @Option(
+      names = "--region",
+      paramLabel = "NAME",
+      defaultValue = "local",
+      description = "Region name for health and metrics (default: ${DEFAULT-VALUE}).")
+  String region;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      description = "Node id for health and metrics (default: the host name).")
+  String nodeId;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description =
+          "Bearer token for POST /.metamirror/admin/drain; without it the endpoint is refused.")
+  Path adminTokenFile;
+
+  @Option(
+      names = "--drain-grace",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description =
+          "How long a draining node keeps serving; match the DNS TTL (default: ${DEFAULT-VALUE}).")
+  long drainGraceSeconds;
+
+  @Option(
+      names = "--max-lag-entries",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Health fails when the node is more than N entries behind the head for longer than --max-lag-seconds (default: ${DEFAULT-VALUE}).")
+  long maxLagEntries;
+
+  @Option(
+      names = "--max-lag-seconds",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description =
+          "See --max-lag-entries: how long the oldest unapplied entry may wait (default: ${DEFAULT-VALUE}).")
+  double maxLagSeconds;
+
+  @Option(
+      names = "--fallback-connect-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "2",
+      description = "Origin fallback connect timeout (default: ${DEFAULT-VALUE}).")
+  double fallbackConnectTimeout;
+
+  @Option(
+      names = "--fallback-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description = "Origin fallback total timeout (default: ${DEFAULT-VALUE}).")
+  double fallbackTimeout;
+
+  @Option(
+      names = "--negative-ttl",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "How long an origin 404 is remembered, unless the feed brings the path sooner (default: ${DEFAULT-VALUE}).")
+  double negativeTtl;
+
+  @Option(
+      names = "--cache-control",
+      paramLabel = "GLOB=VALUE",
+      description =
+          "Cache-Control by path glob, first match wins; repeatable. Defaults: packages.json and index.html 'public, max-age=60', everything else 'public, max-age=300'.")
+  List<String> cacheControl;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "Concurrent blob downloads while syncing (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    List<CachePolicy.Rule> rules = new ArrayList<>();
+    try {
+      if (cacheControl != null) {
+        for (String r : cacheControl) {
+          rules.add(CachePolicy.parseRule(r));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--cache-control: " + e.getMessage());
+    }
+    rules.addAll(CachePolicy.DEFAULT_RULES);
+    SSLContext tls = tlsCert == null ? null : Tls.serverContext(tlsCert, tlsKey);
+    String node = nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName();
+    MirrorNode.Config config =
+        MirrorNode.Config.defaults(origin, store)
+            .with(listen.host(), listen.port(), tls, region, node)
+            .withDrainGrace(Duration.ofSeconds(drainGraceSeconds))
+            .withLag(maxLagEntries, maxLagSeconds)
+            .withFallback(
+                seconds(fallbackConnectTimeout),
+                seconds(fallbackTimeout),
+                seconds(negativeTtl),
+                Duration.ofSeconds(5))
+            .withCachePolicy(new CachePolicy(rules))
+            .withSync(SyncAgent.Config.defaults(origin).withParallel(parallel));
+    if (adminTokenFile != null) {
+      config = config.withAdminToken(TokenFile.read(adminTokenFile));
+    }
+    MirrorNode mirror = MirrorNode.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(mirror::drain, "metamirror-shutdown"));
+    out.printf(
+        "mirror %s/%s serving %s from %s (origin %s)%n", region, node, mirror.uri(), store, origin);
+    out.flush();
+    mirror.awaitStopped();
+    return 0;
+  }
+
+  private static Duration seconds(double s) {
+    return Duration.ofMillis((long) (s * 1000));
+  }
+}
