@@ -35,8 +35,10 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@link #corruptBlob}: the body of {@code /.metamirror/blobs/<sha256>}, in the middle.
  *   <li>{@link #corruptSnapshotWireByte}: one byte of the gzip stream of {@code
  *       /.metamirror/snapshot}, at a position chosen from its length.
- *   <li>{@link #corruptSnapshotFileContaining}: one byte of a file inside the snapshot, which is
- *       then gzipped again, so that only the file's sha256 can tell.
+ *   <li>{@link #corruptSnapshotInside}: text inside the snapshot (a file's content, the manifest),
+ *       then gzipped again, either with a correct gzip trailer (so that only a file's sha256 can
+ *       tell) or with the original trailer (what a byte damaged on the wire looks like once
+ *       inflated, if the deflate stream still decodes).
  * </ul>
  */
 final class ByteFlippingProxy implements AutoCloseable {
@@ -61,7 +63,9 @@ final class ByteFlippingProxy implements AutoCloseable {
   private final Set<String> corruptBlobs = ConcurrentHashMap.newKeySet();
   private final AtomicInteger damaged = new AtomicInteger();
   private volatile IntUnaryOperator snapshotWirePosition;
-  private volatile String snapshotFileMarker;
+  private volatile SnapshotTextDamage snapshotText;
+
+  private record SnapshotTextDamage(String from, String to, boolean keepGzipTrailer) {}
 
   private ByteFlippingProxy(URI origin, HttpServer server, ExecutorService threads) {
     this.origin = origin;
@@ -100,16 +104,24 @@ final class ByteFlippingProxy implements AutoCloseable {
     snapshotWirePosition = position;
   }
 
-  /** Damages, in every snapshot from now on, the file whose content holds {@code marker}. */
-  void corruptSnapshotFileContaining(String marker) {
-    snapshotFileMarker = marker;
+  /**
+   * In every snapshot from now on, replaces the first {@code from} inside the archive with {@code
+   * to} (as long, differing in one byte), and gzips the archive again.
+   *
+   * @param keepGzipTrailer whether the trailer keeps the CRC of the undamaged archive
+   */
+  void corruptSnapshotInside(String from, String to, boolean keepGzipTrailer) {
+    if (from.length() != to.length()) {
+      throw new IllegalArgumentException("not the same length: " + from + ", " + to);
+    }
+    snapshotText = new SnapshotTextDamage(from, to, keepGzipTrailer);
   }
 
   /** Passes everything through unchanged from now on. */
   void stopCorrupting() {
     corruptBlobs.clear();
     snapshotWirePosition = null;
-    snapshotFileMarker = null;
+    snapshotText = null;
   }
 
   /** How many answers were damaged so far. */
@@ -174,9 +186,9 @@ final class ByteFlippingProxy implements AutoCloseable {
       return body;
     }
     if (path.equals(SNAPSHOT)) {
-      String marker = snapshotFileMarker;
-      if (marker != null) {
-        body = damageFileInside(body, marker);
+      SnapshotTextDamage text = snapshotText;
+      if (text != null) {
+        body = damageInside(body, text);
       }
       IntUnaryOperator position = snapshotWirePosition;
       if (position != null) {
@@ -186,22 +198,29 @@ final class ByteFlippingProxy implements AutoCloseable {
     return body;
   }
 
-  private byte[] damageFileInside(byte[] gzipped, String marker) throws IOException {
+  private byte[] damageInside(byte[] gzipped, SnapshotTextDamage damage) throws IOException {
     byte[] tar;
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
       tar = in.readAllBytes();
     }
-    int at = indexOf(tar, marker.getBytes(StandardCharsets.UTF_8));
+    byte[] from = damage.from().getBytes(StandardCharsets.UTF_8);
+    int at = indexOf(tar, from);
     if (at < 0) {
       return gzipped;
     }
-    tar[at] ^= 0x20; // the marker's first letter changes case: same size, other sha256
+    byte[] to = damage.to().getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(to, 0, tar, at, to.length);
     damaged.incrementAndGet();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream gzip = new GZIPOutputStream(out)) {
       gzip.write(tar);
     }
-    return out.toByteArray();
+    byte[] regzipped = out.toByteArray();
+    if (damage.keepGzipTrailer()) {
+      // CRC32 and length of the undamaged archive; the length is unchanged anyway.
+      System.arraycopy(gzipped, gzipped.length - 8, regzipped, regzipped.length - 8, 8);
+    }
+    return regzipped;
   }
 
   private void flip(byte[] body, int index) {
