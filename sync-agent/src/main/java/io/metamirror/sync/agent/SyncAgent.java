@@ -205,10 +205,11 @@ public final class SyncAgent implements Closeable {
         }
         failures++;
         boolean stalled = e instanceof BadEntryException || isDiskFull(e);
-        setState(
-            stalled ? "stalled" : state.equals("bootstrapping") ? "bootstrapping" : "following");
+        // The error first: whoever sees the new state must see why.
         lastError = isDiskFull(e) ? "disk full: " + e.getMessage() : e.getMessage();
         lastErrorTime = clock.millis();
+        setState(
+            stalled ? "stalled" : state.equals("bootstrapping") ? "bootstrapping" : "following");
         long pause = backoffMillis(failures);
         log.warn(
             "event=sync_failed state={} attempt={} retry_in_ms={} error=\"{}\"",
