@@ -30,6 +30,10 @@ class ResyncTest {
     Path storeDir = tmp.resolve("store");
     TestOrigin a = TestOrigin.start(tmp.resolve("a"));
     int port = a.server.port();
+    // B's tree is published before B listens on A's port, so the agent never sees B empty.
+    try (TestOrigin unlisted = TestOrigin.start(tmp.resolve("b"))) {
+      publishWithHistory(unlisted, treeB(), 10);
+    }
     try (Store store = Store.open(storeDir);
         SyncAgent agent = new SyncAgent(store, config(a.uri()), Clock.systemUTC())) {
       try (a) {
@@ -38,10 +42,6 @@ class ResyncTest {
         agent.start();
         awaitCaughtUp(agent, a.repository.head());
         StoreAssertions.assertStoreEquals(a.tree(), a.times(), storeDir);
-      }
-      // B's tree is published before B listens, so the agent never sees B empty.
-      try (TestOrigin unlisted = TestOrigin.start(tmp.resolve("b"))) {
-        publishWithHistory(unlisted, treeB(), 10);
       }
       try (TestOrigin b = TestOrigin.start(tmp.resolve("b"), port, options())) {
         assertNotEquals(b.repository.epoch(), store.cursor().epoch());

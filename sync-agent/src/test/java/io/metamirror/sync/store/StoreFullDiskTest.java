@@ -53,7 +53,7 @@ class StoreFullDiskTest {
     Epoch epoch = Epoch.random();
     List<LocalFile> committed = new ArrayList<>();
     try (Store store = Store.open(dir)) {
-      long seq = 1;
+      long seq = 100; // three digits throughout, so every line is as long
       // Lines of equal length, up to the last one that fits in the log's first page.
       commit(store, epoch, StoreTest.file(path(seq), seq), committed);
       long line = Files.size(log);
@@ -62,6 +62,7 @@ class StoreFullDiskTest {
         seq++;
         commit(store, epoch, StoreTest.file(path(seq), seq), committed);
       }
+      assertTrue(Files.size(log) + line > PAGE, "the next line straddles the page boundary");
       Path ballast = disk.resolve("ballast");
       fill(ballast);
 
@@ -99,7 +100,7 @@ class StoreFullDiskTest {
     committed.add(f);
   }
 
-  /** Same length for every seq below 1000. */
+  /** As long for every seq from 100 to 999. */
   private static String path(long seq) {
     return String.format("p2/vendor/pkg%03d.json", seq);
   }
