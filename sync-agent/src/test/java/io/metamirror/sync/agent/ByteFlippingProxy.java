@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,7 +142,7 @@ final class ByteFlippingProxy implements AutoCloseable {
                   exchange.getRequestMethod(),
                   HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
       for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
-        if (!REQUEST_HOP_HEADERS.contains(h.getKey().toLowerCase())) {
+        if (!REQUEST_HOP_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
           h.getValue().forEach(v -> request.header(h.getKey(), v));
         }
       }
@@ -149,6 +150,9 @@ final class ByteFlippingProxy implements AutoCloseable {
       try {
         response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt(); // closing
+        }
         byte[] message = ("proxy: " + e).getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(502, message.length);
         exchange.getResponseBody().write(message);
@@ -160,7 +164,7 @@ final class ByteFlippingProxy implements AutoCloseable {
           .map()
           .forEach(
               (name, values) -> {
-                if (!RESPONSE_HOP_HEADERS.contains(name.toLowerCase())) {
+                if (!RESPONSE_HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                   exchange.getResponseHeaders().put(name, values);
                 }
               });
