@@ -152,6 +152,9 @@ final class Bootstrapper {
         throw new ProtocolException(
             "snapshot ended after " + received.size() + " of " + expected.size() + " files");
       }
+      // The tar ends before the gzip trailer is read, and its CRC is all that guards the
+      // manifest's seq, epoch and times: read on, so that GZIPInputStream checks it.
+      gzip.transferTo(OutputStream.nullOutputStream());
     }
     store.syncAll(written, directories);
     install(staging, manifest);

@@ -222,10 +222,11 @@ public final class SyncAgent implements Closeable {
         }
         failures++;
         boolean stalled = e instanceof BadEntryException || isDiskFull(e);
-        setState(
-            stalled ? "stalled" : state.equals("bootstrapping") ? "bootstrapping" : "following");
+        // The error first: whoever sees the new state must see why.
         lastError = isDiskFull(e) ? "disk full: " + e.getMessage() : e.getMessage();
         lastErrorTime = clock.millis();
+        setState(
+            stalled ? "stalled" : state.equals("bootstrapping") ? "bootstrapping" : "following");
         long pause = backoffMillis(failures);
         log.warn(
             "event=sync_failed state={} attempt={} retry_in_ms={} error=\"{}\"",
@@ -285,7 +286,7 @@ public final class SyncAgent implements Closeable {
       progressDone = 0;
       progressTotal = knownHead - cursor.seq();
     }
-    List<JournalEntry> applied = applier.apply(page);
+    List<JournalEntry> applied = applyUpToBadEntry(page);
     progressDone += applied.size();
     if (store.cursor().seq() >= knownHead) {
       behindSince = 0;
@@ -295,6 +296,33 @@ public final class SyncAgent implements Closeable {
       behindSince = Math.max(behindSince, applied.get(applied.size() - 1).time());
     }
     setState("following");
+    notifyListeners(applied);
+    return applied.size();
+  }
+
+  /**
+   * Applies the page. When an entry's content keeps arriving wrong, the entries before it are
+   * committed first (they make a tree the origin had), so that the store stalls right before the
+   * bad entry rather than before the whole page; then the failure is thrown.
+   */
+  private List<JournalEntry> applyUpToBadEntry(FeedPage page) throws IOException {
+    try {
+      return applier.apply(page);
+    } catch (BadEntryException e) {
+      int bad = (int) (e.seq() - page.entries().get(0).seq());
+      if (bad > 0 && bad < page.entries().size()) {
+        // Throws instead when an earlier entry is bad too; that one is then the one reported.
+        List<JournalEntry> before =
+            applyUpToBadEntry(
+                new FeedPage(page.epoch(), page.head(), page.entries().subList(0, bad)));
+        progressDone += before.size();
+        notifyListeners(before);
+      }
+      throw e;
+    }
+  }
+
+  private void notifyListeners(List<JournalEntry> applied) {
     for (Consumer<List<JournalEntry>> listener : listeners) {
       try {
         listener.accept(applied);
@@ -302,7 +330,6 @@ public final class SyncAgent implements Closeable {
         log.warn("event=commit_listener_failed error=\"{}\"", e.toString());
       }
     }
-    return applied.size();
   }
 
   private void bootstrap() throws IOException {

@@ -137,10 +137,22 @@ final class LocalManifest {
       return;
     }
     ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-    while (bytes.hasRemaining()) {
-      logChannel.write(bytes);
+    long end = logChannel.size();
+    try {
+      while (bytes.hasRemaining()) {
+        logChannel.write(bytes);
+      }
+      logChannel.force(false);
+    } catch (IOException e) {
+      // A full disk writes what fits, then fails. Cut that off: the commit is retried, and lines
+      // appended after a torn one would be discarded with it by load().
+      try {
+        logChannel.truncate(end);
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
     }
-    logChannel.force(false);
     for (LocalFile f : puts) {
       files.put(f.path(), f);
     }

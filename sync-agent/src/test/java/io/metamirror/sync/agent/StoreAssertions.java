@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metamirror.sync.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /** What a store looks like from outside: its content files, twins, temp files. */
@@ -21,19 +27,48 @@ final class StoreAssertions {
   static Map<String, byte[]> contentFiles(Path store, Map<String, ?> expectedPaths)
       throws IOException {
     Map<String, byte[]> out = new HashMap<>();
-    try (Stream<Path> walk = Files.walk(store)) {
-      for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-        String rel = store.relativize(p).toString();
-        if (rel.startsWith(".metamirror/")) {
-          continue;
-        }
-        if (rel.endsWith(".gz") && !expectedPaths.containsKey(rel)) {
-          continue; // a twin
-        }
-        out.put(rel, Files.readAllBytes(p));
+    for (Path p : contentTree(store)) {
+      String rel = store.relativize(p).toString();
+      if (rel.endsWith(".gz") && !expectedPaths.containsKey(rel)) {
+        continue; // a twin
       }
+      out.put(rel, Files.readAllBytes(p));
     }
     return out;
+  }
+
+  /**
+   * Every regular file outside {@code .metamirror/}, which is not walked: a running agent writes
+   * its status and stages snapshots there at any moment.
+   */
+  static List<Path> contentTree(Path store) throws IOException {
+    Path state = store.resolve(Store.STATE_DIR);
+    List<Path> files = new ArrayList<>();
+    Files.walkFileTree(
+        store,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return dir.equals(state) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              files.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE; // a temp file the agent deleted as we walked by
+            }
+            throw e;
+          }
+        });
+    return files;
   }
 
   /**
@@ -61,13 +96,10 @@ final class StoreAssertions {
   }
 
   static void assertNoTempFiles(Path store) throws IOException {
-    try (Stream<Path> walk = Files.walk(store)) {
-      walk.filter(p -> !store.relativize(p).toString().startsWith(".metamirror"))
-          .forEach(
-              p ->
-                  assertTrue(
-                      !p.getFileName().toString().startsWith("."),
-                      "no dot-named file in the content tree: " + p));
+    for (Path p : contentTree(store)) {
+      assertTrue(
+          !p.getFileName().toString().startsWith("."),
+          "no dot-named file in the content tree: " + p);
     }
   }
 }

@@ -1,0 +1,82 @@
+package io.metamirror.sync.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aStoreOpenedTwiceIsRefusedAsInUse() throws Exception {
+    Path dir = tmp.resolve("store");
+    try (Store first = Store.open(dir)) {
+      assertTrue(first.isEmpty());
+      StoreLockedException e = assertThrows(StoreLockedException.class, () -> Store.open(dir));
+      assertTrue(e.getMessage().contains("in use"), e.getMessage());
+      assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
+    }
+    try (Store again = Store.open(dir)) {
+      assertTrue(again.isEmpty(), "once closed, it opens again");
+    }
+  }
+
+  @Test
+  void openingAStoreDeletesTheTempFilesACrashLeftBehind() throws Exception {
+    Path dir = tmp.resolve("store");
+    Path temp;
+    try (Store store = Store.open(dir)) {
+      temp = store.tempFor(dir.resolve("p2/acme/widget.json"));
+      Files.writeString(temp, "half a wid");
+    }
+    Files.writeString(dir.resolve("p2/acme/.hidden-but-not-ours"), "kept");
+
+    try (Store store = Store.open(dir)) {
+      assertTrue(store.isEmpty());
+      assertFalse(Files.exists(temp));
+      assertTrue(Files.exists(dir.resolve("p2/acme/.hidden-but-not-ours")));
+    }
+  }
+
+  @Test
+  void committedFilesAreInTheManifestWhenTheStoreIsOpenedAgain() throws Exception {
+    Path dir = tmp.resolve("store");
+    Epoch epoch = Epoch.random();
+    LocalFile widget = file("p2/acme/widget.json", 1);
+    LocalFile gadget = file("p2/acme/gadget.json", 2);
+    try (Store store = Store.open(dir)) {
+      store.commit(
+          new Cursor(epoch, 1), List.of(), List.of(), List.of(widget), List.of(), List.of());
+      store.commit(
+          new Cursor(epoch, 2), List.of(), List.of(), List.of(gadget), List.of(), List.of());
+      store.commit(
+          new Cursor(epoch, 3),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(widget.path()),
+          List.of(3L));
+    }
+    try (Store store = Store.open(dir)) {
+      assertEquals(new Cursor(epoch, 3), store.cursor());
+      assertEquals(List.of(gadget), List.copyOf(store.files()));
+    }
+  }
+
+  static LocalFile file(String path, long seq) {
+    byte[] content = ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
+    return new LocalFile(
+        ContentPath.parse(path), Sha256.of(content), content.length, 1_700_000_000_000L + seq, seq);
+  }
+}
