@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * at its seq. The 8 hex digits are the CRC32C of the payload (the bytes after the second space,
  * without the line break). Only batches with their {@code C} line exist: a crash during an append
  * leaves a batch without one, or a torn line, and {@link #open} cuts the file back to the last
- * {@code C} line. A bad line followed by a good commit is not a torn tail but damage to committed
- * history, and open refuses to continue rather than guess.
+ * {@code C} line. A damaged line in the last batch (the tail record) discards that batch too;
+ * damage with another whole batch after it is not a tail but damage to committed history, and open
+ * refuses to continue rather than guess.
  *
  * <p>Concurrency: {@link #append} and {@link #dropSegmentsBefore} are called under the repository's
  * publish lock. Readers call {@link #read} without a lock; they only look at entries up to {@link
@@ -432,7 +433,9 @@ final class Journal implements Closeable {
         damage = "a batch without its commit line";
       }
       if (damage != null) {
-        if (!last || hasGoodCommitAfter(bytes, pos)) {
+        // The last batch is the tail record: a crash tears it, a bad sector may damage it, and
+        // it is discarded either way. Damage with another whole batch after it is not a tail.
+        if (!last || goodCommitsAfter(bytes, pos) > 1) {
           throw new CorruptDataException(
               "journal segment "
                   + file
@@ -479,21 +482,22 @@ final class Journal implements Closeable {
       return null;
     }
 
-    /** Whether a well-formed commit line appears anywhere after {@code from}. */
-    private static boolean hasGoodCommitAfter(byte[] bytes, int from) {
+    /** How many well-formed commit lines follow the line at {@code from}. */
+    private static int goodCommitsAfter(byte[] bytes, int from) {
+      int count = 0;
       int pos = indexOf(bytes, from, (byte) '\n');
       while (pos >= 0 && pos + 1 < bytes.length) {
         int start = pos + 1;
         int eol = indexOf(bytes, start, (byte) '\n');
         if (eol < 0) {
-          return false;
+          break;
         }
         if (bytes[start] == 'C' && checkLine(bytes, start, eol) == null) {
-          return true;
+          count++;
         }
         pos = eol;
       }
-      return false;
+      return count;
     }
 
     private static int indexOf(byte[] bytes, int from, byte b) {

@@ -1,0 +1,58 @@
+package io.metamirror.cli;
+
+import io.metamirror.origin.repository.DataDirectoryLockedException;
+import io.metamirror.origin.repository.UnsupportedFormatException;
+import picocli.CommandLine;
+
+/** The exit code policy, in one place; the root command's help prints it. */
+public final class ExitCodes {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int REFUSED = 3;
+
+  static final String HELP =
+      "%nExit codes:%n"
+          + "  0  success%n"
+          + "  1  failure (I/O error, origin unreachable or refusing, bad input data)%n"
+          + "  2  usage error (unknown option, missing or invalid argument)%n"
+          + "  3  refused: the data directory is in use by another process, or was written%n"
+          + "     by a metamirror version with a different on-disk format%n";
+
+  private ExitCodes() {}
+
+  static int of(Throwable e) {
+    if (e instanceof CommandLine.ParameterException) {
+      return USAGE;
+    }
+    if (e instanceof DataDirectoryLockedException || e instanceof UnsupportedFormatException) {
+      return REFUSED;
+    }
+    return FAILED;
+  }
+
+  /** One clear line on stderr; the stack trace only with {@code --verbose}. */
+  static final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(
+        Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+      boolean verbose = parseResult.hasMatchedOption("--verbose");
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      cmd.getErr().println("metamirror: " + message);
+      if (verbose) {
+        e.printStackTrace(cmd.getErr());
+      } else if (!(e instanceof UserError)) {
+        cmd.getErr().println("(run with --verbose for details)");
+      }
+      cmd.getErr().flush();
+      return of(e);
+    }
+  }
+
+  /** A failure whose message says everything the user needs; no stack trace is useful. */
+  public static final class UserError extends RuntimeException {
+    public UserError(String message) {
+      super(message);
+    }
+  }
+}

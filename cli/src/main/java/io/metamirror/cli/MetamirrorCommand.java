@@ -1,0 +1,42 @@
+package io.metamirror.cli;
+
+import io.metamirror.cli.origin.OriginCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root of the command tree. */
+@Command(
+    name = "metamirror",
+    mixinStandardHelpOptions = true,
+    versionProvider = Versions.class,
+    description =
+        "A self-hosted mini-CDN for package metadata: an origin journals your repository's metadata files, mirror nodes follow it and serve them near your users.",
+    subcommands = {
+      DemoCommand.class,
+      OriginCommand.class,
+      PublishCommand.class,
+      picocli.CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Every option can also come from a YAML file (--config FILE or METAMIRROR_CONFIG), keyed by"
+          + " the option's long name without dashes (token-file: /etc/metamirror/token), or from an"
+          + " environment variable METAMIRROR_<NAME> (METAMIRROR_TOKEN_FILE). Flags win over the"
+          + " file, the file over the environment.",
+      ExitCodes.HELP
+    })
+public final class MetamirrorCommand {
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  @Option(
+      names = "--config",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description = "A YAML file of option values (see below).")
+  java.nio.file.Path config;
+}

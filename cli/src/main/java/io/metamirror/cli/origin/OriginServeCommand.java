@@ -1,0 +1,106 @@
+package io.metamirror.cli.origin;
+
+import io.metamirror.cli.HostPort;
+import io.metamirror.cli.TokenFile;
+import io.metamirror.origin.http.OriginServer;
+import io.metamirror.origin.repository.OriginRepository;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code metamirror origin serve}: the origin's HTTP server, until SIGINT or SIGTERM. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve the origin: files, the long-poll feed, blobs and snapshots for mirrors, and the publishing API (bearer token). Runs until interrupted; a clean stop writes a checkpoint.")
+public final class OriginServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin OriginOptions origin;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
+      converter = HostPort.Converter.class,
+      description = "Address to listen on; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  HostPort listen;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the bearer token for the publishing API; created with a random token"
+              + " (mode 0600) if missing (default: DIR/api-token).")
+  Path tokenFile;
+
+  @Option(
+      names = "--worker-threads",
+      paramLabel = "N",
+      defaultValue = "16",
+      description =
+          "Threads for blocking work such as bodies and snapshots (default: ${DEFAULT-VALUE}).")
+  int workerThreads;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    OriginRepository repository =
+        OriginRepository.open(origin.data, origin.repositoryOptions(spec), Clock.systemUTC());
+    OriginServer server;
+    Path tokenPath = tokenFile != null ? tokenFile : origin.data.resolve("api-token");
+    try {
+      String token = TokenFile.readOrCreate(tokenPath);
+      server =
+          OriginServer.start(
+              repository,
+              new OriginServer.Config(listen.host(), listen.port(), token, workerThreads));
+    } catch (Exception e) {
+      repository.close();
+      throw e;
+    }
+    out.printf(
+        "origin serving %s (data %s, epoch %s, head %d, %d files; token in %s)%n",
+        server.uri(),
+        origin.data,
+        repository.epoch(),
+        repository.head(),
+        repository.fileCount(),
+        tokenPath);
+    out.flush();
+    awaitShutdown(server, repository);
+    return 0;
+  }
+
+  /**
+   * Blocks until the JVM is asked to stop (SIGINT, SIGTERM), then stops the server and closes the
+   * repository, which writes a checkpoint.
+   */
+  public static void awaitShutdown(OriginServer server, OriginRepository repository)
+      throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  try {
+                    repository.close();
+                  } catch (Exception e) {
+                    System.err.println(
+                        "metamirror: closing the data directory failed: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                },
+                "metamirror-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,176 @@
+package io.metamirror.cli.publish;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metamirror.origin.publishdir.DirectoryPlan;
+import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.Manifest;
+import io.metamirror.protocol.Sha256;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Publishes a directory to a running origin through its batch API. Reads the origin's manifest,
+ * plans with {@link DirectoryPlan}, then sends batches in plan order: plain files in batches of at
+ * most {@link #MAX_CHANGES} changes or {@link #MAX_BYTES} bytes of content, then index files, then
+ * deletions. Each batch is atomic at the origin and the order between batches is the plan's, so a
+ * mirror never sees an index before the files it references. Every put carries its sha256, so a
+ * file that changes while it is read is refused (422) rather than published torn.
+ */
+public final class RemotePublisher {
+  static final int MAX_CHANGES = 1000;
+  static final long MAX_BYTES = 16L << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private final URI origin;
+  private final String token;
+  private final HttpClient http;
+
+  public RemotePublisher(URI origin, String token) {
+    this.origin = origin.toString().endsWith("/") ? origin : URI.create(origin + "/");
+    this.token = token;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+  }
+
+  /** The origin's tree now: path → sha256. */
+  public Map<ContentPath, Sha256> currentTree() throws IOException {
+    HttpResponse<InputStream> response =
+        send(
+            HttpRequest.newBuilder(origin.resolve(".metamirror/manifest")).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = response.body()) {
+      if (response.statusCode() != 200) {
+        throw new IOException(
+            "origin answered "
+                + response.statusCode()
+                + " for its manifest: "
+                + new String(body.readAllBytes()));
+      }
+      Map<ContentPath, Sha256> tree = new HashMap<>();
+      for (Manifest.File f : Manifest.read(body).files()) {
+        tree.put(f.path(), f.sha256());
+      }
+      return tree;
+    }
+  }
+
+  /** Sends the plan; {@code progress} hears one line per batch. Returns the final head. */
+  public long publish(DirectoryPlan plan, Consumer<String> progress) throws IOException {
+    List<List<Object>> batches = new ArrayList<>();
+    chunk(new ArrayList<>(plan.files()), batches);
+    List<Object> last = new ArrayList<>(plan.indexes());
+    last.addAll(plan.deletes());
+    chunk(last, batches);
+    long head = -1;
+    int sent = 0;
+    for (int i = 0; i < batches.size(); i++) {
+      List<Object> batch = batches.get(i);
+      head = postBatch(batch);
+      sent += batch.size();
+      progress.accept(
+          String.format(
+              "batch %d/%d: %d changes (%d/%d), head %d",
+              i + 1, batches.size(), batch.size(), sent, plan.changes(), head));
+    }
+    return head;
+  }
+
+  private static void chunk(List<Object> changes, List<List<Object>> into) {
+    List<Object> current = new ArrayList<>();
+    long bytes = 0;
+    for (Object change : changes) {
+      long size = change instanceof DirectoryPlan.Put put ? put.size() : 0;
+      if (!current.isEmpty() && (current.size() >= MAX_CHANGES || bytes + size > MAX_BYTES)) {
+        into.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(change);
+      bytes += size;
+    }
+    if (!current.isEmpty()) {
+      into.add(current);
+    }
+  }
+
+  private long postBatch(List<Object> changes) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    try (JsonGenerator json = FACTORY.createGenerator(body)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("changes");
+      for (Object change : changes) {
+        json.writeStartObject();
+        if (change instanceof DirectoryPlan.Put put) {
+          json.writeStringField("op", "put");
+          json.writeStringField("path", put.path().value());
+          json.writeStringField("sha256", put.sha256().hex());
+          json.writeBinaryField("content", Files.readAllBytes(put.file()));
+        } else {
+          json.writeStringField("op", "delete");
+          json.writeStringField("path", change.toString());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(origin.resolve(".metamirror/api/batch"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+            .build();
+    HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new IOException(
+          "origin answered " + response.statusCode() + " with a body that is not JSON");
+    }
+    if (response.statusCode() != 200) {
+      StringBuilder message =
+          new StringBuilder("origin refused the batch (" + response.statusCode() + "): ")
+              .append(answer.path("error").asText());
+      for (JsonNode problem : answer.path("problems")) {
+        message.append("; ").append(problem.asText());
+      }
+      throw new IOException(message.toString());
+    }
+    return answer.path("head").asLong();
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException {
+    try {
+      return http.send(request, handler);
+    } catch (ConnectException e) {
+      throw new IOException("cannot reach the origin at " + origin + ": connection refused");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    } catch (IOException e) {
+      throw new IOException("cannot reach the origin at " + origin + ": " + e, e);
+    }
+  }
+}
