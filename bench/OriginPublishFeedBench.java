@@ -38,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>Request bodies are built before the publish clock starts, so the publish figure is the
- * origin's (and the loopback's), not the generator's. Feed reads are repeated {@code
- * --feed-rounds} times against each server; the median round is the headline, all are printed.
+ * origin's (and the loopback's), not the generator's. The feed is read once cold (reported on its
+ * own; it saves the pages), the reference once to warm the client, then {@code --feed-rounds}
+ * rounds alternating origin and reference; the median round is the headline, all are printed.
  *
  * <p>Run: {@code java -cp cli/target/metamirror.jar bench/OriginPublishFeedBench.java --url
  * http://127.0.0.1:PORT --token-file FILE [--files 100000] [--batch 1000] [--size 2048] ...}
@@ -456,7 +457,11 @@ public class OriginPublishFeedBench {
     }
     exec("sync");
     System.out.printf(
-        Locale.ROOT, "wrote the same %d files to %s (+ sync) in %.2f s%n", files, src, secondsSince(t0));
+        Locale.ROOT,
+        "wrote the same %d files to %s (+ sync) in %.2f s%n",
+        files,
+        src,
+        secondsSince(t0));
 
     long start = System.nanoTime();
     exec("rsync", "-a", src + "/", dst + "/");
@@ -652,13 +657,18 @@ public class OriginPublishFeedBench {
   // ---- report ----
 
   void report(
-      Measure publish, Measure rsync, Measure coldFeed, List<Measure> feedRuns, List<Measure> refRuns) {
+      Measure publish,
+      Measure rsync,
+      Measure coldFeed,
+      List<Measure> feedRuns,
+      List<Measure> refRuns) {
     Measure feed = median(feedRuns);
     Measure ref = refRuns.isEmpty() ? null : median(refRuns);
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "== origin publish + feed: %d files of ~%d B, batches of %d, feed pages of %d, %d CPUs ==%n",
+        "== origin publish + feed: %d files of ~%d B, batches of %d, feed pages of %d, %d CPUs"
+            + " ==%n",
         files,
         size,
         batch,
@@ -687,7 +697,8 @@ public class OriginPublishFeedBench {
           rsync.seconds,
           rsync.rate(),
           "files/s",
-          String.format(Locale.ROOT, "metamirror = %.2f x reference", publish.rate() / rsync.rate()));
+          String.format(
+              Locale.ROOT, "metamirror = %.2f x reference", publish.rate() / rsync.rate()));
     }
     System.out.printf(
         Locale.ROOT,
@@ -730,8 +741,7 @@ public class OriginPublishFeedBench {
             + " full reads after the first; every round (entries/s): metamirror "
             + rates(feedRuns)
             + (refRuns.isEmpty() ? "" : "; nginx " + rates(refRuns)));
-    System.out.println(
-        "load average at start / end: " + loadAtStart + " / " + loadAverage());
+    System.out.println("load average at start / end: " + loadAtStart + " / " + loadAverage());
   }
 
   static String verdict(double rate, double target, String unit) {
@@ -793,6 +803,8 @@ public class OriginPublishFeedBench {
   }
 
   static final class BenchFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
     BenchFailure(String message) {
       super(message);
     }
