@@ -1,11 +1,15 @@
 package io.metamirror.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
@@ -24,6 +28,9 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
   private final Path configFile;
   private JsonNode yaml;
   private boolean loaded;
+  // Picocli swallows some exceptions from defaultValue (and the old code then served no values on
+  // the next call), so a config file that cannot be used is remembered here; Main reports it.
+  private ExitCodes.UserError problem;
 
   private ConfigDefaults(Map<String, String> env, Path configFile) {
     this.env = env;
@@ -58,6 +65,12 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     JsonNode file = yaml();
     if (file != null && file.has(key) && !file.get(key).isNull()) {
       JsonNode value = file.get(key);
+      if (value.isArray()) {
+        // A YAML list for a list option: picocli splits the default on the option's ",".
+        List<String> items = new ArrayList<>();
+        value.forEach(item -> items.add(item.isValueNode() ? item.asText() : item.toString()));
+        return String.join(",", items);
+      }
       return value.isValueNode() ? value.asText() : value.toString();
     }
     String fromEnv = env.get("METAMIRROR_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -67,11 +80,19 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     return null;
   }
 
-  private JsonNode yaml() throws IOException {
-    if (loaded) {
-      return yaml;
+  private JsonNode yaml() {
+    if (!loaded) {
+      loaded = true;
+      try {
+        yaml = load();
+      } catch (ExitCodes.UserError e) {
+        problem = e;
+      }
     }
-    loaded = true;
+    return yaml;
+  }
+
+  private JsonNode load() {
     Path file = configFile;
     if (file == null) {
       return null;
@@ -79,16 +100,31 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     if (!Files.isRegularFile(file)) {
       throw new ExitCodes.UserError("config file not found: " + file);
     }
+    JsonNode parsed;
     try {
-      yaml = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-    } catch (IOException e) {
+      parsed = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
       throw new ExitCodes.UserError(
-          "config file " + file + " is not valid YAML: " + e.getMessage());
+          "config file "
+              + file
+              + " is not valid YAML"
+              + (at == null ? "" : " (line " + at.getLineNr() + ")")
+              + ": "
+              + e.getOriginalMessage().lines().findFirst().orElse(""));
+    } catch (IOException e) {
+      throw new ExitCodes.UserError("cannot read config file " + file + ": " + e.getMessage());
     }
-    if (yaml != null && !yaml.isObject()) {
+    if (parsed != null && !parsed.isObject()) {
       throw new ExitCodes.UserError(
           "config file " + file + " must be a YAML mapping of option: value");
     }
-    return yaml;
+    return parsed;
+  }
+
+  /** Why the config file cannot be used, or {@code null}. */
+  ExitCodes.UserError problem() {
+    yaml();
+    return problem;
   }
 }

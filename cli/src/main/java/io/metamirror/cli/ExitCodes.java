@@ -16,7 +16,7 @@ public final class ExitCodes {
           + "  0  success%n"
           + "  1  failure (I/O error, origin unreachable or refusing, bad input data)%n"
           + "  2  usage error (unknown option, missing or invalid argument)%n"
-          + "  3  refused: the data directory is in use by another process, or was written%n"
+          + "  3  refused: the data directory or store is in use by another process, or was written%n"
           + "     by a metamirror version with a different on-disk format%n";
 
   private ExitCodes() {}
@@ -25,7 +25,9 @@ public final class ExitCodes {
     if (e instanceof CommandLine.ParameterException) {
       return USAGE;
     }
-    if (e instanceof DataDirectoryLockedException || e instanceof UnsupportedFormatException) {
+    if (e instanceof DataDirectoryLockedException
+        || e instanceof UnsupportedFormatException
+        || e instanceof io.metamirror.sync.store.StoreLockedException) {
       return REFUSED;
     }
     return FAILED;
@@ -36,13 +38,16 @@ public final class ExitCodes {
     @Override
     public int handleExecutionException(
         Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-      boolean verbose = parseResult.hasMatchedOption("--verbose");
+      // Not parseResult.hasMatchedOption: that misses --verbose after a subcommand and from the
+      // config file or METAMIRROR_VERBOSE. The inherited option sets the root's field wherever
+      // it is given.
+      boolean verbose =
+          cmd.getCommandSpec().root().userObject() instanceof MetamirrorCommand root
+              && root.verbose;
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       cmd.getErr().println("metamirror: " + message);
       if (verbose) {
         e.printStackTrace(cmd.getErr());
-      } else if (!(e instanceof UserError)) {
-        cmd.getErr().println("(run with --verbose for details)");
       }
       cmd.getErr().flush();
       return of(e);

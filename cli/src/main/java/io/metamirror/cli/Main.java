@@ -20,9 +20,46 @@ public final class Main {
   /** The command line with its config sources; {@code args} are scanned for {@code --config}. */
   public static CommandLine commandLine(java.util.Map<String, String> env, String... args) {
     CommandLine cli = new CommandLine(new MetamirrorCommand());
-    cli.setDefaultValueProvider(ConfigDefaults.of(env, args));
+    // Subcommands mix in --version too; give them the root's answer.
+    Versions versions = new Versions();
+    forEachSubcommand(cli, c -> c.getCommandSpec().versionProvider(versions));
+    ConfigDefaults defaults = ConfigDefaults.of(env, args);
+    cli.setDefaultValueProvider(defaults);
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    cli.setExecutionStrategy(
+        parseResult -> {
+          // --help and --version work even with a broken config file; nothing else does.
+          Integer helpExit = CommandLine.executeHelpRequest(parseResult);
+          if (helpExit != null) {
+            return helpExit;
+          }
+          if (defaults.problem() != null) {
+            throw new CommandLine.ExecutionException(
+                cli, defaults.problem().getMessage(), defaults.problem());
+          }
+          return runLast.execute(parseResult);
+        });
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          // Options missing because the config file is unusable: say why, not which.
+          if (defaults.problem() != null) {
+            e.getCommandLine().getErr().println("metamirror: " + defaults.problem().getMessage());
+            e.getCommandLine().getErr().flush();
+            return ExitCodes.of(defaults.problem());
+          }
+          return usage.handleParseException(e, arguments);
+        });
     cli.setExecutionExceptionHandler(new ExitCodes.ErrorReporter());
     cli.setExitCodeExceptionMapper(ExitCodes::of);
     return cli;
+  }
+
+  private static void forEachSubcommand(
+      CommandLine cli, java.util.function.Consumer<CommandLine> action) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      action.accept(sub);
+      forEachSubcommand(sub, action);
+    }
   }
 }

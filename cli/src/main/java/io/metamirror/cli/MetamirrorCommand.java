@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
       DemoCommand.class,
       OriginCommand.class,
       PublishCommand.class,
+      io.metamirror.cli.sync.SyncCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {

@@ -40,6 +40,7 @@ public final class PublishCommand implements Callable<Integer> {
       names = "--index",
       paramLabel = "GLOB",
       split = ",",
+      converter = IndexGlobConverter.class,
       description =
           "Globs (relative to SRC) of index files, published after everything else; deepest first."
               + " Default: packages.json, **/packages.json, index.html, **/index.html, **/Packages*,"

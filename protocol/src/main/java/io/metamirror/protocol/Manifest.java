@@ -15,11 +15,13 @@ import java.util.List;
  *
  * <pre>
  * {"format":1,"epoch":"9f86d081884c7d659a2feaa0c55ad015","seq":1200,"files":[
- *   {"path":"packages.json","sha256":"fcde2b…8fb9","size":301,"time":1763791399001},
- *   {"path":"p2/acme/widget.json","sha256":"2c26b4…e7ae","size":812,"time":1763791335123}]}
+ *   {"path":"p2/acme/widget.json","sha256":"2c26b4…e7ae","size":812,"time":1763791335123,"seq":7},
+ *   {"path":"packages.json","sha256":"fcde2b…8fb9","size":301,"time":1763791399001,"seq":1200}]}
  * </pre>
  *
- * Files are sorted by path. {@code format} is {@value #FORMAT}; a reader rejects any other value.
+ * Files are sorted by path. {@code seq} is the put that made the file's content; installing files
+ * in seq order replays the tree in journal order, so referenced files land before their indexes.
+ * {@code format} is {@value #FORMAT}; a reader rejects any other value.
  */
 public record Manifest(Epoch epoch, long seq, List<File> files) {
   public static final int FORMAT = 1;
@@ -27,7 +29,8 @@ public record Manifest(Epoch epoch, long seq, List<File> files) {
   /** Where the manifest sits inside a snapshot archive; dot-named, so never a content path. */
   public static final String ARCHIVE_NAME = ".metamirror/manifest.json";
 
-  public record File(ContentPath path, Sha256 sha256, long size, long time) {}
+  /** A file, with the seq and time of the put that made its current content. */
+  public record File(ContentPath path, Sha256 sha256, long size, long time, long seq) {}
 
   public Manifest {
     files = List.copyOf(files);
@@ -47,6 +50,7 @@ public record Manifest(Epoch epoch, long seq, List<File> files) {
         json.writeStringField("sha256", f.sha256().hex());
         json.writeNumberField("size", f.size());
         json.writeNumberField("time", f.time());
+        json.writeNumberField("seq", f.seq());
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -107,6 +111,7 @@ public record Manifest(Epoch epoch, long seq, List<File> files) {
     String sha256 = null;
     long size = -1;
     long time = Long.MIN_VALUE;
+    long seq = -1;
     for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
       String field = json.currentName();
       json.nextToken();
@@ -115,14 +120,15 @@ public record Manifest(Epoch epoch, long seq, List<File> files) {
         case "sha256" -> sha256 = json.getText();
         case "size" -> size = json.getValueAsLong(-1);
         case "time" -> time = json.getValueAsLong(Long.MIN_VALUE);
+        case "seq" -> seq = json.getValueAsLong(-1);
         default -> json.skipChildren();
       }
     }
-    if (size < 0 || time == Long.MIN_VALUE) {
-      throw new ProtocolException("manifest: file " + path + " needs size and time");
+    if (size < 0 || time == Long.MIN_VALUE || seq < 1) {
+      throw new ProtocolException("manifest: file " + path + " needs size, time and seq");
     }
     try {
-      return new File(ContentPath.parse(path), Sha256.parse(sha256), size, time);
+      return new File(ContentPath.parse(path), Sha256.parse(sha256), size, time, seq);
     } catch (IllegalArgumentException e) {
       throw new ProtocolException("manifest: " + e.getMessage());
     }

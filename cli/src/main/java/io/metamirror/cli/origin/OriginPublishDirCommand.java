@@ -1,5 +1,6 @@
 package io.metamirror.cli.origin;
 
+import io.metamirror.cli.IndexGlobConverter;
 import io.metamirror.origin.publishdir.DirectoryPlan;
 import io.metamirror.origin.publishdir.OfflinePublisher;
 import io.metamirror.origin.repository.OriginRepository;
@@ -31,6 +32,7 @@ public final class OriginPublishDirCommand implements Callable<Integer> {
       names = "--index",
       paramLabel = "GLOB",
       split = ",",
+      converter = IndexGlobConverter.class,
       description =
           "Globs (relative to SRC) of index files, published after everything else; deepest first."
               + " Default: packages.json, **/packages.json, index.html, **/index.html, **/Packages*,"

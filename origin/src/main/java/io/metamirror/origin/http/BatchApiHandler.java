@@ -26,7 +26,7 @@ final class BatchApiHandler implements HttpHandler {
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
+      exchange.dispatch(new FailureHandler(this));
       return;
     }
     exchange.startBlocking();

@@ -158,6 +158,13 @@ final class BatchParser {
                   throw e;
                 }
                 problems.add(where + ".content: not valid base64: " + e.getOriginalMessage());
+              } catch (IllegalArgumentException e) {
+                // Jackson reports an illegal base64 character as an IllegalArgumentException,
+                // not a JsonParseException (ParserBase.reportInvalidBase64Char).
+                if (e.getMessage() == null || !e.getMessage().contains("base64")) {
+                  throw e;
+                }
+                problems.add(where + ".content: not valid base64: " + e.getMessage());
               }
             }
           }

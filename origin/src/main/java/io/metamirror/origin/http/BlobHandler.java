@@ -39,7 +39,7 @@ final class BlobHandler implements HttpHandler {
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
+      exchange.dispatch(new FailureHandler(this));
       return;
     }
     Path blob = repository.blobPath(sha256);

@@ -54,7 +54,7 @@ final class FilesApiHandler implements HttpHandler {
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
+      exchange.dispatch(new FailureHandler(this));
       return;
     }
     if (!put) {

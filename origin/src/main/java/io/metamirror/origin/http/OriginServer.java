@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * this one place.
  *
  * <pre>
- * request ─► count by status ─► /.metamirror/feed       FeedHandler (long-poll, no parked thread)
+ * request ─► count by status ─► failures as JSON ─► /.metamirror/feed       FeedHandler (long-poll, no parked thread)
  *                                /.metamirror/blobs/     BlobHandler
  *                                /.metamirror/snapshot   SnapshotHandler
  *                                /.metamirror/manifest   SnapshotHandler (manifest only)
@@ -101,6 +101,7 @@ public final class OriginServer implements Closeable {
             .addExactPath("/metrics", StatusHandlers.metrics(metrics));
     HttpHandler routes =
         new PathHandler(new ContentHandler(repository)).addPrefixPath("/.metamirror", protocol);
+    HttpHandler failures = new FailureHandler(routes);
     HttpHandler root =
         exchange -> {
           exchange.addExchangeCompleteListener(
@@ -108,7 +109,7 @@ public final class OriginServer implements Closeable {
                 metrics.countRequest(ex.getStatusCode());
                 next.proceed();
               });
-          routes.handleRequest(exchange);
+          failures.handleRequest(exchange);
         };
 
     Undertow undertow =

@@ -51,7 +51,7 @@ final class SnapshotHandler implements HttpHandler {
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
+      exchange.dispatch(new FailureHandler(this));
       return;
     }
     TreeSnapshot tree = repository.snapshot();
@@ -60,7 +60,7 @@ final class SnapshotHandler implements HttpHandler {
             tree.epoch(),
             tree.seq(),
             tree.files().stream()
-                .map(f -> new Manifest.File(f.path(), f.sha256(), f.size(), f.time()))
+                .map(f -> new Manifest.File(f.path(), f.sha256(), f.size(), f.time(), f.seq()))
                 .toList());
     exchange.getResponseHeaders().put(SEQ, tree.seq());
     exchange.getResponseHeaders().put(EPOCH, tree.epoch().value());

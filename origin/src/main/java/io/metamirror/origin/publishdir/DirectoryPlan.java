@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * What it takes to make the origin's tree equal to a source directory, with the fewest entries and
@@ -91,7 +92,7 @@ public record DirectoryPlan(
     Path root = source.toRealPath();
     List<PathMatcher> matchers = new ArrayList<>();
     for (String glob : indexGlobs) {
-      matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+      matchers.add(indexMatcher(glob));
     }
     Map<ContentPath, Path> found = new TreeMap<>();
     List<String> invalid = new ArrayList<>();
@@ -167,6 +168,21 @@ public record DirectoryPlan(
     List<ContentPath> deletes =
         current.keySet().stream().filter(p -> !found.containsKey(p)).sorted().toList();
     return new DirectoryPlan(files, indexes, deletes, unchanged, skipped[0]);
+  }
+
+  /**
+   * The matcher for one index glob.
+   *
+   * @throws IllegalArgumentException naming the glob, on one line, when it is malformed
+   */
+  public static PathMatcher indexMatcher(String glob) {
+    try {
+      return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    } catch (PatternSyntaxException e) {
+      // e.getMessage() spans three lines (pattern and a caret); the description is enough.
+      throw new IllegalArgumentException(
+          "not a valid glob: " + glob + " (" + e.getDescription() + ")");
+    }
   }
 
   private static int depth(ContentPath path) {

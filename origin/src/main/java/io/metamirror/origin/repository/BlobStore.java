@@ -1,5 +1,6 @@
 package io.metamirror.origin.repository;
 
+import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.Sha256;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,12 +2,14 @@ package io.metamirror.origin.repository;
 
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.Sha256;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +148,8 @@ final class Checkpoint {
       return new TreeSnapshot(epoch, seq, files);
     } catch (NumberFormatException e) {
       throw corrupt(file, e.getMessage());
+    } catch (CharacterCodingException e) {
+      throw corrupt(file, "not valid UTF-8 (" + e + ")");
     }
   }
 

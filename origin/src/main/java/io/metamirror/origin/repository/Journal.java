@@ -1,6 +1,7 @@
 package io.metamirror.origin.repository;
 
 import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;
@@ -86,6 +87,25 @@ final class Journal implements Closeable {
           list.filter(p -> p.getFileName().toString().matches("[0-9]{20}\\.log")).sorted().toList();
     }
     List<Segment> segments = new ArrayList<>();
+    try {
+      return open(dir, epoch, segmentEntries, replayAfter, replay, files, segments);
+    } catch (IOException | RuntimeException e) {
+      for (Segment segment : segments) {
+        segment.channel.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Journal open(
+      Path dir,
+      Epoch epoch,
+      long segmentEntries,
+      long replayAfter,
+      Consumer<JournalEntry> replay,
+      List<Path> files,
+      List<Segment> segments)
+      throws IOException {
     long head = 0;
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);

@@ -4,20 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.DirectoryLock;
 import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.Sha256;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,8 +107,7 @@ public final class OriginRepository implements Closeable {
   private final Options options;
   private final Clock clock;
   private final Epoch epoch;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final DirectoryLock lock;
   private final BlobStore blobs;
   private final Journal journal;
   private final Map<ContentPath, TreeFile> tree;
@@ -129,8 +125,7 @@ public final class OriginRepository implements Closeable {
       Options options,
       Clock clock,
       Epoch epoch,
-      FileChannel lockChannel,
-      FileLock lock,
+      DirectoryLock lock,
       BlobStore blobs,
       Journal journal,
       Map<ContentPath, TreeFile> tree,
@@ -139,7 +134,6 @@ public final class OriginRepository implements Closeable {
     this.options = options;
     this.clock = clock;
     this.epoch = epoch;
-    this.lockChannel = lockChannel;
     this.lock = lock;
     this.blobs = blobs;
     this.journal = journal;
@@ -165,31 +159,17 @@ public final class OriginRepository implements Closeable {
   public static OriginRepository open(Path dataDir, Options options, Clock clock)
       throws IOException {
     Files.createDirectories(dataDir);
-    Path lockFile = dataDir.resolve(".lock");
-    FileChannel lockChannel =
-        FileChannel.open(
-            lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    FileLock lock;
+    DirectoryLock lock =
+        DirectoryLock.acquire(
+            dataDir.resolve(".lock"),
+            holder ->
+                new DataDirectoryLockedException(
+                    "data directory "
+                        + dataDir
+                        + " is in use by another metamirror process ("
+                        + holder
+                        + ")"));
     try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
-      lockChannel.close();
-      throw new DataDirectoryLockedException(
-          "data directory "
-              + dataDir
-              + " is in use by another metamirror process"
-              + (holder.isEmpty() ? "" : " (" + holder + ")"));
-    }
-    try {
-      lockChannel.truncate(0);
-      lockChannel.write(
-          java.nio.ByteBuffer.wrap(
-              ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
-          0);
       Epoch epoch = readOrCreateMarker(dataDir, clock);
       BlobStore blobs = new BlobStore(dataDir.resolve("blobs"), new FileSystemSync(options.syncfs));
       int stale = blobs.removeStaleTemps();
@@ -236,16 +216,7 @@ public final class OriginRepository implements Closeable {
       }
       OriginRepository repo =
           new OriginRepository(
-              dataDir,
-              options,
-              clock,
-              epoch,
-              lockChannel,
-              lock,
-              blobs,
-              journal,
-              tree,
-              checkpointSeq);
+              dataDir, options, clock, epoch, lock, blobs, journal, tree, checkpointSeq);
       log.info(
           "event=origin_opened data={} epoch={} head={} first={} files={} checkpoint={}",
           dataDir,
@@ -256,7 +227,7 @@ public final class OriginRepository implements Closeable {
           checkpointSeq);
       return repo;
     } catch (IOException | RuntimeException e) {
-      lockChannel.close();
+      lock.close();
       throw e;
     }
   }
@@ -524,6 +495,9 @@ public final class OriginRepository implements Closeable {
 
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
     checkpointer.shutdown();
     try {
       checkpointer.awaitTermination(30, TimeUnit.SECONDS);
@@ -539,8 +513,7 @@ public final class OriginRepository implements Closeable {
         journal.close();
       } finally {
         publishLock.unlock();
-        lock.release();
-        lockChannel.close();
+        lock.close();
       }
     }
   }

@@ -1,4 +1,4 @@
-package io.metamirror.origin.repository;
+package io.metamirror.protocol;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -18,21 +18,24 @@ import org.slf4j.LoggerFactory;
  * binding for it, so a large batch runs coreutils' {@code sync --file-system} once instead (~4 ms
  * to spawn). If that is missing or fails, this falls back to fsync per file and per directory, for
  * good.
+ *
+ * <p>It lives in {@code protocol} because the origin's blob store and every mirror's store make
+ * writes durable the same way, and modules share only this one.
  */
-final class FileSystemSync {
+public final class FileSystemSync {
   private static final Logger log = LoggerFactory.getLogger(FileSystemSync.class);
 
   /** Below this many files, per-file fsync is cheaper than a whole-file-system flush. */
-  static final int SYNCFS_THRESHOLD = 16;
+  public static final int SYNCFS_THRESHOLD = 16;
 
   private volatile boolean syncfsWorks;
 
-  FileSystemSync(boolean trySyncfs) {
+  public FileSystemSync(boolean trySyncfs) {
     this.syncfsWorks = trySyncfs;
   }
 
   /** Flushes the data of {@code files} and the entries of {@code directories}. */
-  void sync(Path anywhereOnFileSystem, Collection<Path> files, Collection<Path> directories)
+  public void sync(Path anywhereOnFileSystem, Collection<Path> files, Collection<Path> directories)
       throws IOException {
     if (files.size() + directories.size() >= SYNCFS_THRESHOLD
         && syncfsWorks
@@ -71,13 +74,13 @@ final class FileSystemSync {
     return false;
   }
 
-  static void fsync(Path file) throws IOException {
+  public static void fsync(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
   }
 
-  static void fsyncDirectory(Path dir) throws IOException {
+  public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }

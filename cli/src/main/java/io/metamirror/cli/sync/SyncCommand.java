@@ -1,0 +1,137 @@
+package io.metamirror.cli.sync;
+
+import io.metamirror.sync.agent.SyncAgent;
+import io.metamirror.sync.agent.SyncStatus;
+import io.metamirror.sync.store.Store;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code metamirror sync}: keep a local store equal to the origin's tree. */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description =
+        "Keep a local store equal to the origin's tree: bootstrap from a snapshot, then follow the"
+            + " feed (long-poll), fetching blobs in parallel and committing them in journal order."
+            + " The store can be served as it is by any web server (files at their paths, .gz twins"
+            + " for gzip_static, mtime = publish time). Follows until interrupted, or with --once"
+            + " catches up and exits.",
+    subcommands = {SyncStatusCommand.class, SyncVerifyCommand.class})
+public final class SyncCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  // Not `required`: picocli would then demand it before `sync status` and `sync verify` too.
+  @Option(names = "--origin", paramLabel = "URL", description = "The origin's base URL (required).")
+  URI origin;
+
+  @Option(
+      names = "--store",
+      paramLabel = "DIR",
+      description = "The store directory, created if missing (required).")
+  Path store;
+
+  @Option(names = "--once", description = "Catch up with the origin's head, then exit.")
+  boolean once;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "Concurrent blob downloads (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
+  @Option(
+      names = "--page-limit",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Entries per feed request (default: ${DEFAULT-VALUE}).")
+  int pageLimit;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "Long-poll wait per feed request, at most 60 (default: ${DEFAULT-VALUE}).")
+  int waitSeconds;
+
+  @Option(
+      names = "--max-backoff",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description =
+          "Longest pause between retries while the origin is unreachable (default: ${DEFAULT-VALUE}).")
+  double maxBackoffSeconds;
+
+  SyncAgent.Config config() {
+    if (origin == null || store == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "Missing required option"
+              + (origin == null && store == null
+                  ? "s: '--origin=URL', '--store=DIR'"
+                  : origin == null ? ": '--origin=URL'" : ": '--store=DIR'"));
+    }
+    try {
+      return SyncAgent.Config.defaults(origin)
+          .withParallel(parallel)
+          .withPageLimit(pageLimit)
+          .withWaitSeconds(waitSeconds)
+          .withMaxBackoff(Duration.ofMillis((long) (maxBackoffSeconds * 1000)));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SyncAgent.Config config = config();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Store opened = Store.open(store);
+    SyncAgent agent = new SyncAgent(opened, config, Clock.systemUTC());
+    Progress progress = new Progress(agent::status, err, System.console() != null);
+    if (once) {
+      try (opened;
+          agent;
+          progress) {
+        progress.start();
+        agent.catchUp();
+      }
+      SyncStatus s = agent.status();
+      out.printf(
+          "store %s is at seq %d (epoch %s), %d files%n",
+          store, s.appliedSeq(), s.epoch(), opened.fileCount());
+      return 0;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  progress.close();
+                  agent.close();
+                  try {
+                    opened.close();
+                  } catch (Exception e) {
+                    System.err.println("metamirror: closing the store failed: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                },
+                "metamirror-shutdown"));
+    out.printf("following %s into %s (Ctrl-C stops)%n", config.origin(), store);
+    out.flush();
+    progress.start();
+    agent.start();
+    stopped.await();
+    return 0;
+  }
+}

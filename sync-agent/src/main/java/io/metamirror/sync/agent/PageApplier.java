@@ -1,0 +1,232 @@
+package io.metamirror.sync.agent;
+
+import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.FeedPage;
+import io.metamirror.protocol.JournalEntry;
+import io.metamirror.protocol.ProtocolException;
+import io.metamirror.protocol.Sha256;
+import io.metamirror.sync.store.Cursor;
+import io.metamirror.sync.store.LocalFile;
+import io.metamirror.sync.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Applies one feed page: parallel fetch, in-order commit.
+ *
+ * <p>Every blob the page needs is fetched at once (bounded by the executor), each into a dot-named
+ * temp file beside its target, verified while streaming. Only when all have arrived are they
+ * renamed into place, in seq order, with deletes in their places; then the store commits (flush,
+ * manifest, cursor). A failure before the commit deletes every temp file and leaves the cursor
+ * where it was, so the page is simply applied again later.
+ *
+ * <p>A path put several times in a page is fetched once, with its last content, written at its
+ * first put: the store is then "newer" for that file, which the invariant allows. A delete is never
+ * moved earlier, since an index may still reference the file until the delete's seq.
+ */
+final class PageApplier {
+  static final int ATTEMPTS = 3;
+
+  private final Store store;
+  private final OriginClient origin;
+  private final ExecutorService fetchers;
+
+  PageApplier(Store store, OriginClient origin, ExecutorService fetchers) {
+    this.store = store;
+    this.origin = origin;
+    this.fetchers = fetchers;
+  }
+
+  /** A put to perform: the entry whose place it takes and the entry whose content it writes. */
+  private record Put(JournalEntry at, JournalEntry content, Path temp) {
+    Path twinTemp() {
+      return temp.resolveSibling(temp.getFileName() + ".gz");
+    }
+  }
+
+  /** Applies the page; returns the entries committed (the page's). */
+  List<JournalEntry> apply(FeedPage page) throws IOException {
+    List<JournalEntry> entries = page.entries();
+    Cursor cursor = store.cursor();
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).seq() != cursor.seq() + 1 + i) {
+        throw new ProtocolException(
+            "feed page has seq "
+                + entries.get(i).seq()
+                + " where "
+                + (cursor.seq() + 1 + i)
+                + " was expected");
+      }
+    }
+    // For each put, the last put of its chain (consecutive puts of the path, no delete between).
+    JournalEntry[] content = new JournalEntry[entries.size()];
+    boolean[] skip = new boolean[entries.size()];
+    Map<ContentPath, Integer> chainStart = new HashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      JournalEntry e = entries.get(i);
+      if (e.op() == JournalEntry.Op.DELETE) {
+        chainStart.remove(e.path());
+        continue;
+      }
+      Integer start = chainStart.get(e.path());
+      if (start == null) {
+        chainStart.put(e.path(), i);
+        content[i] = e;
+      } else {
+        content[start] = e;
+        skip[i] = true;
+      }
+    }
+    List<Put> puts = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).op() == JournalEntry.Op.PUT && !skip[i]) {
+        puts.add(
+            new Put(
+                entries.get(i), content[i], store.tempFor(store.pathOf(entries.get(i).path()))));
+      }
+    }
+    try {
+      fetchAll(puts);
+      return commit(page, entries, skip, puts);
+    } finally {
+      for (Put put : puts) {
+        Files.deleteIfExists(put.temp());
+        Files.deleteIfExists(put.twinTemp());
+      }
+    }
+  }
+
+  private void fetchAll(List<Put> puts) throws IOException {
+    // One download per distinct content; other paths with the same content copy it.
+    Map<Sha256, CompletableFuture<Path>> downloads = new HashMap<>();
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Put put : puts) {
+      JournalEntry c = put.content();
+      CompletableFuture<Path> download = downloads.get(c.sha256());
+      CompletableFuture<Void> done;
+      if (download == null) {
+        download =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  fetchWithRetries(c, put.temp());
+                  return put.temp();
+                },
+                fetchers);
+        downloads.put(c.sha256(), download);
+        done = download.thenAcceptAsync(p -> twin(put), fetchers);
+      } else {
+        done =
+            download.thenAcceptAsync(
+                source -> {
+                  try {
+                    Files.copy(source, put.temp(), StandardCopyOption.REPLACE_EXISTING);
+                  } catch (IOException e) {
+                    throw new CompletionException(e);
+                  }
+                  twin(put);
+                },
+                fetchers);
+      }
+      all.add(done);
+    }
+    try {
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      // Let the other downloads finish or fail before their temp files are cleaned up.
+      for (CompletableFuture<Void> f : all) {
+        try {
+          f.join();
+        } catch (CompletionException ignored) {
+          // reported below
+        }
+      }
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof java.io.UncheckedIOException io) {
+        throw io.getCause();
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  private void fetchWithRetries(JournalEntry entry, Path temp) {
+    IOException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        origin.fetchBlob(entry.sha256(), entry.size(), temp);
+        return;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    if (last instanceof BlobMismatchException) {
+      throw new CompletionException(
+          new BadEntryException(entry, last.getMessage() + " after " + ATTEMPTS + " attempts"));
+    }
+    throw new CompletionException(last);
+  }
+
+  private void twin(Put put) {
+    if (!store.wantsTwin(put.at().path())) {
+      return;
+    }
+    try {
+      Store.writeTwin(put.temp(), put.twinTemp());
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private List<JournalEntry> commit(
+      FeedPage page, List<JournalEntry> entries, boolean[] skip, List<Put> puts)
+      throws IOException {
+    Map<Long, Put> bySeq = new HashMap<>();
+    puts.forEach(p -> bySeq.put(p.at().seq(), p));
+    List<Path> written = new ArrayList<>();
+    Set<Path> directories = new LinkedHashSet<>();
+    List<LocalFile> recorded = new ArrayList<>();
+    List<ContentPath> deletes = new ArrayList<>();
+    List<Long> deleteSeqs = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      JournalEntry e = entries.get(i);
+      Path target = store.pathOf(e.path());
+      if (e.op() == JournalEntry.Op.DELETE) {
+        store.remove(e.path());
+        deletes.add(e.path());
+        deleteSeqs.add(e.seq());
+        directories.add(target.getParent());
+        continue;
+      }
+      if (skip[i]) {
+        continue;
+      }
+      Put put = bySeq.get(e.seq());
+      JournalEntry c = put.content();
+      boolean hasTwin = Files.exists(put.twinTemp());
+      store.install(e.path(), put.temp(), hasTwin ? put.twinTemp() : null, c.time());
+      written.add(target);
+      if (hasTwin) {
+        written.add(target.resolveSibling(target.getFileName() + ".gz"));
+      }
+      directories.add(target.getParent());
+      recorded.add(new LocalFile(e.path(), c.sha256(), c.size(), c.time(), c.seq()));
+    }
+    long last = entries.get(entries.size() - 1).seq();
+    store.commit(
+        new Cursor(page.epoch(), last), written, directories, recorded, deletes, deleteSeqs);
+    return entries;
+  }
+}

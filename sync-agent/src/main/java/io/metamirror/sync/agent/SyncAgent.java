@@ -1,0 +1,370 @@
+package io.metamirror.sync.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metamirror.protocol.FeedPage;
+import io.metamirror.protocol.JournalEntry;
+import io.metamirror.sync.store.Cursor;
+import io.metamirror.sync.store.Store;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a {@link Store} equal to the origin's tree: bootstraps from a snapshot when the store is
+ * empty, belongs to another epoch, or is too far behind (410); otherwise long-polls the feed and
+ * applies each page with {@link PageApplier}.
+ *
+ * <p>Failures become state, not crashes: an unreachable origin or a local I/O error is retried with
+ * exponential backoff and jitter (capped by {@link Config#maxBackoff}) and shows in {@link
+ * #status()} as {@code lastError}; an entry whose content keeps arriving wrong, or a full disk,
+ * makes the state {@code stalled} until a retry succeeds. Nothing is deleted while the origin is
+ * unreachable: the last good tree stays.
+ *
+ * <p>Threads: {@link #start()} runs the loop on one thread, which is the only writer of the store;
+ * blob downloads run on a pool of {@link Config#parallel} threads.
+ */
+public final class SyncAgent implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(SyncAgent.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param parallel concurrent blob downloads
+   * @param pageLimit entries per feed request
+   * @param waitSeconds long-poll wait per feed request
+   * @param maxBackoff the longest pause between retries
+   */
+  public record Config(
+      URI origin,
+      int parallel,
+      int pageLimit,
+      int waitSeconds,
+      Duration maxBackoff,
+      Duration connectTimeout,
+      Duration requestTimeout) {
+    public Config {
+      if (parallel <= 0) {
+        throw new IllegalArgumentException("parallel <= 0: " + parallel);
+      }
+      if (pageLimit <= 0) {
+        throw new IllegalArgumentException("pageLimit <= 0: " + pageLimit);
+      }
+      if (waitSeconds < 0 || waitSeconds > 60) {
+        throw new IllegalArgumentException("waitSeconds not in 0..60: " + waitSeconds);
+      }
+    }
+
+    public static Config defaults(URI origin) {
+      return new Config(
+          origin,
+          16,
+          1000,
+          30,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60));
+    }
+
+    public Config withParallel(int n) {
+      return new Config(
+          origin, n, pageLimit, waitSeconds, maxBackoff, connectTimeout, requestTimeout);
+    }
+
+    public Config withPageLimit(int n) {
+      return new Config(
+          origin, parallel, n, waitSeconds, maxBackoff, connectTimeout, requestTimeout);
+    }
+
+    public Config withWaitSeconds(int n) {
+      return new Config(origin, parallel, pageLimit, n, maxBackoff, connectTimeout, requestTimeout);
+    }
+
+    public Config withMaxBackoff(Duration d) {
+      return new Config(
+          origin, parallel, pageLimit, waitSeconds, d, connectTimeout, requestTimeout);
+    }
+  }
+
+  private final Store store;
+  private final Config config;
+  private final Clock clock;
+  private final OriginClient origin;
+  private final ExecutorService fetchers;
+  private final PageApplier applier;
+  private final Bootstrapper bootstrapper;
+  private final List<Consumer<List<JournalEntry>>> listeners = new CopyOnWriteArrayList<>();
+
+  private volatile String state = "starting";
+  private volatile long knownHead;
+  private volatile long behindSince;
+  private volatile String lastError;
+  private volatile long lastErrorTime;
+  private volatile long progressDone;
+  private volatile long progressTotal;
+  private volatile boolean resyncRequested;
+  private volatile boolean stopping;
+  private Thread loop;
+
+  public SyncAgent(Store store, Config config, Clock clock) {
+    this.store = store;
+    this.config = config;
+    this.clock = clock;
+    this.origin =
+        new OriginClient(config.origin(), config.connectTimeout(), config.requestTimeout());
+    AtomicInteger threads = new AtomicInteger();
+    this.fetchers =
+        Executors.newFixedThreadPool(
+            config.parallel(),
+            r -> {
+              Thread t = new Thread(r, "metamirror-fetch-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.applier = new PageApplier(store, origin, fetchers);
+    this.bootstrapper = new Bootstrapper(store, origin);
+    this.knownHead = store.cursor().seq();
+  }
+
+  /** The origin's blobs, verified, for {@code sync verify --repair}. */
+  public static io.metamirror.sync.verify.StoreVerifier.BlobSource blobSource(Config config) {
+    OriginClient client =
+        new OriginClient(config.origin(), config.connectTimeout(), config.requestTimeout());
+    return client::fetchBlob;
+  }
+
+  /** Called on the agent's thread after each committed page, with its entries. */
+  public void onCommit(Consumer<List<JournalEntry>> listener) {
+    listeners.add(listener);
+  }
+
+  public SyncStatus status() {
+    Cursor cursor = store.cursor();
+    long head = Math.max(knownHead, cursor.seq());
+    double lag =
+        cursor.seq() >= head || behindSince == 0
+            ? 0
+            : Math.max(0, clock.millis() - behindSince) / 1000.0;
+    return new SyncStatus(
+        state,
+        cursor.epoch() == null ? null : cursor.epoch().value(),
+        cursor.seq(),
+        head,
+        lag,
+        lastError,
+        lastErrorTime,
+        progressDone,
+        progressTotal);
+  }
+
+  /** Catches up with the origin's head as it is now, then returns. Throws on the first failure. */
+  public void catchUp() throws IOException {
+    while (true) {
+      if (step(0) == 0 && store.cursor().seq() >= knownHead) {
+        setState("following");
+        return;
+      }
+    }
+  }
+
+  /** Follows the origin on a background thread until {@link #close()}. */
+  public synchronized void start() {
+    if (loop != null) {
+      throw new IllegalStateException("already started");
+    }
+    loop = new Thread(this::run, "metamirror-sync");
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  private void run() {
+    int failures = 0;
+    while (!stopping) {
+      try {
+        step(config.waitSeconds());
+        failures = 0;
+        if (lastError != null && store.cursor().seq() >= knownHead) {
+          lastError = null;
+        }
+      } catch (IOException | RuntimeException e) {
+        if (stopping) {
+          break;
+        }
+        failures++;
+        boolean stalled = e instanceof BadEntryException || isDiskFull(e);
+        setState(
+            stalled ? "stalled" : state.equals("bootstrapping") ? "bootstrapping" : "following");
+        lastError = isDiskFull(e) ? "disk full: " + e.getMessage() : e.getMessage();
+        lastErrorTime = clock.millis();
+        long pause = backoffMillis(failures);
+        log.warn(
+            "event=sync_failed state={} attempt={} retry_in_ms={} error=\"{}\"",
+            state,
+            failures,
+            pause,
+            String.valueOf(lastError).replace('"', '\''));
+        writeStatus();
+        sleep(pause);
+      }
+    }
+    setState("stopped");
+  }
+
+  /** Exponential from 250 ms, capped, with jitter in the upper half so retries spread out. */
+  long backoffMillis(int failures) {
+    long cap = config.maxBackoff().toMillis();
+    long exp = Math.min(cap, 250L << Math.min(failures - 1, 20));
+    return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+  }
+
+  /**
+   * One round: bootstrap if needed, else one feed request and its page. Returns entries applied.
+   */
+  private int step(int waitSeconds) throws IOException {
+    Cursor cursor = store.cursor();
+    if (cursor.epoch() == null || resyncRequested) {
+      bootstrap();
+      return 1;
+    }
+    FeedPage page;
+    try {
+      page = origin.feed(cursor.seq(), waitSeconds, config.pageLimit());
+    } catch (OriginClient.ResyncException e) {
+      log.info("event=resync reason=\"{}\"", e.getMessage());
+      resyncRequested = true;
+      return 1;
+    }
+    if (!page.epoch().equals(cursor.epoch())) {
+      log.info("event=resync reason=epoch_changed old={} new={}", cursor.epoch(), page.epoch());
+      resyncRequested = true;
+      return 1;
+    }
+    knownHead = page.head();
+    if (page.entries().isEmpty()) {
+      behindSince = 0;
+      setState("following");
+      return 0;
+    }
+    if (behindSince == 0) {
+      behindSince = page.entries().get(0).time();
+    }
+    if (progressTotal == 0 || store.cursor().seq() >= knownHead) {
+      progressDone = 0;
+      progressTotal = knownHead - cursor.seq();
+    }
+    List<JournalEntry> applied = applier.apply(page);
+    progressDone += applied.size();
+    if (store.cursor().seq() >= knownHead) {
+      behindSince = 0;
+      progressTotal = 0;
+      progressDone = 0;
+    } else {
+      behindSince = Math.max(behindSince, applied.get(applied.size() - 1).time());
+    }
+    setState("following");
+    for (Consumer<List<JournalEntry>> listener : listeners) {
+      try {
+        listener.accept(applied);
+      } catch (RuntimeException e) {
+        log.warn("event=commit_listener_failed error=\"{}\"", e.toString());
+      }
+    }
+    return applied.size();
+  }
+
+  private void bootstrap() throws IOException {
+    setState("bootstrapping");
+    progressDone = 0;
+    progressTotal = 0;
+    Cursor cursor = bootstrapper.run(n -> progressTotal = n, n -> progressDone = n);
+    resyncRequested = false;
+    knownHead = Math.max(knownHead, cursor.seq());
+    progressDone = 0;
+    progressTotal = 0;
+    behindSince = 0;
+    setState("following");
+  }
+
+  private void setState(String next) {
+    if (!next.equals(state)) {
+      log.info("event=sync_state state={} seq={}", next, store.cursor().seq());
+    }
+    state = next;
+    writeStatus();
+  }
+
+  /** For {@code metamirror sync status} in another process; not durable, only atomic. */
+  private void writeStatus() {
+    try {
+      Path file = store.stateDir().resolve("status.json");
+      Path temp = store.stateDir().resolve(".status.json.tmp");
+      SyncStatus s = status();
+      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("state", s.state());
+      body.put("origin", config.origin().toString());
+      body.put("epoch", s.epoch());
+      body.put("appliedSeq", s.appliedSeq());
+      body.put("knownHead", s.knownHead());
+      body.put("lagEntries", s.lagEntries());
+      body.put("lagSeconds", s.lagSeconds());
+      body.put("lastError", s.lastError());
+      body.put("lastErrorTime", s.lastErrorTime());
+      body.put("updated", clock.millis());
+      body.put("pid", ProcessHandle.current().pid());
+      Files.write(temp, JSON.writeValueAsBytes(body));
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      log.debug("cannot write status.json: {}", e.toString());
+    }
+  }
+
+  static boolean isDiskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    Thread t;
+    synchronized (this) {
+      t = loop;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    fetchers.shutdownNow();
+    setState("stopped");
+  }
+}

@@ -1,0 +1,298 @@
+package io.metamirror.sync.store;
+
+import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.DirectoryLock;
+import io.metamirror.protocol.Epoch;
+import io.metamirror.protocol.FileSystemSync;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A mirror's copy of the origin's tree, laid out so that any web server can serve it as it is:
+ *
+ * <pre>
+ * STORE/packages.json             content at its path, mtime = its journal time
+ * STORE/packages.json.gz          precompressed twin (gzip_static), same mtime
+ * STORE/p2/acme/.widget.json.tmp-5f1c…   a temp file being written: dot-named, never served
+ * STORE/.metamirror/lock          held by the process that has the store open
+ * STORE/.metamirror/cursor        {@link Cursor}
+ * STORE/.metamirror/manifest(.log) {@link LocalManifest}
+ * STORE/.metamirror/staging/      a snapshot being unpacked (bootstrap)
+ * STORE/.metamirror/status.json   the agent's last status, for `metamirror sync status`
+ * </pre>
+ *
+ * <p>A precompressed twin is written only when it is smaller and {@code <path>.gz} is not itself a
+ * content path (apt repositories publish {@code Packages} and {@code Packages.gz} side by side).
+ *
+ * <p>Every file reaches its path by rename from a temp file in the same directory, so a reader sees
+ * a whole old or a whole new file. Temp files left by a crash are deleted by {@link #open}.
+ */
+public final class Store implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(Store.class);
+  public static final String STATE_DIR = ".metamirror";
+  private static final Set<String> COMPRESSED =
+      Set.of(
+          "gz", "tgz", "bz2", "xz", "zst", "zip", "lz4", "br", "7z", "jar", "phar", "png", "jpg");
+
+  private final Path root;
+  private final Path state;
+  private final DirectoryLock lock;
+  private final LocalManifest manifest;
+  private final FileSystemSync sync = new FileSystemSync(true);
+  private volatile Cursor cursor;
+
+  private Store(Path root, DirectoryLock lock, LocalManifest manifest, Cursor cursor) {
+    this.root = root;
+    this.state = root.resolve(STATE_DIR);
+    this.lock = lock;
+    this.manifest = manifest;
+    this.cursor = cursor;
+  }
+
+  /**
+   * Opens (creating) the store at {@code root} for writing: locks it and cleans up after a crash.
+   */
+  public static Store open(Path root) throws IOException {
+    Files.createDirectories(root);
+    Path state = root.resolve(STATE_DIR);
+    Files.createDirectories(state);
+    DirectoryLock lock =
+        DirectoryLock.acquire(
+            state.resolve("lock"),
+            holder ->
+                new StoreLockedException(
+                    "store " + root + " is in use by another metamirror process (" + holder + ")"));
+    try {
+      Cursor cursor = Cursor.read(state.resolve("cursor"));
+      LocalManifest manifest = new LocalManifest(state);
+      manifest.load();
+      Store store = new Store(root, lock, manifest, cursor);
+      int removed = store.removeTempFiles();
+      if (removed > 0) {
+        log.info("event=store_temp_files_removed files={}", removed);
+      }
+      return store;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** Reads a store's cursor and manifest without locking it (for status and verify). */
+  public static Snapshot read(Path root) throws IOException {
+    Path state = root.resolve(STATE_DIR);
+    if (!Files.isDirectory(state)) {
+      throw new NoSuchFileException(root + " is not a metamirror store (no " + STATE_DIR + "/)");
+    }
+    LocalManifest manifest = new LocalManifest(state);
+    manifest.loadReadOnly();
+    return new Snapshot(Cursor.read(state.resolve("cursor")), List.copyOf(manifest.all()));
+  }
+
+  /** A store's state as read by {@link #read}. */
+  public record Snapshot(Cursor cursor, List<LocalFile> files) {}
+
+  public Path root() {
+    return root;
+  }
+
+  public Path stateDir() {
+    return state;
+  }
+
+  public Cursor cursor() {
+    return cursor;
+  }
+
+  public LocalFile file(ContentPath path) {
+    return manifest.get(path);
+  }
+
+  public Collection<LocalFile> files() {
+    return manifest.all();
+  }
+
+  public int fileCount() {
+    return manifest.size();
+  }
+
+  public Path pathOf(ContentPath path) {
+    return path.resolveUnder(root);
+  }
+
+  /** A fresh dot-named temp file name in {@code target}'s directory (which is created). */
+  public Path tempFor(Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    return target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+  }
+
+  static boolean isTemp(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(".") && name.contains(".tmp-");
+  }
+
+  /** Whether {@code path} gets a precompressed twin, given the store's current tree. */
+  public boolean wantsTwin(ContentPath path) {
+    return wantsTwin(path, p -> manifest.get(p) != null);
+  }
+
+  /**
+   * Whether {@code path} gets a precompressed twin in a tree where {@code isContent} tells which
+   * paths are content: not for already-compressed formats, not when {@code <path>.gz} is content.
+   */
+  public static boolean wantsTwin(
+      ContentPath path, java.util.function.Predicate<ContentPath> isContent) {
+    String value = path.value();
+    int dot = value.lastIndexOf('.');
+    if (dot > value.lastIndexOf('/')
+        && COMPRESSED.contains(value.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+      return false;
+    }
+    ContentPath twin = twinPath(path);
+    return twin != null && !isContent.test(twin);
+  }
+
+  /**
+   * Writes {@code source} gzip-compressed to {@code target}; keeps it only when it is smaller.
+   * Returns whether it was kept.
+   */
+  public static boolean writeTwin(Path source, Path target) throws IOException {
+    long size = Files.size(source);
+    try (java.io.InputStream in = Files.newInputStream(source);
+        java.util.zip.GZIPOutputStream out =
+            new java.util.zip.GZIPOutputStream(Files.newOutputStream(target), 64 * 1024)) {
+      in.transferTo(out);
+    }
+    if (Files.size(target) >= size) {
+      Files.delete(target);
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code <path>.gz}, or null when that would be too long to be a content path. */
+  public static ContentPath twinPath(ContentPath path) {
+    String twin = path.value() + ".gz";
+    return ContentPath.problem(twin) == null ? ContentPath.parse(twin) : null;
+  }
+
+  /**
+   * Moves a verified temp file (and its twin, if any) to {@code path}, stamped with {@code time}.
+   * The twin goes first: for a moment a gzip reader may see the newer version, never a torn one.
+   */
+  public void install(ContentPath path, Path temp, Path twinTemp, long time) throws IOException {
+    Path target = pathOf(path);
+    FileTime mtime = FileTime.fromMillis(time);
+    Files.setLastModifiedTime(temp, mtime);
+    ContentPath twin = twinPath(path);
+    if (twinTemp != null) {
+      Files.setLastModifiedTime(twinTemp, mtime);
+      Files.move(
+          twinTemp,
+          pathOf(twin),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } else if (twin != null && manifest.get(twin) == null) {
+      Files.deleteIfExists(pathOf(twin)); // a stale twin of older content must not be served
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Deletes the file at {@code path} and its generated twin. */
+  public void remove(ContentPath path) throws IOException {
+    Files.deleteIfExists(pathOf(path));
+    ContentPath twin = twinPath(path);
+    if (twin != null && manifest.get(twin) == null) {
+      Files.deleteIfExists(pathOf(twin));
+    }
+  }
+
+  /**
+   * Makes everything written since the last commit durable, records it in the manifest and moves
+   * the cursor. Called after the files of a page are in place, in seq order.
+   */
+  public void commit(
+      Cursor next,
+      Collection<Path> writtenFiles,
+      Collection<Path> directories,
+      List<LocalFile> puts,
+      List<ContentPath> deletes,
+      List<Long> deleteSeqs)
+      throws IOException {
+    sync.sync(root, writtenFiles, directories);
+    manifest.append(puts, deletes, deleteSeqs);
+    next.write(state.resolve("cursor"));
+    cursor = next;
+    if (manifest.logLines() > Math.max(10_000, manifest.size())) {
+      manifest.rewrite(next.epoch(), next.seq());
+    }
+  }
+
+  /** Flushes the whole file system the store is on (one syncfs, or fsync per file as fallback). */
+  public void syncAll(Collection<Path> files, Collection<Path> directories) throws IOException {
+    sync.sync(root, files, directories);
+  }
+
+  /** Replaces the manifest and the cursor wholesale, after a bootstrap. */
+  public void reset(Cursor next, Collection<LocalFile> files) throws IOException {
+    manifest.clearInMemory();
+    files.forEach(manifest::putInMemory);
+    manifest.rewrite(next.epoch(), next.seq());
+    next.write(state.resolve("cursor"));
+    cursor = next;
+  }
+
+  /** Deletes dot-named temp files anywhere in the content tree; returns how many. */
+  int removeTempFiles() throws IOException {
+    AtomicInteger removed = new AtomicInteger();
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return dir.equals(state) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (isTemp(file)) {
+              Files.deleteIfExists(file);
+              removed.incrementAndGet();
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return removed.get();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      manifest.close();
+    } finally {
+      lock.close();
+    }
+  }
+
+  /** For {@link Epoch}-less stores: true when nothing was ever synced. */
+  public boolean isEmpty() {
+    return cursor.epoch() == null;
+  }
+}
