@@ -1,29 +1,45 @@
 package io.metamirror.cli;
 
-import io.metamirror.cli.origin.OriginServeCommand;
+import io.metamirror.mirror.node.MirrorNode;
+import io.metamirror.mirror.tls.LocalCa;
+import io.metamirror.mirror.tls.ReloadingKeyManager;
+import io.metamirror.mirror.tls.TlsContexts;
 import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.publishdir.DirectoryPlan;
 import io.metamirror.origin.publishdir.OfflinePublisher;
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.sync.agent.SyncStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code metamirror demo}: an origin on localhost serving a generated sample repository, with the
- * commands to look at it. (The mirror-node issue grows this into origin + three mirrors.)
+ * {@code metamirror demo}: an origin and three mirror nodes on loopback, named after real regions,
+ * serving a generated sample repository over HTTPS with a local CA; a live table per node.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Start an origin on localhost serving a generated Composer-shaped sample repository and print curl commands to explore it. Runs until Ctrl-C; data stays in --dir.")
+        "Start an origin and three mirror nodes (us-east-1, eu-west-1, ap-south-1) on this"
+            + " machine, with a local CA and node certificates, publish a sample Composer-shaped"
+            + " repository, print each node's URL, the CA path and ready-to-paste curl and composer"
+            + " lines, then show a live table per node. Ctrl-C stops everything; data stays in"
+            + " --dir.")
 public final class DemoCommand implements Callable<Integer> {
+  static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-south-1");
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -34,22 +50,49 @@ public final class DemoCommand implements Callable<Integer> {
   Path dir;
 
   @Option(
-      names = "--listen",
-      paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:8080",
-      converter = HostPort.Converter.class,
-      description = "Address of the origin; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
-  HostPort listen;
+      names = "--origin-port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description =
+          "The origin's port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int originPort;
+
+  @Option(
+      names = "--mirror-ports",
+      paramLabel = "PORT,PORT,PORT",
+      split = ",",
+      defaultValue = "8443,8444,8445",
+      description =
+          "The three mirrors' HTTPS ports; 0 picks free ones (default: ${DEFAULT-VALUE}).")
+  List<Integer> mirrorPorts;
+
+  @Option(
+      names = "--no-table",
+      description = "Do not draw the live table (it is redrawn only on a terminal anyway).")
+  boolean noTable;
 
   @Override
   public Integer call() throws Exception {
+    if (mirrorPorts.size() != REGIONS.size()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--mirror-ports needs " + REGIONS.size() + " ports");
+    }
     PrintWriter out = spec.commandLine().getOut();
     Path sample = dir.resolve("sample");
     Path data = dir.resolve("origin");
     SampleRepository.write(sample);
+
+    LocalCa ca = LocalCa.create(dir.resolve("tls"));
+    LocalCa.Issued cert =
+        ca.issue(dir.resolve("tls"), "node", List.of("localhost"), List.of("127.0.0.1", "::1"));
+    SSLContext tls =
+        TlsContexts.serverContext(ReloadingKeyManager.open(cert.chainFile(), cert.keyFile()));
+
     OriginRepository repository =
         OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC());
-    OriginServer server;
+    List<AutoCloseable> running = new ArrayList<>();
+    List<MirrorNode> mirrors = new ArrayList<>();
+    OriginServer origin;
     Path tokenFile = data.resolve("api-token");
     try {
       DirectoryPlan plan =
@@ -59,50 +102,127 @@ public final class DemoCommand implements Callable<Integer> {
         OfflinePublisher.publish(repository, plan);
       }
       String token = TokenFile.readOrCreate(tokenFile);
-      server =
-          OriginServer.start(
-              repository, new OriginServer.Config(listen.host(), listen.port(), token));
+      origin =
+          OriginServer.start(repository, new OriginServer.Config("127.0.0.1", originPort, token));
+      running.add(origin);
+      for (int i = 0; i < REGIONS.size(); i++) {
+        String region = REGIONS.get(i);
+        MirrorNode node =
+            MirrorNode.start(
+                MirrorNode.Config.defaults(origin.uri(), dir.resolve("mirrors").resolve(region))
+                    .with(
+                        "127.0.0.1", mirrorPorts.get(i), tls, region, region.substring(0, 2) + "1")
+                    .withDrainGrace(Duration.ZERO));
+        mirrors.add(node);
+        running.add(0, node);
+      }
     } catch (Exception e) {
+      for (AutoCloseable c : running) {
+        c.close();
+      }
       repository.close();
       throw e;
     }
-    String url = server.uri().toString();
-    String t = tokenFile.toAbsolutePath().toString();
+    awaitBootstrap(mirrors);
+
+    String caPath = ca.certificateFile().toAbsolutePath().toString();
+    String first = mirrors.get(0).uri().toString();
+    StringBuilder nodes = new StringBuilder();
+    for (int i = 0; i < mirrors.size(); i++) {
+      nodes.append(String.format("  %-11s %s%n", REGIONS.get(i), mirrors.get(i).uri()));
+    }
     out.printf(
         """
-        metamirror demo: origin at %1$s serving the sample repository in %2$s
-          data directory %3$s  (epoch %4$s, head %5$d, %6$d files)
+        metamirror demo — data in %1$s
 
-        Look at it:
-          curl -s %1$spackages.json
-          curl -s %1$sp2/acme/widget.json
-          curl -si %1$spackages.json -H 'If-None-Match: "%7$s"'     # 304: ETag is the sha256
-          curl -s '%1$s.metamirror/feed?since=0'                  # the journal, as mirrors read it
-          curl -s %1$s.metamirror/health
-          curl -s %1$s.metamirror/metrics
+        origin      %2$s   (publishing API token in %3$s)
+        %4$s
+        CA          %5$s
 
-        Watch a publish arrive (run the first line in another terminal; it waits up to 60 s):
-          curl -s '%1$s.metamirror/feed?since=%5$d&wait=60'
-          curl -s -X PUT -H "Authorization: Bearer $(cat %8$s)" --data-binary 'hello' %1$s.metamirror/api/files/hello.txt
+        Read through any mirror (same ETag and Last-Modified on every node):
+          curl --cacert %5$s %6$spackages.json
+          curl --cacert %5$s -si %6$sp2/acme/widget.json
+          curl --cacert %5$s %6$s.metamirror/health
 
-        Publish a whole directory (only changes are sent):
-          ./metamirror publish --origin %1$s --token-file %8$s %2$s
+        Publish, and watch every node have it within milliseconds:
+          curl -s -X PUT -H "Authorization: Bearer $(cat %3$s)" --data-binary 'hello' %2$s.metamirror/api/files/hello.txt
+          curl --cacert %5$s %6$shello.txt
+
+        Use it from Composer (packagist.org switched off):
+          mkdir /tmp/demo-app && cd /tmp/demo-app
+          echo '{"repositories":[{"type":"composer","url":"%6$s"},{"packagist.org":false}],"require":{"acme/gadget":"^1.2"}}' > composer.json
+          COMPOSER_CAFILE=%5$s composer update --no-install
 
         Ctrl-C stops the demo.
         """,
-        url,
-        sample.toAbsolutePath(),
-        data.toAbsolutePath(),
-        repository.epoch(),
-        repository.head(),
-        repository.fileCount(),
-        repository
-            .file(io.metamirror.protocol.ContentPath.parse("packages.json"))
-            .map(f -> f.sha256().hex())
-            .orElse(""),
-        t);
+        dir.toAbsolutePath(),
+        origin.uri(),
+        tokenFile.toAbsolutePath(),
+        nodes.toString().stripTrailing(),
+        caPath,
+        first);
     out.flush();
-    OriginServeCommand.awaitShutdown(server, repository);
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    OriginServer originServer = origin;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  mirrors.forEach(MirrorNode::close);
+                  originServer.close();
+                  try {
+                    repository.close();
+                  } catch (Exception e) {
+                    System.err.println("metamirror: closing the origin failed: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                },
+                "metamirror-shutdown"));
+    boolean terminal = System.console() != null && !noTable;
+    while (stopped.getCount() > 0) {
+      if (terminal) {
+        out.print(table(mirrors, repository.head()));
+        out.flush();
+      }
+      stopped.await(1, java.util.concurrent.TimeUnit.SECONDS);
+    }
     return 0;
+  }
+
+  private static void awaitBootstrap(List<MirrorNode> mirrors) throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      if (mirrors.stream().allMatch(m -> m.syncStatus().epoch() != null)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The live table, redrawn in place: one line per node. */
+  static String table(List<MirrorNode> mirrors, long head) {
+    StringBuilder t = new StringBuilder();
+    t.append(
+        String.format(
+            "%n%-11s %6s %5s %9s %7s %9s  %-9s%n",
+            "node", "seq", "lag", "requests", "local", "fallbacks", "health"));
+    for (MirrorNode m : mirrors) {
+      SyncStatus s = m.syncStatus();
+      long[] totals = m.requestTotals();
+      Map<String, Object> health = m.health();
+      t.append(
+          String.format(
+              "%-11s %6d %5d %9d %7d %9d  %-9s%n",
+              health.get("region"),
+              s.appliedSeq(),
+              Math.max(0, head - s.appliedSeq()),
+              totals[0],
+              totals[1],
+              totals[2],
+              health.get("status")));
+    }
+    // Move the cursor back up so the next draw overwrites this one.
+    t.append("\u001b[").append(mirrors.size() + 2).append('A');
+    return t.toString();
   }
 }

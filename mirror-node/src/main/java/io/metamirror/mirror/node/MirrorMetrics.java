@@ -86,7 +86,27 @@ final class MirrorMetrics {
         .register(registry);
   }
 
+  private final java.util.concurrent.atomic.AtomicLong total =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong local =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong fromOrigin =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Requests answered so far: all, from the store, through the origin. */
+  record Totals(long requests, long local, long origin) {}
+
+  Totals totals() {
+    return new Totals(total.get(), local.get(), fromOrigin.get());
+  }
+
   void request(int status, String source, double seconds, long bodyBytes) {
+    total.incrementAndGet();
+    if (source.equals("local")) {
+      local.incrementAndGet();
+    } else if (source.equals("origin")) {
+      fromOrigin.incrementAndGet();
+    }
     requests.labelValues(Integer.toString(status), source).inc();
     latency.observe(seconds);
     if (bodyBytes > 0) {

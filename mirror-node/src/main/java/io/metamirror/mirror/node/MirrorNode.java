@@ -398,6 +398,12 @@ public final class MirrorNode implements Closeable {
         scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
   }
 
+  /** Requests answered so far: all, from the store, through the origin. */
+  public long[] requestTotals() {
+    MirrorMetrics.Totals t = metrics.totals();
+    return new long[] {t.requests(), t.local(), t.origin()};
+  }
+
   public SyncStatus syncStatus() {
     return agent.status();
   }

@@ -37,11 +37,29 @@ final class FailureHandler implements HttpHandler {
         exchange.endExchange();
         return;
       }
+      if (tooBig(e)) {
+        JsonResponses.error(
+            exchange,
+            413,
+            "request body larger than "
+                + OriginServer.MAX_BODY_BYTES
+                + " bytes; send smaller batches (nothing was published)");
+        return;
+      }
       JsonResponses.error(
           exchange,
           diskFull ? 507 : 500,
           diskFull ? "the origin's disk is full; nothing was published" : "internal error: " + e);
     }
+  }
+
+  static boolean tooBig(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.undertow.server.RequestTooBigException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isDiskFull(Throwable e) {

@@ -35,6 +35,12 @@ public final class OriginServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(OriginServer.class);
 
   /**
+   * The largest request body: a batch of {@code metamirror publish} (at most 16 MiB of content,
+   * base64 in JSON) fits with room to spare. Larger is a 413.
+   */
+  public static final long MAX_BODY_BYTES = 64L << 20;
+
+  /**
    * @param host the address to listen on
    * @param port 0 lets the OS pick
    * @param token the bearer token for the publishing API
@@ -119,6 +125,7 @@ public final class OriginServer implements Closeable {
             .setWorkerThreads(config.workerThreads())
             .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY_BYTES)
             .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
             .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
             .setHandler(root)

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * DATA/metamirror-origin.json   {"format":1,"epoch":"9f86…","created":"2026-11-22T06:00:00Z"}
  * DATA/.lock                    held by the process that has the directory open
- * DATA/blobs/2c/26/2c26b4…      content by sha256 ({@link BlobStore})
+ * DATA/blobs/2c/2c26b4…         content by sha256 ({@link BlobStore})
  * DATA/journal/000…001.log      the entries ({@link Journal})
  * DATA/tree.checkpoint          the tree at some seq ({@link Checkpoint})
  * </pre>
@@ -440,11 +440,13 @@ public final class OriginRepository implements Closeable {
         && checkpointQueued.compareAndSet(false, true)) {
       checkpointer.execute(
           () -> {
-            checkpointQueued.set(false);
             try {
               checkpoint();
             } catch (IOException | RuntimeException e) {
               log.warn("event=checkpoint_failed error=\"{}\"", e.getMessage());
+            } finally {
+              // Cleared only now, so publishes during a checkpoint do not queue another one.
+              checkpointQueued.set(false);
             }
           });
     }
