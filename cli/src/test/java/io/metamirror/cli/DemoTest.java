@@ -1,0 +1,99 @@
+package io.metamirror.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.metamirror.mirror.tls.TlsContexts;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's main command, run as a real process: every node serves the sample over HTTPS. */
+class DemoTest {
+  @TempDir Path dir;
+
+  @Test
+  void theDemoServesTheSampleRootFromEveryMirrorOverHttpsWithThePrintedCa() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process demo =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                classpath,
+                Main.class.getName(),
+                "demo",
+                "--dir",
+                dir.toString(),
+                "--origin-port",
+                "0",
+                "--mirror-ports",
+                "0,0,0",
+                "--no-table")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
+      List<URI> mirrors = new ArrayList<>();
+      Path ca = null;
+      Pattern node = Pattern.compile("^\\s+\\S+-\\d\\s+(https://\\S+)$");
+      for (String line; (line = out.readLine()) != null; ) {
+        Matcher m = node.matcher(line);
+        if (m.matches()) {
+          mirrors.add(URI.create(m.group(1)));
+        } else if (line.startsWith("CA ")) {
+          ca = Path.of(line.substring(3).trim());
+        } else if (line.startsWith("Ctrl-C")) {
+          break;
+        }
+      }
+      assertEquals(3, mirrors.size(), "three mirrors printed");
+      assertTrue(ca != null && Files.isRegularFile(ca), "the CA path is printed: " + ca);
+      byte[] sample = Files.readAllBytes(dir.resolve("sample/packages.json"));
+      HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.trusting(ca)).build();
+      for (URI mirror : mirrors) {
+        HttpResponse<byte[]> r =
+            https.send(
+                HttpRequest.newBuilder(mirror.resolve("packages.json")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), mirror.toString());
+        assertEquals(
+            new String(sample, StandardCharsets.UTF_8),
+            new String(r.body(), StandardCharsets.UTF_8));
+        assertEquals(HttpClient.Version.HTTP_2, r.version(), "HTTP/2 over TLS");
+      }
+      curlWorks(ca, mirrors.get(1).resolve("packages.json"), sample);
+    } finally {
+      demo.destroy();
+      demo.waitFor();
+    }
+  }
+
+  private static void curlWorks(Path ca, URI url, byte[] expected) throws Exception {
+    boolean hasCurl = Files.isExecutable(Path.of("/usr/bin/curl"));
+    assumeTrue(hasCurl, "curl is not installed");
+    Process curl =
+        new ProcessBuilder("curl", "-sS", "--cacert", ca.toString(), url.toString())
+            .redirectErrorStream(true)
+            .start();
+    byte[] body = curl.getInputStream().readAllBytes();
+    assertEquals(0, curl.waitFor(), new String(body, StandardCharsets.UTF_8));
+    assertEquals(
+        new String(expected, StandardCharsets.UTF_8), new String(body, StandardCharsets.UTF_8));
+  }
+}
