@@ -140,6 +140,15 @@ public final class MirrorServeCommand implements Callable<Integer> {
   List<String> cacheControl;
 
   @Option(
+      names = "--rate-limit",
+      paramLabel = "PER_SECOND",
+      defaultValue = "0",
+      description =
+          "Requests a second per client IP (bursts of twice that); beyond it, 429 with"
+              + " Retry-After. 0 turns it off (default: ${DEFAULT-VALUE}).")
+  double rateLimit;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       defaultValue = "16",
@@ -176,7 +185,8 @@ public final class MirrorServeCommand implements Callable<Integer> {
                 seconds(negativeTtl),
                 Duration.ofSeconds(5))
             .withCachePolicy(new CachePolicy(rules))
-            .withSync(SyncAgent.Config.defaults(origin).withParallel(parallel));
+            .withSync(SyncAgent.Config.defaults(origin).withParallel(parallel))
+            .withRateLimit(rateLimit);
     if (adminTokenFile != null) {
       config = config.withAdminToken(TokenFile.read(adminTokenFile));
     }

@@ -61,7 +61,8 @@ public final class MirrorNode implements Closeable {
       Duration negativeTtl,
       Duration circuitOpenFor,
       CachePolicy cachePolicy,
-      SyncAgent.Config sync) {
+      SyncAgent.Config sync,
+      double rateLimitPerSecond) {
 
     public static Config defaults(URI origin, Path store) {
       return new Config(
@@ -81,155 +82,130 @@ public final class MirrorNode implements Closeable {
           Duration.ofSeconds(5),
           Duration.ofSeconds(5),
           new CachePolicy(CachePolicy.DEFAULT_RULES),
-          SyncAgent.Config.defaults(origin));
+          SyncAgent.Config.defaults(origin),
+          0);
     }
 
     public Config with(String host, int port, SSLContext tls, String region, String nodeId) {
-      return new Config(
-          origin,
-          store,
-          host,
-          port,
-          tls,
-          region,
-          nodeId,
-          adminToken,
-          drainGrace,
-          maxLagEntries,
-          maxLagSeconds,
-          fallbackConnectTimeout,
-          fallbackTimeout,
-          negativeTtl,
-          circuitOpenFor,
-          cachePolicy,
-          sync);
+      return copy(
+          b -> {
+            b.host = host;
+            b.port = port;
+            b.tls = tls;
+            b.region = region;
+            b.nodeId = nodeId;
+          });
     }
 
     public Config withAdminToken(String token) {
-      return new Config(
-          origin,
-          store,
-          host,
-          port,
-          tls,
-          region,
-          nodeId,
-          token,
-          drainGrace,
-          maxLagEntries,
-          maxLagSeconds,
-          fallbackConnectTimeout,
-          fallbackTimeout,
-          negativeTtl,
-          circuitOpenFor,
-          cachePolicy,
-          sync);
+      return copy(b -> b.adminToken = token);
     }
 
     public Config withDrainGrace(Duration grace) {
-      return new Config(
-          origin,
-          store,
-          host,
-          port,
-          tls,
-          region,
-          nodeId,
-          adminToken,
-          grace,
-          maxLagEntries,
-          maxLagSeconds,
-          fallbackConnectTimeout,
-          fallbackTimeout,
-          negativeTtl,
-          circuitOpenFor,
-          cachePolicy,
-          sync);
+      return copy(b -> b.drainGrace = grace);
     }
 
     public Config withLag(long entries, double seconds) {
-      return new Config(
-          origin,
-          store,
-          host,
-          port,
-          tls,
-          region,
-          nodeId,
-          adminToken,
-          drainGrace,
-          entries,
-          seconds,
-          fallbackConnectTimeout,
-          fallbackTimeout,
-          negativeTtl,
-          circuitOpenFor,
-          cachePolicy,
-          sync);
+      return copy(
+          b -> {
+            b.maxLagEntries = entries;
+            b.maxLagSeconds = seconds;
+          });
     }
 
     public Config withFallback(
         Duration connect, Duration total, Duration negativeTtl, Duration openFor) {
-      return new Config(
-          origin,
-          store,
-          host,
-          port,
-          tls,
-          region,
-          nodeId,
-          adminToken,
-          drainGrace,
-          maxLagEntries,
-          maxLagSeconds,
-          connect,
-          total,
-          negativeTtl,
-          openFor,
-          cachePolicy,
-          sync);
+      return copy(
+          b -> {
+            b.fallbackConnectTimeout = connect;
+            b.fallbackTimeout = total;
+            b.negativeTtl = negativeTtl;
+            b.circuitOpenFor = openFor;
+          });
     }
 
     public Config withCachePolicy(CachePolicy policy) {
-      return new Config(
-          origin,
-          store,
-          host,
-          port,
-          tls,
-          region,
-          nodeId,
-          adminToken,
-          drainGrace,
-          maxLagEntries,
-          maxLagSeconds,
-          fallbackConnectTimeout,
-          fallbackTimeout,
-          negativeTtl,
-          circuitOpenFor,
-          policy,
-          sync);
+      return copy(b -> b.cachePolicy = policy);
     }
 
     public Config withSync(SyncAgent.Config sync) {
-      return new Config(
-          origin,
-          store,
-          host,
-          port,
-          tls,
-          region,
-          nodeId,
-          adminToken,
-          drainGrace,
-          maxLagEntries,
-          maxLagSeconds,
-          fallbackConnectTimeout,
-          fallbackTimeout,
-          negativeTtl,
-          circuitOpenFor,
-          cachePolicy,
-          sync);
+      return copy(b -> b.sync = sync);
+    }
+
+    /** Per-client-IP requests a second (bursts of twice that), 429 beyond; 0 turns it off. */
+    public Config withRateLimit(double perSecond) {
+      return copy(b -> b.rateLimitPerSecond = perSecond);
+    }
+
+    private Config copy(java.util.function.Consumer<Copy> change) {
+      Copy b = new Copy(this);
+      change.accept(b);
+      return b.build();
+    }
+
+    /** The fields of a Config, to change a few and build a new one. */
+    private static final class Copy {
+      URI origin;
+      Path store;
+      String host;
+      int port;
+      SSLContext tls;
+      String region;
+      String nodeId;
+      String adminToken;
+      Duration drainGrace;
+      long maxLagEntries;
+      double maxLagSeconds;
+      Duration fallbackConnectTimeout;
+      Duration fallbackTimeout;
+      Duration negativeTtl;
+      Duration circuitOpenFor;
+      CachePolicy cachePolicy;
+      SyncAgent.Config sync;
+      double rateLimitPerSecond;
+
+      Copy(Config c) {
+        origin = c.origin;
+        store = c.store;
+        host = c.host;
+        port = c.port;
+        tls = c.tls;
+        region = c.region;
+        nodeId = c.nodeId;
+        adminToken = c.adminToken;
+        drainGrace = c.drainGrace;
+        maxLagEntries = c.maxLagEntries;
+        maxLagSeconds = c.maxLagSeconds;
+        fallbackConnectTimeout = c.fallbackConnectTimeout;
+        fallbackTimeout = c.fallbackTimeout;
+        negativeTtl = c.negativeTtl;
+        circuitOpenFor = c.circuitOpenFor;
+        cachePolicy = c.cachePolicy;
+        sync = c.sync;
+        rateLimitPerSecond = c.rateLimitPerSecond;
+      }
+
+      Config build() {
+        return new Config(
+            origin,
+            store,
+            host,
+            port,
+            tls,
+            region,
+            nodeId,
+            adminToken,
+            drainGrace,
+            maxLagEntries,
+            maxLagSeconds,
+            fallbackConnectTimeout,
+            fallbackTimeout,
+            negativeTtl,
+            circuitOpenFor,
+            cachePolicy,
+            sync,
+            rateLimitPerSecond);
+      }
     }
   }
 
@@ -291,7 +267,8 @@ public final class MirrorNode implements Closeable {
               t.setDaemon(true);
               t.start();
             },
-            content);
+            content,
+            config.rateLimitPerSecond());
   }
 
   /** Opens the store, starts the agent and the server. */

@@ -19,7 +19,7 @@ import org.xnio.Options;
  * The node's HTTP(S) server, wired in this one place:
  *
  * <pre>
- * request ─► metrics ─► graceful shutdown ─► method allow-list (GET, HEAD; POST only for admin)
+ * request ─► metrics ─► graceful shutdown ─► per-IP rate limit (optional) ─► method allow-list (GET, HEAD; POST only for admin)
  *         ─► /.metamirror/health | metrics | admin/drain | anything else there: 404
  *         ─► path rules (400) ─► local store ─► origin fallback
  * </pre>
@@ -58,7 +58,8 @@ final class MirrorServer {
       HttpHandler health,
       HttpHandler metricsEndpoint,
       HttpHandler drain,
-      HttpHandler content) {
+      HttpHandler content,
+      double rateLimitPerSecond) {
     HttpHandler routes =
         exchange -> {
           String path = exchange.getRequestPath();
@@ -101,7 +102,15 @@ final class MirrorServer {
           exchange.putAttachment(CONTENT_PATH, contentPath);
           content.handleRequest(exchange);
         };
-    GracefulShutdownHandler graceful = new GracefulShutdownHandler(routes);
+    HttpHandler limited =
+        rateLimitPerSecond > 0
+            ? new RateLimiter(
+                rateLimitPerSecond,
+                Math.max(1, 2 * rateLimitPerSecond),
+                java.time.Clock.systemUTC(),
+                routes)
+            : routes;
+    GracefulShutdownHandler graceful = new GracefulShutdownHandler(limited);
     HttpHandler root =
         exchange -> {
           long start = System.nanoTime();
