@@ -27,6 +27,11 @@ import java.util.Date;
  * goes out with sendfile; nothing is compressed per request. A path the store does not have goes to
  * {@code onMiss}.
  *
+ * <p>Validators come from the local manifest, which a commit updates just after renaming the page's
+ * files into place. In between, a file can be newer than its ETag and Last-Modified say; a client
+ * that caches it then revalidates with the older validators and gets the current version, so the
+ * window heals itself. The opposite order could pin old content under new validators.
+ *
  * <p>Symlinks are never followed: the agent never makes one, so one found in the store was planted,
  * and the file is treated as missing.
  */
