@@ -5,12 +5,11 @@ import io.metamirror.origin.publishdir.DirectoryPlan;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code metamirror publish}: make a running origin's tree equal to a directory. */
@@ -36,41 +35,15 @@ public final class PublishCommand implements Callable<Integer> {
       description = "File holding the origin's API bearer token.")
   Path tokenFile;
 
-  @Option(
-      names = "--index",
-      paramLabel = "GLOB",
-      split = ",",
-      converter = IndexGlobConverter.class,
-      description =
-          "Globs (relative to SRC) of index files, published after everything else; deepest first."
-              + " Default: packages.json, **/packages.json, index.html, **/index.html, **/Packages*,"
-              + " **/Sources*, **/Release, **/Release.gpg, **/InRelease, **/repomd.xml.")
-  List<String> indexGlobs;
-
-  @Option(names = "--dry-run", description = "Print the plan without publishing.")
-  boolean dryRun;
-
-  @Parameters(paramLabel = "SRC", description = "The directory to publish.")
-  Path source;
+  @Mixin PublishDirOptions dir;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     RemotePublisher publisher = new RemotePublisher(origin, TokenFile.read(tokenFile));
-    List<String> globs = indexGlobs != null ? indexGlobs : DirectoryPlan.DEFAULT_INDEX_GLOBS;
-    DirectoryPlan plan = DirectoryPlan.of(source, publisher.currentTree(), globs);
-    out.printf(
-        "%d new or changed files, %d index files, %d deletions, %d unchanged, %d skipped"
-            + " (dot-named or not regular)%n",
-        plan.files().size(),
-        plan.indexes().size(),
-        plan.deletes().size(),
-        plan.unchanged(),
-        plan.skipped());
-    out.flush();
-    if (dryRun || plan.isEmpty()) {
-      out.println(plan.isEmpty() ? "nothing to publish" : "dry run: nothing published");
+    DirectoryPlan plan = dir.plan(publisher.currentTree(), out);
+    if (dir.nothingToDo(plan, out)) {
       return 0;
     }
     long head =
