@@ -78,10 +78,39 @@ class DemoTest {
         assertEquals(HttpClient.Version.HTTP_2, r.version(), "HTTP/2 over TLS");
       }
       curlWorks(ca, mirrors.get(1).resolve("packages.json"), sample);
+      composerResolvesThroughAMirror(ca, mirrors.get(2));
     } finally {
       demo.destroy();
       demo.waitFor();
     }
+  }
+
+  /** The printed composer example, with the real client: it resolves the sample graph. */
+  private void composerResolvesThroughAMirror(Path ca, URI mirror) throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/composer")), "composer is not installed");
+    Path app = dir.resolve("app");
+    Files.createDirectories(app);
+    Files.writeString(
+        app.resolve("composer.json"),
+        "{\"repositories\":[{\"type\":\"composer\",\"url\":\""
+            + mirror
+            + "\"},{\"packagist.org\":false}],\"require\":{\"acme/gadget\":\"^1.2\"}}");
+    ProcessBuilder builder =
+        new ProcessBuilder("composer", "update", "--no-install", "--no-interaction")
+            .directory(app.toFile())
+            .redirectErrorStream(true);
+    builder.environment().put("COMPOSER_CAFILE", ca.toString());
+    builder.environment().put("COMPOSER_HOME", app.resolve(".composer-home").toString());
+    Process composer = builder.start();
+    String output = new String(composer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, composer.waitFor(), output);
+    String lock = Files.readString(app.resolve("composer.lock"));
+    assertTrue(
+        lock.contains("\"name\": \"acme/gadget\"") && lock.contains("\"version\": \"1.2.0\""),
+        lock);
+    assertTrue(
+        lock.contains("\"name\": \"acme/widget\"") && lock.contains("\"version\": \"2.0.0\""),
+        lock);
   }
 
   private static void curlWorks(Path ca, URI url, byte[] expected) throws Exception {
