@@ -413,6 +413,18 @@ public final class MirrorNode implements Closeable {
   }
 
   /**
+   * Stops the sync agent applying pages until {@link #resumeSync()}; the node keeps serving what
+   * its store has. For game days and tests of the replication race.
+   */
+  public void pauseSync() {
+    agent.pause();
+  }
+
+  public void resumeSync() {
+    agent.resume();
+  }
+
+  /**
    * Turns health to 503 at once, keeps serving for the grace period, waits for in-flight requests,
    * then stops. Blocks until stopped; idempotent.
    */
