@@ -344,9 +344,10 @@ public final class MirrorNode implements Closeable {
     String status = "ok";
     if (draining) {
       status = "draining";
-    } else if (s.epoch() == null
-        || s.state().equals("bootstrapping")
-        || s.state().equals("starting")) {
+    } else if (s.epoch() == null || s.state().equals("bootstrapping")) {
+      // "starting" with a tree is a restart on an existing store: it serves that tree, and lasts
+      // as long as the agent's first long poll when the store is caught up. If the store is
+      // behind, the first feed answer comes at once and the lag rule below takes over.
       status = "bootstrapping";
     } else if (s.state().equals("stalled")) {
       status = "stalled";
