@@ -283,13 +283,17 @@ public final class MirrorNode implements Closeable {
                         : "this endpoint needs Authorization: Bearer <admin token>");
                 return;
               }
+              // Draining before the 202: a health check right after it must already see 503.
+              boolean started = beginDrain();
               Responses.json(
                   exchange,
                   202,
                   Map.of("draining", true, "graceSeconds", config.drainGrace().toSeconds()));
-              Thread t = new Thread(this::drain, "metamirror-drain");
-              t.setDaemon(true);
-              t.start();
+              if (started) {
+                Thread t = new Thread(this::finishDrain, "metamirror-drain");
+                t.setDaemon(true);
+                t.start();
+              }
             },
             content);
   }
@@ -430,13 +434,23 @@ public final class MirrorNode implements Closeable {
    * then stops. Blocks until stopped; idempotent.
    */
   public void drain() {
-    synchronized (this) {
-      if (draining) {
-        awaitStopped();
-        return;
-      }
-      draining = true;
+    if (!beginDrain()) {
+      awaitStopped();
+      return;
     }
+    finishDrain();
+  }
+
+  /** Turns health to 503; returns false when a drain had already begun. */
+  private synchronized boolean beginDrain() {
+    if (draining) {
+      return false;
+    }
+    draining = true;
+    return true;
+  }
+
+  private void finishDrain() {
     log.info("event=drain_started grace_s={}", config.drainGrace().toSeconds());
     try {
       Thread.sleep(config.drainGrace().toMillis());
