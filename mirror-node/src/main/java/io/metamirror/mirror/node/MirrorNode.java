@@ -259,13 +259,17 @@ public final class MirrorNode implements Closeable {
                         : "this endpoint needs Authorization: Bearer <admin token>");
                 return;
               }
+              // Draining before the 202: a health check right after it must already see 503.
+              boolean started = beginDrain();
               Responses.json(
                   exchange,
                   202,
                   Map.of("draining", true, "graceSeconds", config.drainGrace().toSeconds()));
-              Thread t = new Thread(this::drain, "metamirror-drain");
-              t.setDaemon(true);
-              t.start();
+              if (started) {
+                Thread t = new Thread(this::finishDrain, "metamirror-drain");
+                t.setDaemon(true);
+                t.start();
+              }
             },
             content,
             config.rateLimitPerSecond());
@@ -321,9 +325,10 @@ public final class MirrorNode implements Closeable {
     String status = "ok";
     if (draining) {
       status = "draining";
-    } else if (s.epoch() == null
-        || s.state().equals("bootstrapping")
-        || s.state().equals("starting")) {
+    } else if (s.epoch() == null || s.state().equals("bootstrapping")) {
+      // "starting" with a tree is a restart on an existing store: it serves that tree, and lasts
+      // as long as the agent's first long poll when the store is caught up. If the store is
+      // behind, the first feed answer comes at once and the lag rule below takes over.
       status = "bootstrapping";
     } else if (s.state().equals("stalled")) {
       status = "stalled";
@@ -390,17 +395,39 @@ public final class MirrorNode implements Closeable {
   }
 
   /**
+   * Stops the sync agent applying pages until {@link #resumeSync()}; the node keeps serving what
+   * its store has. For game days and tests of the replication race.
+   */
+  public void pauseSync() {
+    agent.pause();
+  }
+
+  public void resumeSync() {
+    agent.resume();
+  }
+
+  /**
    * Turns health to 503 at once, keeps serving for the grace period, waits for in-flight requests,
    * then stops. Blocks until stopped; idempotent.
    */
   public void drain() {
-    synchronized (this) {
-      if (draining) {
-        awaitStopped();
-        return;
-      }
-      draining = true;
+    if (!beginDrain()) {
+      awaitStopped();
+      return;
     }
+    finishDrain();
+  }
+
+  /** Turns health to 503; returns false when a drain had already begun. */
+  private synchronized boolean beginDrain() {
+    if (draining) {
+      return false;
+    }
+    draining = true;
+    return true;
+  }
+
+  private void finishDrain() {
     log.info("event=drain_started grace_s={}", config.drainGrace().toSeconds());
     try {
       Thread.sleep(config.drainGrace().toMillis());

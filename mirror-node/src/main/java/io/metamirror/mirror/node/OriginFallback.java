@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>An origin 404 is remembered for {@code negativeTtl}, and forgotten the moment the feed
  *       brings that path ({@link #forget}).
  *   <li>A circuit breaker: after {@value #FAILURES_TO_OPEN} failures in a row, answers 502 at once
- *       for {@code openFor}, then lets one probe through.
+ *       for {@code openFor}, then lets requests through again as probes: the first failure opens it
+ *       again at once, the first success closes it.
  *   <li>Never writes into the store: the store changes only through the journal.
  * </ul>
  */
@@ -158,13 +159,17 @@ final class OriginFallback implements HttpHandler {
         .whenComplete(
             (answer, failure) -> {
               if (failure != null || answer.status() >= 500) {
-                if (consecutiveFailures.incrementAndGet() >= FAILURES_TO_OPEN) {
+                // Once the circuit has opened, only a success closes it: the first request after
+                // the open period is a probe, and its failure opens the circuit again at once.
+                if (openUntil.get() != 0
+                    || consecutiveFailures.incrementAndGet() >= FAILURES_TO_OPEN) {
                   openUntil.set(clock.millis() + openFor.toMillis());
                   consecutiveFailures.set(0);
                   metrics.circuitOpened();
                 }
               } else {
                 consecutiveFailures.set(0);
+                openUntil.set(0);
                 if (answer.status() == 404) {
                   notFoundUntil.put(path, clock.millis() + negativeTtl.toMillis());
                 }

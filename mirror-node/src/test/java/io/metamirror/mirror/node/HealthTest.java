@@ -1,0 +1,130 @@
+package io.metamirror.mirror.node;
+
+import static io.metamirror.mirror.node.HttpsClient.header;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code GET /.metamirror/health}: freshness, not just liveness (DESIGN §4). */
+class HealthTest {
+  @TempDir Path dir;
+
+  @Test
+  void caughtUpNodeIsOkAndSaysWhereItIsAndHowFresh() throws Exception {
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
+      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
+      TestTls tls = TestTls.create(dir.resolve("tls"));
+      HttpsClient client = new HttpsClient(tls);
+      try (MirrorNode node =
+          TestNodes.startCaughtUp(
+              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "eu1"), head)) {
+        HttpResponse<byte[]> raw = client.get(node, "/.metamirror/health");
+        HttpsClient.Health health = client.health(node);
+
+        assertEquals(200, health.status());
+        assertEquals("application/json", header(raw, "Content-Type"));
+        assertEquals("no-store", header(raw, "Cache-Control"));
+        JsonNode body = health.body();
+        for (String field :
+            List.of(
+                "status",
+                "region",
+                "node",
+                "epoch",
+                "appliedSeq",
+                "knownHead",
+                "lagEntries",
+                "lagSeconds",
+                "syncState",
+                "lastError",
+                "draining",
+                "version")) {
+          assertTrue(body.has(field), "health has " + field + ": " + body);
+        }
+        assertEquals("ok", body.get("status").asText());
+        assertEquals("eu-west-1", body.get("region").asText());
+        assertEquals("eu1", body.get("node").asText());
+        assertEquals(origin.epoch(), body.get("epoch").asText());
+        assertEquals(head, body.get("appliedSeq").asLong());
+        assertEquals(head, body.get("knownHead").asLong());
+        assertEquals(0, body.get("lagEntries").asLong());
+        assertEquals(0.0, body.get("lagSeconds").asDouble());
+        assertEquals("following", body.get("syncState").asText());
+        assertTrue(body.get("lastError").isNull());
+        assertFalse(body.get("draining").asBoolean());
+        assertFalse(body.get("version").asText().isEmpty());
+      }
+    }
+  }
+
+  @Test
+  void drainingNodeIs503DrainingWhileItStillServes() throws Exception {
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
+      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
+      TestTls tls = TestTls.create(dir.resolve("tls"));
+      HttpsClient client = new HttpsClient(tls);
+      MirrorNode.Config config =
+          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
+              .withDrainGrace(Duration.ofSeconds(30));
+      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+        Thread drain = new Thread(node::drain, "test-drain");
+        drain.setDaemon(true);
+        drain.start();
+        Polling.await("drain to start", node::draining);
+
+        HttpsClient.Health health = client.health(node);
+
+        assertEquals(503, health.status());
+        assertEquals("draining", health.body().get("status").asText());
+        assertTrue(health.body().get("draining").asBoolean());
+        assertEquals(200, client.get(node, "/packages.json").statusCode());
+      }
+    }
+  }
+
+  @Test
+  void nodeStalledOnContentThatKeepsArrivingWrongIs503StalledServesItsStoreAndRecovers()
+      throws Exception {
+    byte[] packages = "{}".getBytes(StandardCharsets.UTF_8);
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
+        CountingOriginProxy seam = CountingOriginProxy.start(origin.uri())) {
+      long head = origin.publish(Map.of("packages.json", packages));
+      TestTls tls = TestTls.create(dir.resolve("tls"));
+      HttpsClient client = new HttpsClient(tls);
+      MirrorNode.Config config =
+          TestNodes.config(seam.uri(), seam.uri(), dir.resolve("n"), tls, "n");
+      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+        seam.damageBlobs(true);
+        long next =
+            origin.publish(
+                Map.of("p2/acme/bad.json", "{\"packages\":{}}".getBytes(StandardCharsets.UTF_8)));
+
+        Polling.await(
+            "health to say stalled",
+            () -> client.health(node).body().path("status").asText().equals("stalled"));
+        HttpsClient.Health health = client.health(node);
+        assertEquals(503, health.status());
+        assertEquals("stalled", health.body().get("syncState").asText());
+        assertFalse(health.body().get("lastError").isNull(), health.body().toString());
+        HttpResponse<byte[]> local = client.get(node, "/packages.json");
+        assertEquals(200, local.statusCode());
+        assertEquals("local", header(local, "X-Metamirror-Source"));
+
+        seam.damageBlobs(false);
+        TestNodes.awaitCaughtUp(node, next);
+        Polling.await("health to be ok again", () -> client.health(node).status() == 200);
+        assertEquals("ok", client.health(node).body().get("status").asText());
+      }
+    }
+  }
+}

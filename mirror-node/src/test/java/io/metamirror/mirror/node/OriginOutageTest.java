@@ -1,0 +1,149 @@
+package io.metamirror.mirror.node;
+
+import static io.metamirror.mirror.node.HttpsClient.header;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A caught-up node whose origin goes away keeps serving what it has, answers misses with a fast 502
+ * (Composer retries those, then uses its cache), stops contacting the origin once the circuit
+ * opens, stays healthy (every node is equally stale), and falls back again once the origin is back.
+ */
+class OriginOutageTest {
+  private static final byte[] PACKAGES = "{\"packages\":[]}".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir Path dir;
+
+  @Test
+  void caughtUpNodeServesLocalFilesFailsMissesFastOpensTheCircuitAndRecovers() throws Exception {
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
+      long head = origin.publish(Map.of("packages.json", PACKAGES));
+      TestTls tls = TestTls.create(dir.resolve("tls"));
+      HttpsClient client = new HttpsClient(tls);
+      MirrorNode.Config config =
+          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
+              .withFallback(
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(5),
+                  // open long enough that the checks right after it opens see it open
+                  Duration.ofSeconds(3));
+      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+        origin.stop();
+
+        HttpResponse<byte[]> local = client.get(node, "/packages.json");
+        assertEquals(200, local.statusCode());
+        assertEquals("local", header(local, "X-Metamirror-Source"));
+        assertArrayEquals(PACKAGES, local.body());
+
+        for (int i = 0; i < OriginFallback.FAILURES_TO_OPEN; i++) {
+          HttpResponse<byte[]> miss = client.get(node, "/p2/acme/missing-" + i + ".json");
+          assertEquals(502, miss.statusCode(), "miss " + i);
+          assertEquals("origin", header(miss, "X-Metamirror-Source"));
+        }
+        assertEquals(1.0, client.metric(node, "metamirror_fallback_circuit_open"));
+        double fetches = client.metric(node, "metamirror_fallback_fetches_total");
+        assertEquals(OriginFallback.FAILURES_TO_OPEN, fetches);
+
+        HttpResponse<byte[]> whileOpen = client.get(node, "/p2/acme/missing-x.json");
+        assertEquals(502, whileOpen.statusCode());
+        assertEquals(
+            fetches,
+            client.metric(node, "metamirror_fallback_fetches_total"),
+            "an open circuit answers without contacting the origin");
+
+        Polling.await(
+            "the agent to notice the outage",
+            () -> client.health(node).body().hasNonNull("lastError"));
+        HttpsClient.Health health = client.health(node);
+        assertEquals(200, health.status(), health.body().toString());
+        assertEquals("ok", health.body().get("status").asText());
+        assertEquals(200, client.get(node, "/packages.json").statusCode());
+
+        origin.restart();
+        // Once the open period is over, the next miss reaches the origin again, which answers it.
+        Polling.await(
+            "a miss to be answered by the origin again",
+            () -> client.get(node, "/p2/acme/missing-0.json").statusCode() == 404);
+        assertEquals(0.0, client.metric(node, "metamirror_fallback_circuit_open"));
+        assertEquals(
+            fetches + 1,
+            client.metric(node, "metamirror_fallback_fetches_total"),
+            "one probe, no origin contact while the circuit was open");
+      }
+    }
+  }
+
+  @Test
+  void afterTheOpenPeriodOneFailedProbeOpensTheCircuitAgain() throws Exception {
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
+      long head = origin.publish(Map.of("packages.json", PACKAGES));
+      TestTls tls = TestTls.create(dir.resolve("tls"));
+      HttpsClient client = new HttpsClient(tls);
+      MirrorNode.Config config =
+          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
+              .withFallback(
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(5),
+                  Duration.ofSeconds(1));
+      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+        origin.stop();
+        for (int i = 0; i < OriginFallback.FAILURES_TO_OPEN; i++) {
+          assertEquals(502, client.get(node, "/p2/acme/missing-" + i + ".json").statusCode());
+        }
+        Polling.await(
+            "the open period to end",
+            () -> client.metric(node, "metamirror_fallback_circuit_open") == 0.0);
+        double fetches = client.metric(node, "metamirror_fallback_fetches_total");
+
+        assertEquals(502, client.get(node, "/p2/acme/probe.json").statusCode());
+
+        assertEquals(fetches + 1, client.metric(node, "metamirror_fallback_fetches_total"));
+        assertEquals(
+            1.0,
+            client.metric(node, "metamirror_fallback_circuit_open"),
+            "the origin is still down: the probe's failure opens the circuit at once");
+      }
+    }
+  }
+
+  @Test
+  void missIs502OnceTheFallbackTimeoutPassesWhileTheOriginHoldsItsAnswer() throws Exception {
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
+        CountingOriginProxy seam = CountingOriginProxy.start(origin.uri())) {
+      long head = origin.publish(Map.of("packages.json", PACKAGES));
+      TestTls tls = TestTls.create(dir.resolve("tls"));
+      HttpsClient client = new HttpsClient(tls);
+      MirrorNode.Config config =
+          TestNodes.config(seam.uri(), origin.uri(), dir.resolve("n"), tls, "n")
+              .withFallback(
+                  Duration.ofSeconds(1),
+                  Duration.ofMillis(300),
+                  Duration.ofSeconds(5),
+                  Duration.ofSeconds(5));
+      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+        seam.holdAnswers();
+
+        // The seam never answers while held: any answer at all is the node's own timeout.
+        HttpResponse<byte[]> miss = client.get(node, "/p2/acme/slow.json");
+
+        assertEquals(502, miss.statusCode());
+        assertEquals("origin", header(miss, "X-Metamirror-Source"));
+        assertNotNull(HttpsClient.text(miss));
+        assertEquals(1, seam.requestsFor("/p2/acme/slow.json"));
+        assertEquals(200, client.get(node, "/packages.json").statusCode());
+        seam.releaseAnswers();
+      }
+    }
+  }
+}
