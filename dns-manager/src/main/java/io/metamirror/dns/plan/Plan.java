@@ -7,21 +7,26 @@ import java.util.List;
  * What to do, in order: {@code healthChecksFirst} (creates and updates, before any record uses
  * them), then the record {@code batches} in order, then {@code healthChecksLast} (deletes, once no
  * record uses them). A plan with {@code errors} has no changes and must not be applied.
+ *
+ * @param healthCheckIds the Route53 id of every kept health check by key, so the gateway can
+ *     resolve records' keys; created checks get theirs when they are created
  */
 public record Plan(
     List<HealthCheckChange> healthChecksFirst,
     List<ChangeBatch> batches,
     List<HealthCheckChange> healthChecksLast,
-    List<String> errors) {
+    List<String> errors,
+    java.util.Map<String, String> healthCheckIds) {
   public Plan {
     healthChecksFirst = List.copyOf(healthChecksFirst);
     batches = List.copyOf(batches);
     healthChecksLast = List.copyOf(healthChecksLast);
     errors = List.copyOf(errors);
+    healthCheckIds = java.util.Map.copyOf(healthCheckIds);
   }
 
   static Plan refused(List<String> errors) {
-    return new Plan(List.of(), List.of(), List.of(), errors);
+    return new Plan(List.of(), List.of(), List.of(), errors, java.util.Map.of());
   }
 
   /** True when Route53 already matches: nothing to write. */

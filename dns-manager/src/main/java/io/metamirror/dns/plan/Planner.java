@@ -54,6 +54,9 @@ public final class Planner {
   private static final Set<String> MANAGED_TYPES = Set.of("A", "AAAA", "TXT");
   private static final Set<String> CONFLICTING_TYPES = Set.of("A", "AAAA", "TXT", "CNAME");
   static final String ID_PREFIX = "id:";
+  // Within a name's batch a DELETE precedes the CREATE that replaces it.
+  private static final List<Action> ACTION_ORDER =
+      List.of(Action.DELETE, Action.CREATE, Action.UPSERT);
 
   private final Limits limits;
 
@@ -134,6 +137,7 @@ public final class Planner {
     List<HealthCheckChange> first = new ArrayList<>();
     List<HealthCheckChange> last = new ArrayList<>();
     Set<String> replaced = new HashSet<>();
+    Map<String, String> keptIds = new TreeMap<>();
     Map<String, HealthCheckSpec> wantedChecks = new TreeMap<>();
     desired.healthChecks().forEach(c -> wantedChecks.put(c.key(), c));
     for (HealthCheckSpec want : wantedChecks.values()) {
@@ -157,7 +161,10 @@ public final class Planner {
         first.add(new HealthCheckChange(HealthCheckChange.Action.CREATE, null, want, null));
         last.add(
             new HealthCheckChange(HealthCheckChange.Action.DELETE, keep.id(), null, keep.spec()));
-      } else if (!keep.spec().sameMutableSettings(want)) {
+        continue;
+      }
+      keptIds.put(want.key(), keep.id());
+      if (!keep.spec().sameMutableSettings(want)) {
         first.add(
             new HealthCheckChange(HealthCheckChange.Action.UPDATE, keep.id(), want, keep.spec()));
       }
@@ -240,7 +247,7 @@ public final class Planner {
       rank.put(name, r);
       e.getValue()
           .sort(
-              Comparator.comparing((RecordChange c) -> c.action().ordinal())
+              Comparator.comparing((RecordChange c) -> ACTION_ORDER.indexOf(c.action()))
                   .thenComparing(c -> c.record().key().toString()));
     }
 
@@ -293,7 +300,7 @@ public final class Planner {
     }
     first.sort(Comparator.comparing(c -> c.spec().key()));
     last.sort(Comparator.comparing(HealthCheckChange::id));
-    return new Plan(first, batches, last, List.of());
+    return new Plan(first, batches, last, List.of(), keptIds);
   }
 
   /** Problems Route53 would reject in the desired state itself. */

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param ttl seconds, or {@code null} for an alias
  * @param values the resource record values in Route53's text form (TXT values quoted); empty for an
  *     alias
- * @param healthCheck a desired record names its check by key (see {@link HealthCheckSpec#key});
- *     a record read from Route53 by {@code id:<Route53 id>}, and a DELETE repeats that id
+ * @param healthCheck a desired record names its check by key (see {@link HealthCheckSpec#key}); a
+ *     record read from Route53 by {@code id:<Route53 id>}, and a DELETE repeats that id
  */
 public record RecordSet(
     String name,
