@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
       PublishCommand.class,
       io.metamirror.cli.sync.SyncCommand.class,
       io.metamirror.cli.mirror.MirrorCommand.class,
+      io.metamirror.cli.dns.DnsCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {

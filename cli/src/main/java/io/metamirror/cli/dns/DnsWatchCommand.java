@@ -1,0 +1,102 @@
+package io.metamirror.cli.dns;
+
+import io.metamirror.dns.fleet.FleetFile;
+import io.metamirror.dns.reconcile.Reconciler;
+import io.metamirror.dns.route53.Route53Gateway;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code metamirror dns watch}: reconcile on an interval. */
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description =
+        "Reconcile on an interval until stopped: re-read the fleet file, probe every node (a node"
+            + " whose health says draining leaves DNS), plan and apply. One log line per change;"
+            + " a failed pass is logged and retried at the next interval.")
+public final class DnsWatchCommand implements Callable<Integer> {
+  private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)?");
+
+  @Spec CommandSpec spec;
+  @Mixin DnsOptions options;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description = "Time between passes: 500ms, 30s, 5m (default: ${DEFAULT-VALUE}).")
+  String interval;
+
+  @Option(names = "--passes", hidden = true, defaultValue = "0", description = "Stop after N.")
+  int passes;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Duration every = parse(interval);
+    PrintWriter out = spec.commandLine().getOut();
+    for (int pass = 1; passes <= 0 || pass <= passes; pass++) {
+      try {
+        // Re-read each pass: editing the fleet file is how nodes are added and removed.
+        FleetFile fleet = options.readFleet();
+        Reconciler reconciler = options.reconciler(fleet, true, System.getenv());
+        Reconciler.Outcome o = reconciler.plan(w -> log(out, "warning: " + w));
+        o.probes()
+            .forEach(
+                (id, r) -> {
+                  if (r.status() != io.metamirror.dns.probe.HealthProbe.Status.OK) {
+                    log(out, "node " + id + " " + r.status() + ": " + r.detail());
+                  }
+                });
+        if (!o.plan().errors().isEmpty()) {
+          o.plan().errors().forEach(e -> log(out, "plan error: " + e));
+        } else if (!o.plan().isEmpty()) {
+          Route53Gateway.ApplyReport report = reconciler.apply(o, line -> log(out, line));
+          report.failures().forEach(f -> log(out, "failed: " + f));
+        }
+      } catch (RuntimeException e) {
+        log(out, "pass failed: " + e.getMessage());
+      }
+      if (passes <= 0 || pass < passes) {
+        Thread.sleep(every.toMillis());
+      }
+    }
+    return 0;
+  }
+
+  private static void log(PrintWriter out, String line) {
+    out.println(Instant.now() + " " + line);
+    out.flush();
+  }
+
+  Duration parse(String text) {
+    Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--interval must look like 30s, 5m or 500ms, got " + text);
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    Duration d =
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofSeconds(n);
+        };
+    if (d.isZero()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--interval must be > 0");
+    }
+    return d;
+  }
+}

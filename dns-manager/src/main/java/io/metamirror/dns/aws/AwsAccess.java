@@ -1,0 +1,91 @@
+package io.metamirror.dns.aws;
+
+import java.net.URI;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.route53.Route53Client;
+
+/**
+ * How this process reaches AWS: an optional endpoint override (an emulator such as {@code
+ * moto_server} or LocalStack) and credentials. SDK clients are built only here, with the
+ * url-connection HTTP client and without the SDK's own retries: the gateway retries, with a policy
+ * tests can see.
+ *
+ * @param endpoint {@code null} for real AWS
+ */
+public record AwsAccess(URI endpoint, Map<String, String> env) {
+  public static final String ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL";
+
+  public AwsAccess {
+    env = Map.copyOf(env);
+  }
+
+  /**
+   * The endpoint by precedence: the {@code --aws-endpoint} flag, then the fleet file's {@code
+   * awsEndpoint}, then {@code AWS_ENDPOINT_URL}; {@code null} means real AWS.
+   */
+  public static AwsAccess resolve(URI flag, URI fleetFile, Map<String, String> env) {
+    URI endpoint = flag != null ? flag : fleetFile;
+    if (endpoint == null) {
+      String fromEnv = env.get(ENDPOINT_VARIABLE);
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        endpoint = URI.create(fromEnv.trim());
+      }
+    }
+    return new AwsAccess(endpoint, env);
+  }
+
+  /**
+   * With an endpoint override, the credentials are given explicitly (from {@code AWS_ACCESS_KEY_ID}
+   * / {@code AWS_SECRET_ACCESS_KEY}, else "testing"), so an emulator run never picks up a real
+   * profile; otherwise the SDK's default chain.
+   */
+  public AwsCredentialsProvider credentials() {
+    if (endpoint == null) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    return StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(
+            env.getOrDefault("AWS_ACCESS_KEY_ID", "testing"),
+            env.getOrDefault("AWS_SECRET_ACCESS_KEY", "testing")));
+  }
+
+  /** Route53 is global: its client is always built for {@link Region#AWS_GLOBAL}. */
+  public Route53Client route53() {
+    var b =
+        Route53Client.builder()
+            .region(Region.AWS_GLOBAL)
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .credentialsProvider(credentials())
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    if (endpoint != null) {
+      b.endpointOverride(endpoint);
+    }
+    return b.build();
+  }
+
+  /** One client per region: EC2 state is regional. */
+  public Ec2Client ec2(String region) {
+    var b =
+        Ec2Client.builder()
+            .region(Region.of(region))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .credentialsProvider(credentials());
+    if (endpoint != null) {
+      b.endpointOverride(endpoint);
+    }
+    return b.build();
+  }
+
+  @Override
+  public String toString() {
+    return endpoint == null ? "AWS" : endpoint.toString();
+  }
+}
