@@ -16,8 +16,8 @@ public final class ExitCodes {
           + "  0  success%n"
           + "  1  failure (I/O error, origin unreachable or refusing, bad input data)%n"
           + "  2  usage error (unknown option, missing or invalid argument)%n"
-          + "  3  refused: the data directory or store is in use by another process, or was written%n"
-          + "     by a metamirror version with a different on-disk format%n";
+          + "  3  refused: the data directory or store is in use by another process, or%n"
+          + "     was written by a metamirror version with a different on-disk format%n";
 
   private ExitCodes() {}
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     description =
         "Reconcile on an interval until stopped: re-read the fleet file, probe every node (a node"
             + " whose health says draining leaves DNS), plan and apply. One log line per change;"
-            + " a failed pass is logged and retried at the next interval.")
+            + " a failed pass is logged and retried at the next interval. SIGHUP starts a pass at"
+            + " once.")
 public final class DnsWatchCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)?");
 
@@ -44,6 +45,12 @@ public final class DnsWatchCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Duration every = parse(interval);
     PrintWriter out = spec.commandLine().getOut();
+    java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+    onHangup(
+        () -> {
+          log(out, "SIGHUP: reconciling now");
+          wake.release();
+        });
     for (int pass = 1; passes <= 0 || pass <= passes; pass++) {
       try {
         // Re-read each pass: editing the fleet file is how nodes are added and removed.
@@ -67,10 +74,25 @@ public final class DnsWatchCommand implements Callable<Integer> {
         log(out, "pass failed: " + e.getMessage());
       }
       if (passes <= 0 || pass < passes) {
-        Thread.sleep(every.toMillis());
+        // SIGHUP cuts the wait short, e.g. right after the fleet file was edited.
+        wake.tryAcquire(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        wake.drainPermits();
       }
     }
     return 0;
+  }
+
+  /**
+   * Runs {@code action} on SIGHUP. Java has no public signal API; {@code sun.misc.Signal} is the
+   * supported-in-practice one (module jdk.unsupported). Where it is missing, SIGHUP is not handled.
+   */
+  @SuppressWarnings("removal")
+  private static void onHangup(Runnable action) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+    } catch (IllegalArgumentException | LinkageError e) {
+      // No SIGHUP on this platform: the interval alone drives reconciling.
+    }
   }
 
   private static void log(PrintWriter out, String line) {
