@@ -38,6 +38,13 @@ public final class DnsWatchCommand implements Callable<Integer> {
       description = "Time between passes: 500ms, 30s, 5m (default: ${DEFAULT-VALUE}).")
   String interval;
 
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      converter = io.metamirror.cli.HostPort.Converter.class,
+      description = "Serve Prometheus metrics on http://HOST:PORT/metrics (off by default).")
+  io.metamirror.cli.HostPort metricsListen;
+
   @Option(names = "--passes", hidden = true, defaultValue = "0", description = "Stop after N.")
   int passes;
 
@@ -45,6 +52,11 @@ public final class DnsWatchCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Duration every = parse(interval);
     PrintWriter out = spec.commandLine().getOut();
+    WatchMetrics metrics = new WatchMetrics();
+    if (metricsListen != null) {
+      int port = metrics.serve(metricsListen.host(), metricsListen.port());
+      log(out, "metrics on http://" + metricsListen.host() + ":" + port + "/metrics");
+    }
     java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     onHangup(
         () -> {
@@ -64,21 +76,34 @@ public final class DnsWatchCommand implements Callable<Integer> {
                     log(out, "node " + id + " " + r.status() + ": " + r.detail());
                   }
                 });
+        metrics.nodes.set(o.nodes().size());
+        metrics.notInDns.set(
+            o.probes().values().stream()
+                .filter(r -> r.status() != io.metamirror.dns.probe.HealthProbe.Status.OK)
+                .count());
+        String result = "ok";
         if (!o.plan().errors().isEmpty()) {
           o.plan().errors().forEach(e -> log(out, "plan error: " + e));
+          result = "plan_error";
         } else if (!o.plan().isEmpty()) {
           Route53Gateway.ApplyReport report = reconciler.apply(o, line -> log(out, line));
           report.failures().forEach(f -> log(out, "failed: " + f));
+          metrics.changes.inc(report.applied().size());
+          result = report.ok() ? "ok" : "apply_failed";
         }
+        metrics.passes.labelValues(result).inc();
       } catch (RuntimeException e) {
         log(out, "pass failed: " + e.getMessage());
+        metrics.passes.labelValues("failed").inc();
       }
+      metrics.lastPass.set(System.currentTimeMillis() / 1000.0);
       if (passes <= 0 || pass < passes) {
         // SIGHUP cuts the wait short, e.g. right after the fleet file was edited.
         wake.tryAcquire(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         wake.drainPermits();
       }
     }
+    metrics.close();
     return 0;
   }
 

@@ -176,4 +176,51 @@ class DnsCommandTest {
     assertTrue(
         r.err().contains("line 10, regions.eu-west-1.nodes[1].ipv4: not an IPv4 address"), r.err());
   }
+
+  @Test
+  void watchAppliesTheFleetAndReportsItsPassesAsPrometheusMetrics() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Thread watch =
+        new Thread(
+            () ->
+                run(
+                    "dns",
+                    "watch",
+                    "--fleet",
+                    fleet.toString(),
+                    "--aws-endpoint",
+                    endpoint.toString(),
+                    "--interval",
+                    "3s",
+                    "--passes",
+                    "2",
+                    "--metrics-listen",
+                    "127.0.0.1:" + port));
+    watch.start();
+    HttpClient http = HttpClient.newHttpClient();
+    String metrics = "";
+    for (int i = 0;
+        i < 200 && !metrics.contains("metamirror_dns_passes_total{result=\"ok\"} 1.0");
+        i++) {
+      Thread.sleep(25);
+      try {
+        metrics =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+      } catch (IOException notYet) {
+        // the first pass has not started the listener yet
+      }
+    }
+    assertTrue(metrics.contains("metamirror_dns_passes_total{result=\"ok\"} 1.0"), metrics);
+    assertTrue(metrics.contains("metamirror_dns_changes_applied_total 11.0"), metrics);
+    assertTrue(metrics.contains("metamirror_dns_nodes 3.0"), metrics);
+    assertEquals(0, planJson().get("changes").size(), "the first pass made Route53 match");
+    watch.join(30_000);
+  }
 }

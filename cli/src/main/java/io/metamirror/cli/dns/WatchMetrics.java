@@ -1,0 +1,67 @@
+package io.metamirror.cli.dns;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.undertow.Undertow;
+import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/** Prometheus metrics of {@code dns watch}, served on {@code GET /metrics} when asked for. */
+final class WatchMetrics implements AutoCloseable {
+  final PrometheusRegistry registry = new PrometheusRegistry();
+  final Counter passes =
+      Counter.builder()
+          .name("metamirror_dns_passes_total")
+          .help("Reconcile passes, by result (ok, plan_error, apply_failed, failed)")
+          .labelNames("result")
+          .register(registry);
+  final Counter changes =
+      Counter.builder()
+          .name("metamirror_dns_changes_applied_total")
+          .help("Record and health-check changes applied")
+          .register(registry);
+  final Gauge nodes =
+      Gauge.builder().name("metamirror_dns_nodes").help("Nodes in the fleet").register(registry);
+  final Gauge notInDns =
+      Gauge.builder()
+          .name("metamirror_dns_nodes_probed_not_ok")
+          .help("Nodes whose own health probe was not ok at the last pass")
+          .register(registry);
+  final Gauge lastPass =
+      Gauge.builder()
+          .name("metamirror_dns_last_pass_timestamp_seconds")
+          .help("When the last pass finished")
+          .register(registry);
+  private Undertow server;
+
+  /** Serves the metrics on host:port (0 picks one); returns the port. */
+  int serve(String host, int port) {
+    PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    server =
+        Undertow.builder()
+            .addHttpListener(port, host)
+            .setHandler(
+                exchange -> {
+                  ByteArrayOutputStream out = new ByteArrayOutputStream();
+                  writer.write(out, registry.scrape());
+                  exchange
+                      .getResponseHeaders()
+                      .put(Headers.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE);
+                  exchange.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
+                })
+            .build();
+    server.start();
+    return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+}
