@@ -76,7 +76,10 @@ cleanup() {
   # Processes the Java program started and could not stop (it lists their pids).
   if [[ -f $TMP/work/pids ]]; then
     while read -r pid; do
-      stop "$pid" "metamirror sync"
+      # only if it is still ours (its command line names the temp directory): pids get reused
+      if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$TMP"; then
+        stop "$pid" "metamirror sync"
+      fi
     done <"$TMP/work/pids"
   fi
   stop "$RSYNCD_PID" rsyncd
