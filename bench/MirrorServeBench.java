@@ -933,7 +933,7 @@ public class MirrorServeBench {
         duration,
         rounds,
         Runtime.getRuntime().availableProcessors());
-    String row = "%-12s %-34s %,10.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %6.0f B/resp  %s%n";
+    String row = "%-16s %-30s %,10.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %6.0f B/resp  %s%n";
     for (Pair p : pairs) {
       double rpsRatio = p.mirror().rps() / p.nginx().rps();
       double p99Ratio = p.mirror().p99ms() / p.nginx().p99ms();
@@ -966,7 +966,7 @@ public class MirrorServeBench {
           p.nginx().bytesPerResponse(),
           "");
     }
-    String lat = "%-12s %-50s %6d req  p50 %7.2f ms  p99 %7.2f ms  %s%n";
+    String lat = "%-16s %-46s %6d req  p50 %7.2f ms  p99 %7.2f ms  %s%n";
     System.out.printf(
         Locale.ROOT,
         lat,
@@ -1018,7 +1018,7 @@ public class MirrorServeBench {
         fb.nginxHit().p(99),
         "");
     if (rss != null) {
-      String r = "%-12s %-34s %,10.0f req/s  p99 %7.2f ms  max RSS %6.0f MB  %s%n";
+      String r = "%-16s %-34s %,10.0f req/s  p99 %7.2f ms  max RSS %6.0f MB  %s%n";
       System.out.printf(
           Locale.ROOT,
           r,
@@ -1046,7 +1046,7 @@ public class MirrorServeBench {
               "mirror req/s %.2f x nginx",
               rss.mirror().rps() / rss.nginx().rps()));
     } else {
-      System.out.println("rss          skipped (--rss-files not above --files)");
+      System.out.println("rss              skipped (--rss-files not above --files)");
     }
     System.out.println(
         "load average at start / end: "

@@ -86,7 +86,7 @@ cleanup() {
   if [[ -f $TMP/work/pids ]]; then
     while read -r pid; do
       # only if it is still ours (its command line names the temp directory): pids get reused
-      if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$TMP"; then
+      if [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$TMP"; then
         stop "$pid" "mirror node"
       fi
     done <"$TMP/work/pids"

@@ -77,7 +77,7 @@ cleanup() {
   if [[ -f $TMP/work/pids ]]; then
     while read -r pid; do
       # only if it is still ours (its command line names the temp directory): pids get reused
-      if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$TMP"; then
+      if [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$TMP"; then
         stop "$pid" "metamirror sync"
       fi
     done <"$TMP/work/pids"
@@ -150,6 +150,7 @@ log "origin pid $ORIGIN_PID on 127.0.0.1:$ORIGIN_PORT, data in $TMP/data"
 RSYNCD_PORT=$(free_port)
 {
   echo "use chroot = false"
+  echo "reverse lookup = no"
   echo "log file = $TMP/rsyncd.log"
   echo "max connections = 4"
   if [[ $(id -u) -eq 0 ]]; then
