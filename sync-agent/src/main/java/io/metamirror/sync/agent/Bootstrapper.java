@@ -241,7 +241,9 @@ final class Bootstrapper {
     for (Manifest.File f : bySeq) {
       Path from = f.path().resolveUnder(staging);
       Path to = store.pathOf(f.path());
-      Files.createDirectories(to.getParent());
+      if (directories.add(to.getParent())) {
+        Files.createDirectories(to.getParent()); // once per directory, not once per file
+      }
       Path twinFrom = from.resolveSibling(from.getFileName() + ".gz");
       Path twinTo = to.resolveSibling(to.getFileName() + ".gz");
       if (Files.exists(twinFrom)) {
@@ -253,7 +255,6 @@ final class Bootstrapper {
       }
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       keep.add(to);
-      directories.add(to.getParent());
     }
     Path root = store.root();
     Path state = store.stateDir();
