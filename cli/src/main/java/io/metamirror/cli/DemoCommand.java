@@ -4,9 +4,8 @@ import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
+import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.http.OriginServer;
-import io.metamirror.origin.publishdir.DirectoryPlan;
-import io.metamirror.origin.publishdir.OfflinePublisher;
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.sync.agent.SyncStatus;
 import java.io.PrintWriter;
@@ -78,9 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
           spec.commandLine(), "--mirror-ports needs " + REGIONS.size() + " ports");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Path sample = dir.resolve("sample");
     Path data = dir.resolve("origin");
-    SampleRepository.write(sample);
 
     LocalCa ca = LocalCa.create(dir.resolve("tls"));
     LocalCa.Issued cert =
@@ -95,15 +92,12 @@ public final class DemoCommand implements Callable<Integer> {
     OriginServer origin;
     Path tokenFile = data.resolve("api-token");
     try {
-      DirectoryPlan plan =
-          DirectoryPlan.of(
-              sample, OfflinePublisher.currentTree(repository), DirectoryPlan.DEFAULT_INDEX_GLOBS);
-      if (!plan.isEmpty()) {
-        OfflinePublisher.publish(repository, plan);
-      }
+      ComposerRepository composer = ComposerRepository.open(repository);
+      composer.publish(SampleRepository.versions());
       String token = TokenFile.readOrCreate(tokenFile);
       origin =
-          OriginServer.start(repository, new OriginServer.Config("127.0.0.1", originPort, token));
+          OriginServer.start(
+              repository, composer, new OriginServer.Config("127.0.0.1", originPort, token));
       running.add(origin);
       for (int i = 0; i < REGIONS.size(); i++) {
         String region = REGIONS.get(i);
@@ -152,6 +146,10 @@ public final class DemoCommand implements Callable<Integer> {
           mkdir /tmp/demo-app && cd /tmp/demo-app
           echo '{"repositories":[{"type":"composer","url":"%6$s"},{"packagist.org":false}],"require":{"acme/gadget":"^1.2"}}' > composer.json
           COMPOSER_CAFILE=%5$s composer update --no-install
+
+        Publish a new Composer version; the origin regenerates p2/acme/logger.json:
+          echo '{"name":"acme/logger","version":"1.0.0","require":{"php":">=8.0"}}' > logger.json
+          ./metamirror composer publish --origin %2$s --token-file %3$s logger.json
 
         Ctrl-C stops the demo.
         """,

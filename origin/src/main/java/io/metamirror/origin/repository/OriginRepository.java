@@ -408,7 +408,8 @@ public final class OriginRepository implements Closeable {
         blobs.discard(fresh);
         throw e;
       }
-      long time = Math.max(clock.millis(), lastTime);
+      // Strictly later than every earlier batch, so a time can serve as a cursor (changes.json).
+      long time = Math.max(clock.millis(), lastTime + 1);
       long seq = journal.head();
       long newest = time;
       entries = new ArrayList<>(effective.size());
