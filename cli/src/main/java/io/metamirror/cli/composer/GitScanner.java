@@ -19,7 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +47,10 @@ import org.eclipse.jgit.util.FS;
  * <ul>
  *   <li>A tag (annotated tags peeled) whose name {@link VersionParser#normalize} accepts as a
  *       non-dev version becomes that version; {@code version} is the tag name as written ({@code
- *       v1.2.0}). Of tags naming the same version ({@code 1.0.0}, {@code v1.0.0}) the first by
- *       name wins.
- *   <li>A branch ({@code refs/heads/*}) becomes the dev version {@link
- *       VersionParser#branchVersion} gives ({@code main} → {@code dev-main}, {@code 1.x} → {@code
- *       1.x-dev}).
+ *       v1.2.0}). Of tags naming the same version ({@code 1.0.0}, {@code v1.0.0}) the first by name
+ *       wins.
+ *   <li>A branch ({@code refs/heads/*}) becomes the dev version {@link VersionParser#branchVersion}
+ *       gives ({@code main} → {@code dev-main}, {@code 1.x} → {@code 1.x-dev}).
  *   <li>Each needs a {@code composer.json} at its commit that is a JSON object with a valid {@code
  *       name}, and the resulting document must pass {@link VersionDocuments#problems}.
  *   <li>The package is the one HEAD's branch names (else the one most versions name); a version
@@ -60,9 +58,9 @@ import org.eclipse.jgit.util.FS;
  * </ul>
  *
  * Each document is that composer.json plus {@code version}, {@code source} ({@code git}, the
- * repository URL, the commit id), {@code dist} ({@code zip} from the URL template, when one is
- * set) and {@code time} (the commit's committer time, UTC). Everything skipped gets one warning
- * naming the tag or branch. Documents come tags first, then branches, each by ref name.
+ * repository URL, the commit id), {@code dist} ({@code zip} from the URL template, when one is set)
+ * and {@code time} (the commit's committer time, UTC). Everything skipped gets one warning naming
+ * the tag or branch. Documents come tags first, then branches, each by ref name.
  *
  * <pre>{@code
  * ScanResult result =
@@ -113,8 +111,8 @@ public final class GitScanner {
   }
 
   /**
-   * A {@code dist} URL with placeholders {@code {name}}, {@code {version}} and {@code
-   * {reference}}, substituted as they are (not URL-encoded), e.g. {@code
+   * A {@code dist} URL with placeholders {@code {name}}, {@code {version}} and {@code {reference}},
+   * substituted as they are (not URL-encoded), e.g. {@code
    * https://codeload.example/{name}/zip/{reference}}.
    */
   public GitScanner withDistUrlTemplate(String template) {
@@ -132,8 +130,7 @@ public final class GitScanner {
   }
 
   /**
-   * Scans the repository in {@code directory} (a bare repository or a work tree with {@code
-   * .git}).
+   * Scans the repository in {@code directory} (a bare repository or a work tree with {@code .git}).
    *
    * @throws IOException if it is not a git repository or cannot be read
    */
@@ -173,8 +170,7 @@ public final class GitScanner {
           warnings.add(label + ": no version for this branch name (" + e.getMessage() + ")");
           continue;
         }
-        read(repo, walk, ref, label, version, normalized, url, warnings)
-            .ifPresent(candidates::add);
+        read(repo, walk, ref, label, version, normalized, url, warnings).ifPresent(candidates::add);
       }
       Ref head = repo.exactRef(Constants.HEAD);
       headBranch = head != null && head.isSymbolic() ? head.getTarget().getName() : null;

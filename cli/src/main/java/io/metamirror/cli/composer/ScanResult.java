@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * What a reader found: the version documents it could read and one warning for everything it had
- * to skip, each naming the tag, branch or file and the problem. Both lists are in a deterministic
+ * What a reader found: the version documents it could read and one warning for everything it had to
+ * skip, each naming the tag, branch or file and the problem. Both lists are in a deterministic
  * order, so two reads of the same input compare equal.
  *
  * <pre>{@code

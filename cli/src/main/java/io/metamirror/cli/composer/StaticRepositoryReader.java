@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,9 +52,9 @@ import java.util.function.Predicate;
  * {@code version_normalized} is dropped (the origin computes its own). Every document must pass
  * {@link VersionDocuments#problems}. Files reached through a symlink that leads outside the
  * directory are not read. Whatever cannot be read, from a broken file to one bad version, is
- * skipped with a warning naming the file relative to the directory; nothing is dropped without
- * one, except an identical second copy of a version. Documents come ordered by package name, then
- * as found.
+ * skipped with a warning naming the file relative to the directory; nothing is dropped without one,
+ * except an identical second copy of a version. Documents come ordered by package name, then as
+ * found.
  *
  * <pre>{@code
  * ScanResult result = StaticRepositoryReader.read(Path.of("/srv/satis/public"));
@@ -121,7 +120,8 @@ public final class StaticRepositoryReader {
       return;
     }
     if (root.get("includes") instanceof ObjectNode includes) {
-      for (String include : new TreeSet<>(iterable(includes.fieldNames()))) {
+      for (String include :
+          new TreeSet<>(includes.properties().stream().map(Map.Entry::getKey).toList())) {
         readInclude(include, includes.get(include));
       }
     } else if (root.has("includes")) {
@@ -171,9 +171,10 @@ public final class StaticRepositoryReader {
       warnings.add(rel + ": no \"packages\" object");
       return Optional.of(name);
     }
-    for (String other : iterable(packages.fieldNames())) {
-      if (!other.equals(name)) {
-        warnings.add(rel + ": holds " + other + " too, not read (a p2 file holds one package)");
+    for (Map.Entry<String, JsonNode> other : packages.properties()) {
+      if (!other.getKey().equals(name)) {
+        warnings.add(
+            rel + ": holds " + other.getKey() + " too, not read (a p2 file holds one package)");
       }
     }
     if (!packages.has(name)) {
@@ -235,7 +236,7 @@ public final class StaticRepositoryReader {
       warnings.add(rel + ": \"packages\" is not an object of packages");
       return;
     }
-    for (Map.Entry<String, JsonNode> named : iterable(byName.fields())) {
+    for (Map.Entry<String, JsonNode> named : byName.properties()) {
       String name = named.getKey();
       if (named.getValue() instanceof ArrayNode list && list.isEmpty()) {
         continue;
@@ -244,7 +245,7 @@ public final class StaticRepositoryReader {
         warnings.add(rel + ": " + name + " is not an object of versions");
         continue;
       }
-      for (Map.Entry<String, JsonNode> versioned : iterable(versions.fields())) {
+      for (Map.Entry<String, JsonNode> versioned : versions.properties()) {
         if (!(versioned.getValue() instanceof ObjectNode document)) {
           warnings.add(rel + ": " + name + " " + versioned.getKey() + " is not an object");
           continue;
@@ -319,9 +320,9 @@ public final class StaticRepositoryReader {
   }
 
   /**
-   * Files below {@code dir} in name order, not descending into directories {@code skip} accepts.
-   * A symlink that leads outside the root is reported and left out; dot-named files are not
-   * content (temp files, editors' backups) and are left out silently.
+   * Files below {@code dir} in name order, not descending into directories {@code skip} accepts. A
+   * symlink that leads outside the root is reported and left out; dot-named files are not content
+   * (temp files, editors' backups) and are left out silently.
    */
   private List<Path> files(Path dir, Predicate<Path> skip) throws IOException {
     List<Path> files = new ArrayList<>();
@@ -420,9 +421,5 @@ public final class StaticRepositoryReader {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-1", e);
     }
-  }
-
-  private static <T> Iterable<T> iterable(Iterator<T> iterator) {
-    return () -> iterator;
   }
 }

@@ -30,12 +30,31 @@ class GitScannerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
 
-  /** The 20 version tags, in commit order; v1.3.0 gets a broken composer.json, v2.0.0 is annotated. */
+  /**
+   * The 20 version tags, in commit order; v1.3.0 gets a broken composer.json, v2.0.0 is annotated.
+   */
   private static final List<String> TAGS =
       List.of(
-          "v1.0.0", "v1.0.1", "v1.0.2", "v1.1.0", "v1.1.1", "v1.2.0", "v1.2.1", "v1.3.0", "1.4.0",
-          "1.4.1", "v2.0.0-alpha1", "v2.0.0-beta1", "v2.0.0-RC1", "v2.0.0", "v2.0.1", "v2.1.0",
-          "v2.1.1", "v2.2.0", "v3.0.0", "v3.0.1");
+          "v1.0.0",
+          "v1.0.1",
+          "v1.0.2",
+          "v1.1.0",
+          "v1.1.1",
+          "v1.2.0",
+          "v1.2.1",
+          "v1.3.0",
+          "1.4.0",
+          "1.4.1",
+          "v2.0.0-alpha1",
+          "v2.0.0-beta1",
+          "v2.0.0-RC1",
+          "v2.0.0",
+          "v2.0.1",
+          "v2.1.0",
+          "v2.1.1",
+          "v2.2.0",
+          "v3.0.0",
+          "v3.0.1");
 
   @TempDir Path tmp;
 
@@ -211,8 +230,10 @@ class GitScannerTest {
     List<String> warnings = result.warnings();
     assertEquals(4, warnings.size(), warnings.toString());
     assertTrue(warnings.get(0).matches("tag 0\\.1\\.0: no composer\\.json at [0-9a-f]{10}"));
-    assertTrue(warnings.get(1).matches("tag 0\\.2\\.5: composer\\.json at [0-9a-f]{10} has no name"));
-    assertEquals("tag 0.2.0: names acme/other, the repository's package is acme/foo", warnings.get(2));
+    assertTrue(
+        warnings.get(1).matches("tag 0\\.2\\.5: composer\\.json at [0-9a-f]{10} has no name"));
+    assertEquals(
+        "tag 0.2.0: names acme/other, the repository's package is acme/foo", warnings.get(2));
     assertEquals("tag v0.3.0: same version as tag 0.3.0 (0.3.0.0)", warnings.get(3));
   }
 

@@ -202,7 +202,8 @@ class StaticRepositoryReaderTest {
     assertEquals("new", result.documents().get(0).get("description").asText());
     assertEquals(1, result.documents().size());
     assertEquals(
-        List.of("packages.json: acme/bar 1.0.0 differs from the copy in p2/acme/bar.json, which is kept"),
+        List.of(
+            "packages.json: acme/bar 1.0.0 differs from the copy in p2/acme/bar.json, which is kept"),
         result.warnings());
   }
 
@@ -224,7 +225,8 @@ class StaticRepositoryReaderTest {
     ScanResult result = StaticRepositoryReader.read(tree);
 
     assertEquals(List.of("acme/bar 2.0.0", "acme/foo 1.0.0"), versions(result));
-    assertEquals(json("{\"name\": \"acme/foo\", \"version\": \"1.0.0\"}"), result.documents().get(1));
+    assertEquals(
+        json("{\"name\": \"acme/foo\", \"version\": \"1.0.0\"}"), result.documents().get(1));
     assertEquals(2, result.warnings().size(), result.warnings().toString());
     assertEquals("libs/baz/composer.json: no version, not read", result.warnings().get(0));
     assertTrue(
@@ -264,8 +266,10 @@ class StaticRepositoryReaderTest {
     List<String> warnings = result.warnings();
     assertEquals(10, warnings.size(), String.join("\n", warnings));
     assertEquals("p2/README.md: not a p2/<vendor>/<name>.json file, not read", warnings.get(0));
-    assertTrue(warnings.get(1).startsWith("p2/acme/broken.json: not valid JSON ("), warnings.get(1));
-    assertEquals("p2/acme/evil.json: symlink leads outside the directory, not read", warnings.get(2));
+    assertTrue(
+        warnings.get(1).startsWith("p2/acme/broken.json: not valid JSON ("), warnings.get(1));
+    assertEquals(
+        "p2/acme/evil.json: symlink leads outside the directory, not read", warnings.get(2));
     assertEquals(
         "p2/acme/foo.json: holds acme/other too, not read (a p2 file holds one package)",
         warnings.get(3));
@@ -287,7 +291,8 @@ class StaticRepositoryReaderTest {
   @Test
   void treeSymlinksLeadingOutsideAreNamedAndNotFollowed() throws Exception {
     Path tree = tmp.resolve("tree");
-    Path outsideFile = write(tmp, "outside/pkg/composer.json", "{\"name\": \"x/out\", \"version\": \"1.0.0\"}");
+    Path outsideFile =
+        write(tmp, "outside/pkg/composer.json", "{\"name\": \"x/out\", \"version\": \"1.0.0\"}");
     write(tree, "ok/composer.json", "{\"name\": \"acme/ok\", \"version\": \"1.0.0\"}");
     Files.createDirectories(tree.resolve("linked"));
     Files.createSymbolicLink(tree.resolve("linked/composer.json"), outsideFile);
