@@ -10,6 +10,7 @@ import io.metamirror.origin.composer.VersionDocuments;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -115,27 +116,26 @@ public final class StaticRepositoryReader {
     if (parsed.isEmpty()) {
       return;
     }
-    if (!(parsed.get() instanceof ObjectNode root)) {
+    if (!(parsed.get() instanceof ObjectNode index)) {
       warnings.add("packages.json: not a JSON object");
       return;
     }
-    if (root.get("includes") instanceof ObjectNode includes) {
-      for (String include :
-          new TreeSet<>(includes.properties().stream().map(Map.Entry::getKey).toList())) {
-        readInclude(include, includes.get(include));
-      }
-    } else if (root.has("includes")) {
+    if (index.get("includes") instanceof ObjectNode includes) {
+      Map<String, JsonNode> byPath = new TreeMap<>();
+      includes.properties().forEach(include -> byPath.put(include.getKey(), include.getValue()));
+      byPath.forEach(this::readInclude);
+    } else if (index.has("includes")) {
       warnings.add("packages.json: includes is not an object, not read");
     }
-    if (root.has("packages")) {
-      readV1Packages("packages.json", root.get("packages"));
+    if (index.has("packages")) {
+      readV1Packages("packages.json", index.get("packages"));
     }
     for (String key : List.of("providers", "provider-includes", "providers-url")) {
-      if (root.has(key)) {
+      if (index.has(key)) {
         warnings.add("packages.json: " + key + " (Composer 1 providers) are not read");
       }
     }
-    if (root.get("available-packages") instanceof ArrayNode available) {
+    if (index.get("available-packages") instanceof ArrayNode available) {
       for (JsonNode name : available) {
         if (!p2Names.contains(name.asText())) {
           warnings.add(
@@ -207,7 +207,13 @@ public final class StaticRepositoryReader {
 
   private void readInclude(String include, JsonNode entry) {
     String label = "packages.json: include " + include;
-    Path file = root.resolve(include).normalize();
+    Path file;
+    try {
+      file = root.resolve(include).normalize();
+    } catch (InvalidPathException e) {
+      warnings.add(label + " is not a path (" + e.getMessage() + "), not read");
+      return;
+    }
     if (include.isEmpty() || !file.startsWith(root) || file.equals(root)) {
       warnings.add(label + " lies outside the directory, not read");
       return;
