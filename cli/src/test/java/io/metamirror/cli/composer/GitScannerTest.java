@@ -238,6 +238,39 @@ class GitScannerTest {
   }
 
   @Test
+  void tagsWhoseComposerJsonBreaksComposerRulesAreSkippedNamingTheProblem() throws Exception {
+    Path dir = tmp.resolve("foo");
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      commit(git, dir, "{\"name\": \"Acme/Foo\"}", T0);
+      git.tag().setName("1.0.0").setAnnotated(false).call();
+      commit(git, dir, "{\"name\": \"acme/foo\", \"require\": {\"php\": 8}}", T0.plusSeconds(1));
+      git.tag().setName("1.1.0").setAnnotated(false).call();
+      commit(git, dir, "[\"acme/foo\"]", T0.plusSeconds(2));
+      git.tag().setName("1.2.0").setAnnotated(false).call();
+      commit(git, dir, composerJson("acme/foo", "good"), T0.plusSeconds(3));
+    }
+
+    ScanResult result = GitScanner.defaults().scan(dir);
+
+    assertEquals(
+        List.of("dev-main"),
+        result.documents().stream().map(d -> d.get("version").asText()).toList());
+    List<String> warnings = result.warnings();
+    assertEquals(3, warnings.size(), warnings.toString());
+    assertTrue(
+        warnings
+            .get(0)
+            .matches("tag 1\\.0\\.0: composer\\.json at \\w{10} has an invalid name: .*Acme/Foo.*"),
+        warnings.get(0));
+    assertTrue(
+        warnings.get(1).matches("tag 1\\.1\\.0: composer\\.json at \\w{10}: .*require\\.php.*"),
+        warnings.get(1));
+    assertTrue(
+        warnings.get(2).matches("tag 1\\.2\\.0: composer\\.json at \\w{10} is not a JSON object"),
+        warnings.get(2));
+  }
+
+  @Test
   void directoryThatIsNotAGitRepositoryFailsWithItsName() throws Exception {
     Path plain = Files.createDirectories(tmp.resolve("plain"));
     IOException e = assertThrows(IOException.class, () -> GitScanner.defaults().scan(plain));

@@ -289,6 +289,40 @@ class StaticRepositoryReaderTest {
   }
 
   @Test
+  void versionBreakingComposerRulesIsNamedWithItsFileAndTheOthersAreKept() throws Exception {
+    Path repo = tmp.resolve("repo");
+    write(
+        repo,
+        "p2/acme/foo.json",
+        """
+        {"packages": {"acme/foo": [
+          {"name": "acme/foo", "version": "1.1.0", "require": {"php": 8}},
+          {"name": "acme/foo", "version": "not a version"},
+          {"name": "acme/foo", "version": "1.0.0"}
+        ]}}
+        """);
+    write(repo, "p2/acme/up.json", p2("Acme/Up", "1.0.0"));
+
+    ScanResult result = StaticRepositoryReader.read(repo);
+
+    assertEquals(List.of("acme/foo 1.0.0"), versions(result));
+    List<String> warnings = result.warnings();
+    assertEquals(4, warnings.size(), String.join("\n", warnings));
+    assertTrue(
+        warnings.get(0).startsWith("p2/acme/foo.json: acme/foo 1.1.0: ")
+            && warnings.get(0).contains("require.php"),
+        warnings.get(0));
+    assertTrue(
+        warnings.get(1).startsWith("p2/acme/foo.json: acme/foo not a version: ")
+            && warnings.get(1).contains("invalid version string"),
+        warnings.get(1));
+    assertEquals(
+        "p2/acme/up.json: holds Acme/Up too, not read (a p2 file holds one package)",
+        warnings.get(2));
+    assertEquals("p2/acme/up.json: packages lacks acme/up", warnings.get(3));
+  }
+
+  @Test
   void treeSymlinksLeadingOutsideAreNamedAndNotFollowed() throws Exception {
     Path tree = tmp.resolve("tree");
     Path outsideFile =
