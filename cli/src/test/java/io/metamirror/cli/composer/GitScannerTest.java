@@ -35,26 +35,9 @@ class GitScannerTest {
    */
   private static final List<String> TAGS =
       List.of(
-          "v1.0.0",
-          "v1.0.1",
-          "v1.0.2",
-          "v1.1.0",
-          "v1.1.1",
-          "v1.2.0",
-          "v1.2.1",
-          "v1.3.0",
-          "1.4.0",
-          "1.4.1",
-          "v2.0.0-alpha1",
-          "v2.0.0-beta1",
-          "v2.0.0-RC1",
-          "v2.0.0",
-          "v2.0.1",
-          "v2.1.0",
-          "v2.1.1",
-          "v2.2.0",
-          "v3.0.0",
-          "v3.0.1");
+          ("v1.0.0 v1.0.1 v1.0.2 v1.1.0 v1.1.1 v1.2.0 v1.2.1 v1.3.0 1.4.0 1.4.1 v2.0.0-alpha1"
+                  + " v2.0.0-beta1 v2.0.0-RC1 v2.0.0 v2.0.1 v2.1.0 v2.1.1 v2.2.0 v3.0.0 v3.0.1")
+              .split(" "));
 
   @TempDir Path tmp;
 
@@ -116,7 +99,8 @@ class GitScannerTest {
 
     ScanResult result = GitScanner.defaults().scan(dir);
 
-    assertEquals(19 + 3, expected.size());
+    assertEquals(20, TAGS.size());
+    assertEquals(19 + 3, expected.size()); // v1.3.0 is broken; release-candidate-x no version
     assertScanned(expected, dir.toUri().toString(), result);
   }
 
