@@ -10,5 +10,10 @@ import picocli.CommandLine.Command;
         "Publish Composer package versions to a running origin, which generates packages.json and"
             + " p2/<vendor>/<name>.json (+ ~dev.json) from them and serves packagist.org's mirror"
             + " API (/metadata/changes.json, /packages/list.json).",
-    subcommands = {ComposerPublishCommand.class, picocli.CommandLine.HelpCommand.class})
+    subcommands = {
+      ComposerPublishCommand.class,
+      ComposerImportCommand.class,
+      ComposerScanCommand.class,
+      picocli.CommandLine.HelpCommand.class
+    })
 public final class ComposerCommand {}
