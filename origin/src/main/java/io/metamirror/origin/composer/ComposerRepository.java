@@ -193,18 +193,18 @@ public final class ComposerRepository {
    */
   private Outcome regenerate(Map<String, List<ObjectNode>> updated, boolean forceRoot)
       throws IOException {
+    long t0 = System.nanoTime();
     SortedSet<String> before = new TreeSet<>(store.names());
     if (!updated.isEmpty()) {
       pending.addAll(updated.keySet());
       writePending();
-      for (Map.Entry<String, List<ObjectNode>> e : updated.entrySet()) {
-        store.write(e.getKey(), e.getValue());
-      }
+      store.writeAll(updated);
     }
     boolean rootChanged =
         forceRoot
             || !before.equals(store.names())
             || origin.file(ROOT).isEmpty() && !before.isEmpty();
+    long t1 = System.nanoTime();
     List<Change> puts = new ArrayList<>();
     List<Change> deletes = new ArrayList<>();
     SortedMap<String, Integer> counts = new TreeMap<>();
@@ -230,17 +230,23 @@ public final class ComposerRepository {
       origin.discard(puts);
       throw e;
     }
+    long t2 = System.nanoTime();
     List<Change> batch = new ArrayList<>(puts);
     batch.addAll(deletes);
     PublishResult result = origin.publish(batch);
     pending.clear();
     Files.deleteIfExists(pendingFile);
+    long t3 = System.nanoTime();
     log.info(
-        "event=composer_published packages={} root={} entries={} head={}",
+        "event=composer_published packages={} root={} entries={} head={} store_ms={} generate_ms={}"
+            + " publish_ms={}",
         counts.size(),
         rootChanged,
         result.entries().size(),
-        result.head());
+        result.head(),
+        (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000,
+        (t3 - t2) / 1_000_000);
     return new Outcome(result, counts);
   }
 

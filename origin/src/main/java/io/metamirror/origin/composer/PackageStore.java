@@ -15,8 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -40,6 +44,7 @@ final class PackageStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path root;
+  private final FileSystemSync sync = new FileSystemSync(true);
   private final NavigableSet<String> names = new TreeSet<>();
 
   private PackageStore(Path root) {
@@ -119,28 +124,58 @@ final class PackageStore {
     return versions;
   }
 
-  /** Replaces the versions of a package atomically; an empty collection deletes the package. */
-  void write(String name, Collection<ObjectNode> versions) throws IOException {
-    Path file = file(name);
-    if (versions.isEmpty()) {
-      if (Files.deleteIfExists(file)) {
-        FileSystemSync.fsyncDirectory(file.getParent());
+  /**
+   * Replaces the versions of several packages; an empty collection deletes a package. Each file is
+   * replaced atomically and all are durable on return: temps written, flushed together (one {@code
+   * syncfs} for many), renamed, directories flushed.
+   */
+  void writeAll(Map<String, ? extends Collection<ObjectNode>> updates) throws IOException {
+    Map<Path, Path> renames = new LinkedHashMap<>();
+    Set<Path> directories = new LinkedHashSet<>();
+    try {
+      for (Map.Entry<String, ? extends Collection<ObjectNode>> e : updates.entrySet()) {
+        Path file = file(e.getKey());
+        directories.add(file.getParent());
+        if (e.getValue().isEmpty()) {
+          continue;
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("format", FORMAT);
+        node.put("name", e.getKey());
+        ArrayNode list = node.putArray("versions");
+        e.getValue().forEach(list::add);
+        Files.createDirectories(file.getParent());
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.write(temp, JSON.writeValueAsBytes(node));
+        renames.put(temp, file);
       }
-      names.remove(name);
-      return;
+      sync.sync(root, renames.keySet(), List.of());
+    } catch (IOException | RuntimeException e) {
+      for (Path temp : renames.keySet()) {
+        Files.deleteIfExists(temp);
+      }
+      throw e;
     }
-    ObjectNode node = JSON.createObjectNode();
-    node.put("format", FORMAT);
-    node.put("name", name);
-    ArrayNode list = node.putArray("versions");
-    versions.forEach(list::add);
-    Files.createDirectories(file.getParent());
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.write(temp, JSON.writeValueAsBytes(node));
-    FileSystemSync.fsync(temp);
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    FileSystemSync.fsyncDirectory(file.getParent());
-    names.add(name);
+    for (Map.Entry<String, ? extends Collection<ObjectNode>> e : updates.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        Files.deleteIfExists(file(e.getKey()));
+        names.remove(e.getKey());
+      }
+    }
+    for (Map.Entry<Path, Path> r : renames.entrySet()) {
+      Files.move(
+          r.getKey(),
+          r.getValue(),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    updates.forEach(
+        (name, versions) -> {
+          if (!versions.isEmpty()) {
+            names.add(name);
+          }
+        });
+    sync.sync(root, List.of(), directories);
   }
 
   private Path file(String name) {

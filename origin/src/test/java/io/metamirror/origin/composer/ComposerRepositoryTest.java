@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,12 +204,14 @@ class ComposerRepositoryTest {
     Path dir = data.resolve("composer");
     Files.writeString(dir.resolve("pending.json"), "{\"packages\":[\"acme/a\",\"acme/new\"]}");
     PackageStore store = PackageStore.open(dir.resolve("packages"));
-    store.write(
-        "acme/a",
-        List.of(
-            VersionDocuments.normalize(version("acme/a", "1.0.0")),
-            VersionDocuments.normalize(version("acme/a", "1.1.0"))));
-    store.write("acme/new", List.of(VersionDocuments.normalize(version("acme/new", "0.1.0"))));
+    store.writeAll(
+        Map.of(
+            "acme/a",
+            List.of(
+                VersionDocuments.normalize(version("acme/a", "1.0.0")),
+                VersionDocuments.normalize(version("acme/a", "1.1.0"))),
+            "acme/new",
+            List.of(VersionDocuments.normalize(version("acme/new", "0.1.0")))));
 
     reopen();
 
@@ -224,11 +227,12 @@ class ComposerRepositoryTest {
     composer.publish(List.of(version("acme/a", "1.0.0"), version("acme/b", "1.0.0")));
     Path dir = data.resolve("composer");
     PackageStore store = PackageStore.open(dir.resolve("packages"));
-    store.write(
-        "acme/b",
-        List.of(
-            VersionDocuments.normalize(version("acme/b", "1.0.0")),
-            VersionDocuments.normalize(version("acme/b", "2.0.0"))));
+    store.writeAll(
+        Map.of(
+            "acme/b",
+            List.of(
+                VersionDocuments.normalize(version("acme/b", "1.0.0")),
+                VersionDocuments.normalize(version("acme/b", "2.0.0")))));
     Files.writeString(dir.resolve("pending.json"), "{\"packages\":[\"acme/");
 
     reopen();
