@@ -177,4 +177,30 @@ class ComposerHttpTest {
     assertEquals("gzip", list.headers().firstValue("Content-Encoding").orElse(""));
     assertEquals("{\"packageNames\":[\"acme/a\",\"acme/b\"]}", gunzip(list.body()).toString());
   }
+
+  @Test
+  void packagesJsonIsGzipEncodedForClientsThatAcceptIt() throws Exception {
+    client.post(API, doc("acme/a", "1.0.0"));
+    HttpResponse<byte[]> plain = get("packages.json", false);
+    HttpResponse<byte[]> gzipped = get("packages.json", true);
+    assertEquals(200, gzipped.statusCode());
+    assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElse(""));
+    assertEquals(OriginClient.JSON.readTree(plain.body()), gunzip(gzipped.body()));
+    String etag = gzipped.headers().firstValue("ETag").orElseThrow();
+    assertEquals(
+        plain.headers().firstValue("ETag").orElseThrow().replace("\"", "") + "-gzip",
+        etag.replace("\"", ""),
+        "the gzip variant has its own ETag, as on mirror nodes");
+    assertEquals(
+        plain.headers().firstValue("Last-Modified"), gzipped.headers().firstValue("Last-Modified"));
+
+    HttpResponse<byte[]> revalidated =
+        client.http.send(
+            HttpRequest.newBuilder(client.base.resolve("packages.json"))
+                .header("Accept-Encoding", "gzip")
+                .header("If-None-Match", etag)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(304, revalidated.statusCode());
+  }
 }
