@@ -6,7 +6,7 @@
 //
 // Rows:
 //   regenerate  N packages x V versions POSTed to an empty origin (/.metamirror/api/composer/packages,
-//               the CLI's client: sorted by package, 2,000 documents a request), wall time until the
+//               the CLI's client: sorted by package, 5,000 documents a request), wall time until the
 //               last answer, and until the mirror node has applied the last entry; reference: `cp -r`
 //               of the generated tree (taken from the mirror's store) + `sync`, the cost of merely
 //               writing those files.

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * origin; a refused request stops the run and names every problem the origin listed.
  */
 public final class ComposerApiClient {
-  static final int MAX_DOCUMENTS = 2000;
+  static final int MAX_DOCUMENTS = 5000;
   static final long MAX_BYTES = 16L << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -210,7 +210,8 @@ public final class ComposerRepository {
     SortedMap<String, Integer> counts = new TreeMap<>();
     try {
       for (String name : pending) {
-        List<ObjectNode> versions = store.versions(name);
+        List<ObjectNode> versions =
+            updated.containsKey(name) ? updated.get(name) : store.versions(name);
         counts.put(name, versions.size());
         ContentPath stable = ContentPath.parse(MetadataGenerator.stablePath(name));
         ContentPath dev = ContentPath.parse(MetadataGenerator.devPath(name));

@@ -38,4 +38,23 @@ class LastModifiedTest {
           "every batch is later than every entry of the batches before");
     }
   }
+
+  @Test
+  void batchesStayStrictlyLaterAcrossARestartEvenAfterADeleteOnlyBatch() throws Exception {
+    Clock frozen = Clock.fixed(Instant.parse("2026-11-22T06:00:00.250Z"), ZoneOffset.UTC);
+    long deleted;
+    try (OriginRepository repo =
+        OriginRepository.open(data, OriginRepository.Options.defaults(), frozen)) {
+      JournalCrashSafetyTest.publish(repo, Map.of("a.json", "a"), List.of());
+      deleted =
+          JournalCrashSafetyTest.publish(repo, Map.of(), List.of("a.json")).entries().get(0).time();
+    }
+    try (OriginRepository repo =
+        OriginRepository.open(data, OriginRepository.Options.defaults(), frozen)) {
+      JournalCrashSafetyTest.publish(repo, Map.of("b.json", "b"), List.of());
+      assertTrue(
+          repo.file(ContentPath.parse("b.json")).orElseThrow().time() > deleted,
+          "the delete-only batch, which left nothing in the tree, still orders later batches");
+    }
+  }
 }
