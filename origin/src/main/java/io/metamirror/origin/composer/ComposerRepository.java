@@ -220,7 +220,7 @@ public final class ComposerRepository {
           deletes.add(Change.delete(dev));
           continue;
         }
-        PackageFiles files = MetadataGenerator.packageFiles(name, versions);
+        PackageFiles files = MetadataGenerator.fromNormalized(name, versions);
         puts.add(Change.put(stable, origin.stage(files.stable())));
         puts.add(Change.put(dev, origin.stage(files.dev())));
       }

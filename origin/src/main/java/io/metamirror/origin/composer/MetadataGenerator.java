@@ -43,15 +43,27 @@ public final class MetadataGenerator {
    */
   public static PackageFiles packageFiles(String name, Collection<ObjectNode> versions) {
     PackageName.requireValid(name);
-    TreeMap<String, ObjectNode> stable = new TreeMap<>(VersionComparator.NEWEST_FIRST);
-    TreeMap<String, ObjectNode> dev = new TreeMap<>(VersionComparator.NEWEST_FIRST);
+    List<ObjectNode> normalized = new ArrayList<>(versions.size());
     for (ObjectNode version : versions) {
       List<String> problems = VersionDocuments.problems(version);
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException(
             name + " " + version.path("version") + ": " + String.join("; ", problems));
       }
-      ObjectNode doc = VersionDocuments.normalize(version);
+      normalized.add(VersionDocuments.normalize(version));
+    }
+    return fromNormalized(name, normalized);
+  }
+
+  /**
+   * As {@link #packageFiles}, for versions that already went through {@link
+   * VersionDocuments#normalize} (the package store holds only such), without checking them again: a
+   * publish of one version of a package with hundreds stays cheap.
+   */
+  static PackageFiles fromNormalized(String name, Collection<ObjectNode> versions) {
+    TreeMap<String, ObjectNode> stable = new TreeMap<>(VersionComparator.NEWEST_FIRST);
+    TreeMap<String, ObjectNode> dev = new TreeMap<>(VersionComparator.NEWEST_FIRST);
+    for (ObjectNode doc : versions) {
       String normalized = doc.get("version_normalized").textValue();
       if (!doc.path("name").asText().equals(name)) {
         throw new IllegalArgumentException(
