@@ -78,6 +78,7 @@ public class ComposerBench {
     Path copy = work.resolve("cp-copy");
     long c0 = System.nanoTime();
     // The generated files only: the store also holds a .gz twin of each, which metamirror adds.
+    Files.createDirectories(copy);
     run("rsync", "-a", "--exclude=*.gz", store.resolve("p2") + "/", copy.resolve("p2") + "/");
     run("cp", store.resolve("packages.json").toString(), copy.resolve("packages.json").toString());
     run("sync", "-f", copy.toString());
@@ -150,7 +151,7 @@ public class ComposerBench {
         "             (the POST alone)                          %5d rounds  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms%n",
         rounds, pct(answered, 50), pct(answered, 99), pct(answered, 100));
     System.out.printf(
-        "             reference: rsync -a of the tree (local)   %5d runs    p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  metamirror is %.0f x faster (p50)%n",
+        "             reference: rsync -a of the tree (local)   %5d runs    p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  metamirror is %.1f x faster (p50)%n",
         refRounds, pct(rsync, 50), pct(rsync, 99), pct(rsync, 100), pct(rsync, 50) / pct(visible, 50));
     System.out.printf("load average: start %s, end %s%n", load0, load1);
   }
