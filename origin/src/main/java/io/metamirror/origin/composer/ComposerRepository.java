@@ -194,16 +194,17 @@ public final class ComposerRepository {
   private Outcome regenerate(Map<String, List<ObjectNode>> updated, boolean forceRoot)
       throws IOException {
     long t0 = System.nanoTime();
-    SortedSet<String> before = new TreeSet<>(store.names());
+    // Leftovers of a failed operation may have changed the names already: republish the root then.
+    boolean rootChanged = forceRoot || !pending.isEmpty();
+    for (Map.Entry<String, List<ObjectNode>> e : updated.entrySet()) {
+      rootChanged |= store.contains(e.getKey()) == e.getValue().isEmpty();
+    }
     if (!updated.isEmpty()) {
       pending.addAll(updated.keySet());
       writePending();
       store.writeAll(updated);
     }
-    boolean rootChanged =
-        forceRoot
-            || !before.equals(store.names())
-            || origin.file(ROOT).isEmpty() && !before.isEmpty();
+    rootChanged |= origin.file(ROOT).isEmpty() && !store.names().isEmpty();
     long t1 = System.nanoTime();
     List<Change> puts = new ArrayList<>();
     List<Change> deletes = new ArrayList<>();
