@@ -116,11 +116,10 @@ final class MirrorServer {
           long start = System.nanoTime();
           exchange.addExchangeCompleteListener(
               (ex, next) -> {
-                String source = ex.getResponseHeaders().getFirst(Responses.SOURCE);
                 metrics.request(
                     ex.getStatusCode(),
-                    source == null ? "none" : source,
-                    (System.nanoTime() - start) / 1e9,
+                    ex.getResponseHeaders().getFirst(Responses.SOURCE),
+                    System.nanoTime() - start,
                     ex.getResponseBytesSent());
                 next.proceed();
               });
