@@ -2,6 +2,8 @@ package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.ContentTypes;
+import io.metamirror.protocol.Sha256;
+import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
 import io.undertow.io.IoCallback;
@@ -12,37 +14,56 @@ import io.undertow.util.DateUtils;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Serves a file of the store: strong ETag from its sha256 and Last-Modified from its journal time
  * (the same on every node), 304 on validators, the precompressed twin when the client accepts gzip
- * (its own ETag, {@code Vary: Accept-Encoding}), Cache-Control by path, the node's seq. The body
- * goes out with sendfile; nothing is compressed per request. A path the store does not have goes to
- * {@code onMiss}.
+ * (its own ETag, {@code Vary: Accept-Encoding}), Cache-Control by path, the node's seq. Nothing is
+ * compressed per request. A path the store does not have goes to {@code onMiss}.
+ *
+ * <p><b>Small files</b> (up to {@link SmallFileCache#maxFileBytes()}) are read whole on the I/O
+ * thread and kept in the {@link SmallFileCache} with their headers formatted, so a repeated hit
+ * costs no system call and no formatting. A file is cached only when its bytes hash to the version
+ * the manifest lists and its twin inflates to those bytes. <b>Larger files</b> are sent from a
+ * worker thread with {@code transferFrom} (sendfile on plain HTTP).
  *
  * <p>Validators come from the local manifest, which a commit updates just after renaming the page's
- * files into place. In between, a file can be newer than its ETag and Last-Modified say; a client
- * that caches it then revalidates with the older validators and gets the current version, so the
- * window heals itself. The opposite order could pin old content under new validators.
+ * files into place. In between, a file read from disk can be newer than its ETag and Last-Modified
+ * say; it is then served once but not cached. A client that keeps it revalidates with the older
+ * validators and gets the current version, so the window heals itself. The opposite order could pin
+ * old content under new validators.
  *
  * <p>Symlinks are never followed: the agent never makes one, so one found in the store was planted,
- * and the file is treated as missing.
+ * and the file is treated as missing. Every directory between the store's root (resolved once) and
+ * the file is checked with {@code lstat}, and the file is opened with {@code O_NOFOLLOW}.
  */
 final class LocalFileHandler implements HttpHandler {
   private final Store store;
-  private final CachePolicy cache;
+  private final CachePolicy cachePolicy;
+  private final SmallFileCache cache;
   private final HttpHandler onMiss;
   private final Path root;
+  private volatile SeqHeader seqHeader = new SeqHeader(-1, "");
 
-  LocalFileHandler(Store store, CachePolicy cache, HttpHandler onMiss) throws IOException {
+  /** The node's seq as a header value, formatted once per seq. */
+  private record SeqHeader(long seq, String text) {}
+
+  LocalFileHandler(Store store, CachePolicy cachePolicy, SmallFileCache cache, HttpHandler onMiss)
+      throws IOException {
     this.store = store;
+    this.cachePolicy = cachePolicy;
     this.cache = cache;
     this.onMiss = onMiss;
     this.root = store.root().toRealPath();
@@ -51,33 +72,135 @@ final class LocalFileHandler implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     ContentPath path = exchange.getAttachment(MirrorServer.CONTENT_PATH);
+    long generation = cache.generation(); // before the manifest: see SmallFileCache
     LocalFile file = store.file(path);
     if (file == null) {
       onMiss.handleRequest(exchange);
       return;
     }
-    Path target = store.pathOf(path);
+    CachedFile cached = cache.get(path, file);
+    if (cached == null) {
+      if (file.size() > cache.maxFileBytes()) {
+        sendLarge(exchange, path, file);
+        return;
+      }
+      cached = load(path, file, generation);
+      if (cached == null) {
+        onMiss.handleRequest(exchange); // listed but gone (a delete is being committed) or a link
+        return;
+      }
+    }
+    send(exchange, cached);
+  }
+
+  private void send(HttpServerExchange exchange, CachedFile file) {
+    boolean gzip = file.gzip != null && Validators.acceptsGzip(exchange);
+    String etag = gzip ? file.gzipEtag : file.etag;
+    HeaderMap out = exchange.getResponseHeaders();
+    out.put(Headers.ETAG, etag);
+    out.put(Headers.LAST_MODIFIED, file.lastModified);
+    out.put(Headers.CONTENT_TYPE, file.contentType);
+    if (file.cacheControl != null) {
+      out.put(Headers.CACHE_CONTROL, file.cacheControl);
+    }
+    if (file.vary) {
+      out.put(Headers.VARY, "Accept-Encoding");
+    }
+    out.put(Responses.SOURCE, "local");
+    out.put(Responses.SEQ, seqText());
+    if (Validators.notModified(exchange, etag, file.modifiedSeconds)) {
+      exchange.setStatusCode(304);
+      exchange.endExchange();
+      return;
+    }
+    if (gzip) {
+      out.put(Headers.CONTENT_ENCODING, "gzip");
+    }
+    byte[] body = gzip ? file.gzip : file.plain;
+    exchange.setResponseContentLength(body.length);
+    if (exchange.getRequestMethod().equals(Methods.HEAD)) {
+      exchange.endExchange();
+      return;
+    }
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  /**
+   * Reads a small file (and its twin) whole, caching it when it is the listed version. Null when
+   * the file is missing or not a regular file of the store.
+   */
+  private CachedFile load(ContentPath path, LocalFile version, long generation) throws IOException {
+    Path target = path.resolveUnder(root);
+    byte[] plain = readSmall(target);
+    if (plain == null) {
+      return null;
+    }
+    boolean twinPossible = store.wantsTwin(path);
+    byte[] twin = twinPossible ? readSmall(twinOf(target)) : null;
+    CachedFile file =
+        new CachedFile(
+            version,
+            plain,
+            twin,
+            DateUtils.toDateString(new Date(version.time())),
+            ContentTypes.of(path),
+            cachePolicy.valueFor(path),
+            twinPossible);
+    if (plain.length == version.size()
+        && Sha256.of(plain).equals(version.sha256())
+        && (twin == null || inflatesTo(twin, plain))) {
+      cache.put(path, file, generation);
+    }
+    return file;
+  }
+
+  /**
+   * A regular file of at most the cache's file size limit, whole; null if that is not what is
+   * there.
+   */
+  private byte[] readSmall(Path file) throws IOException {
+    try (FileChannel channel = open(file)) {
+      if (channel == null) {
+        return null;
+      }
+      long size = channel.size();
+      if (size > cache.maxFileBytes()) {
+        return null; // grew past the limit since it was listed: a newer version, the origin has it
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // read until full or at the end
+      }
+      return buffer.hasRemaining()
+          ? Arrays.copyOf(buffer.array(), buffer.position())
+          : buffer.array();
+    }
+  }
+
+  /** The headers of {@code file}'s version, then its body from a worker thread. */
+  private void sendLarge(HttpServerExchange exchange, ContentPath path, LocalFile file)
+      throws Exception {
+    Path target = path.resolveUnder(root);
     boolean twinPossible = store.wantsTwin(path);
     boolean gzip = twinPossible && Validators.acceptsGzip(exchange);
     FileChannel channel = null;
     if (gzip) {
-      channel = open(target.resolveSibling(target.getFileName() + ".gz"));
+      channel = open(twinOf(target));
       gzip = channel != null;
     }
     if (channel == null) {
       channel = open(target);
     }
     if (channel == null) {
-      onMiss.handleRequest(exchange); // listed but gone: a delete is being committed
+      onMiss.handleRequest(exchange);
       return;
     }
     String etag = '"' + file.sha256().hex() + (gzip ? "-gzip" : "") + '"';
-    String lastModified = DateUtils.toDateString(new Date(file.time()));
     HeaderMap out = exchange.getResponseHeaders();
     out.put(Headers.ETAG, etag);
-    out.put(Headers.LAST_MODIFIED, lastModified);
+    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(new Date(file.time())));
     out.put(Headers.CONTENT_TYPE, ContentTypes.of(path));
-    String cacheControl = cache.valueFor(path);
+    String cacheControl = cachePolicy.valueFor(path);
     if (cacheControl != null) {
       out.put(Headers.CACHE_CONTROL, cacheControl);
     }
@@ -85,8 +208,8 @@ final class LocalFileHandler implements HttpHandler {
       out.put(Headers.VARY, "Accept-Encoding");
     }
     out.put(Responses.SOURCE, "local");
-    out.put(Responses.SEQ, store.cursor().seq());
-    if (Validators.notModified(exchange, etag, lastModified)) {
+    out.put(Responses.SEQ, seqText());
+    if (Validators.notModified(exchange, etag, file.time() / 1000)) {
       channel.close();
       exchange.setStatusCode(304);
       exchange.endExchange();
@@ -95,8 +218,7 @@ final class LocalFileHandler implements HttpHandler {
     if (gzip) {
       out.put(Headers.CONTENT_ENCODING, "gzip");
     }
-    long size = channel.size();
-    exchange.setResponseContentLength(size);
+    exchange.setResponseContentLength(channel.size());
     if (exchange.getRequestMethod().equals(Methods.HEAD)) {
       channel.close();
       exchange.endExchange();
@@ -122,21 +244,59 @@ final class LocalFileHandler implements HttpHandler {
             });
   }
 
-  /** Opens a regular file of the store, or null when it is missing or reached through a link. */
+  private String seqText() {
+    Cursor cursor = store.cursor();
+    SeqHeader header = seqHeader;
+    if (header.seq() != cursor.seq()) {
+      header = new SeqHeader(cursor.seq(), Long.toString(cursor.seq()));
+      seqHeader = header;
+    }
+    return header.text();
+  }
+
+  private static Path twinOf(Path target) {
+    return target.resolveSibling(target.getFileName() + ".gz");
+  }
+
+  /**
+   * Opens a regular file of the store, or returns null when it is missing, is not a regular file,
+   * or is reached through a symlink: each directory below the root is checked with lstat, the file
+   * is opened without following a link.
+   */
   private FileChannel open(Path file) throws IOException {
     try {
-      FileChannel channel =
-          FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-      if (!file.getParent().toRealPath().startsWith(root)) {
-        channel.close();
-        return null;
+      Path dir = root;
+      for (int i = root.getNameCount(); i < file.getNameCount() - 1; i++) {
+        dir = dir.resolve(file.getName(i));
+        if (!Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .isDirectory()) {
+          return null;
+        }
       }
-      return channel;
-    } catch (NoSuchFileException e) {
-      return null;
+      if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .isRegularFile()) {
+        return null; // a FIFO would block the open, a directory would fail the read
+      }
+      return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      // ELOOP from NOFOLLOW_LINKS on a symlink, or a directory where a file should be.
+      // Missing, or ELOOP from NOFOLLOW_LINKS on a link swapped in after the check.
       return null;
+    }
+  }
+
+  /** Whether {@code gzip} is a whole gzip stream of exactly {@code plain}. */
+  static boolean inflatesTo(byte[] gzip, byte[] plain) {
+    try (GZIPInputStream in =
+        new GZIPInputStream(new ByteArrayInputStream(gzip), Math.max(512, gzip.length))) {
+      byte[] out = new byte[plain.length + 1];
+      int n = 0;
+      int r;
+      while (n < out.length && (r = in.read(out, n, out.length - n)) > 0) {
+        n += r;
+      }
+      return n == plain.length && Arrays.equals(out, 0, n, plain, 0, n);
+    } catch (IOException e) {
+      return false;
     }
   }
 
