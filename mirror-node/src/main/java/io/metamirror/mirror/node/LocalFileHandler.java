@@ -33,15 +33,16 @@ import java.util.zip.GZIPInputStream;
  * (its own ETag, {@code Vary: Accept-Encoding}), Cache-Control by path, the node's seq. Nothing is
  * compressed per request. A path the store does not have goes to {@code onMiss}.
  *
- * <p><b>Small files</b> (up to {@link SmallFileCache#maxFileBytes()}) are read whole on the I/O
- * thread and kept in the {@link SmallFileCache} with their headers formatted, so a repeated hit
- * costs no system call and no formatting. A file is cached only when its bytes hash to the version
- * the manifest lists and its twin inflates to those bytes. <b>Larger files</b> are sent from a
- * worker thread with {@code transferFrom} (sendfile on plain HTTP).
+ * <p><b>Small files</b> (up to {@link SmallFileCache#maxFileBytes()}) are answered on the I/O
+ * thread, from the {@link SmallFileCache} when it has them (no system call, headers formatted
+ * once), else read whole from disk, and cached when the cache admits them and they are the listed
+ * version: the body hashes to its sha256, the twin carries its journal time or inflates to the
+ * body. <b>Larger files</b> are sent from a worker thread with {@code transferFrom} (sendfile on
+ * plain HTTP).
  *
  * <p>Validators come from the local manifest, which a commit updates just after renaming the page's
  * files into place. In between, a file read from disk can be newer than its ETag and Last-Modified
- * say; it is then served once but not cached. A client that keeps it revalidates with the older
+ * say; it is then served but not cached. A client that keeps it revalidates with the older
  * validators and gets the current version, so the window heals itself. The opposite order could pin
  * old content under new validators.
  *
@@ -59,6 +60,9 @@ final class LocalFileHandler implements HttpHandler {
 
   /** The node's seq as a header value, formatted once per seq. */
   private record SeqHeader(long seq, String text) {}
+
+  /** A small file read whole, and its modification time. */
+  private record Content(byte[] bytes, long modifiedMillis) {}
 
   LocalFileHandler(Store store, CachePolicy cachePolicy, SmallFileCache cache, HttpHandler onMiss)
       throws IOException {
@@ -79,18 +83,18 @@ final class LocalFileHandler implements HttpHandler {
       return;
     }
     CachedFile cached = cache.get(path, file);
-    if (cached == null) {
-      if (file.size() > cache.maxFileBytes()) {
-        sendLarge(exchange, path, file);
-        return;
-      }
-      cached = load(path, file, generation);
+    if (cached == null && cache.admits(file.size())) {
+      cached = fill(path, file, generation);
       if (cached == null) {
         onMiss.handleRequest(exchange); // listed but gone (a delete is being committed) or a link
         return;
       }
     }
-    send(exchange, cached);
+    if (cached != null) {
+      send(exchange, cached);
+    } else {
+      sendFromDisk(exchange, path, file);
+    }
   }
 
   private void send(HttpServerExchange exchange, CachedFile file) {
@@ -126,72 +130,63 @@ final class LocalFileHandler implements HttpHandler {
   }
 
   /**
-   * Reads a small file (and its twin) whole, caching it when it is the listed version. Null when
-   * the file is missing or not a regular file of the store.
+   * Reads a small file and its twin whole, and caches them when they are the listed version. Null
+   * when the file is missing or not a regular file of the store.
    */
-  private CachedFile load(ContentPath path, LocalFile version, long generation) throws IOException {
+  private CachedFile fill(ContentPath path, LocalFile version, long generation) throws IOException {
     Path target = path.resolveUnder(root);
-    byte[] plain = readSmall(target);
+    Content plain = readSmall(target);
     if (plain == null) {
       return null;
     }
     boolean twinPossible = store.wantsTwin(path);
-    byte[] twin = twinPossible ? readSmall(twinOf(target)) : null;
+    Content twin = twinPossible ? readSmall(twinOf(target)) : null;
     CachedFile file =
         new CachedFile(
             version,
-            plain,
-            twin,
+            plain.bytes(),
+            twin == null ? null : twin.bytes(),
             DateUtils.toDateString(new Date(version.time())),
             ContentTypes.of(path),
             cachePolicy.valueFor(path),
             twinPossible);
-    if (plain.length == version.size()
-        && Sha256.of(plain).equals(version.sha256())
-        && (twin == null || inflatesTo(twin, plain))) {
+    if (plain.bytes().length == version.size()
+        && Sha256.of(plain.bytes()).equals(version.sha256())
+        && (twin == null
+            || twin.modifiedMillis() == version.time()
+            || inflatesTo(twin.bytes(), plain.bytes()))) {
       cache.put(path, file, generation);
     }
     return file;
   }
 
   /**
-   * A regular file of at most the cache's file size limit, whole; null if that is not what is
-   * there.
+   * Answers from the files as they are on disk, with headers formatted for this request: a small
+   * file is read whole here on the I/O thread, a large one is sent from a worker with {@code
+   * transferFrom} (sendfile on plain HTTP).
    */
-  private byte[] readSmall(Path file) throws IOException {
-    try (FileChannel channel = open(file)) {
-      if (channel == null) {
-        return null;
-      }
-      long size = channel.size();
-      if (size > cache.maxFileBytes()) {
-        return null; // grew past the limit since it was listed: a newer version, the origin has it
-      }
-      ByteBuffer buffer = ByteBuffer.allocate((int) size);
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-        // read until full or at the end
-      }
-      return buffer.hasRemaining()
-          ? Arrays.copyOf(buffer.array(), buffer.position())
-          : buffer.array();
-    }
-  }
-
-  /** The headers of {@code file}'s version, then its body from a worker thread. */
-  private void sendLarge(HttpServerExchange exchange, ContentPath path, LocalFile file)
+  private void sendFromDisk(HttpServerExchange exchange, ContentPath path, LocalFile file)
       throws Exception {
     Path target = path.resolveUnder(root);
     boolean twinPossible = store.wantsTwin(path);
     boolean gzip = twinPossible && Validators.acceptsGzip(exchange);
+    boolean small = file.size() <= cache.maxFileBytes();
+    Content content = null;
     FileChannel channel = null;
-    if (gzip) {
-      channel = open(twinOf(target));
+    if (small) {
+      content = gzip ? readSmall(twinOf(target)) : null;
+      gzip = content != null;
+      if (content == null) {
+        content = readSmall(target);
+      }
+    } else {
+      channel = gzip ? open(twinOf(target)) : null;
       gzip = channel != null;
+      if (channel == null) {
+        channel = open(target);
+      }
     }
-    if (channel == null) {
-      channel = open(target);
-    }
-    if (channel == null) {
+    if (content == null && channel == null) {
       onMiss.handleRequest(exchange);
       return;
     }
@@ -209,8 +204,12 @@ final class LocalFileHandler implements HttpHandler {
     }
     out.put(Responses.SOURCE, "local");
     out.put(Responses.SEQ, seqText());
-    if (Validators.notModified(exchange, etag, file.time() / 1000)) {
+    boolean notModified = Validators.notModified(exchange, etag, file.time() / 1000);
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+    if (channel != null && (notModified || head)) {
       channel.close();
+    }
+    if (notModified) {
       exchange.setStatusCode(304);
       exchange.endExchange();
       return;
@@ -218,30 +217,31 @@ final class LocalFileHandler implements HttpHandler {
     if (gzip) {
       out.put(Headers.CONTENT_ENCODING, "gzip");
     }
-    exchange.setResponseContentLength(channel.size());
-    if (exchange.getRequestMethod().equals(Methods.HEAD)) {
-      channel.close();
+    exchange.setResponseContentLength(content != null ? content.bytes().length : channel.size());
+    if (head) {
       exchange.endExchange();
-      return;
-    }
-    FileChannel body = channel;
-    exchange
-        .getResponseSender()
-        .transferFrom(
-            body,
-            new IoCallback() {
-              @Override
-              public void onComplete(HttpServerExchange ex, Sender sender) {
-                closeQuietly(body);
-                IoCallback.END_EXCHANGE.onComplete(ex, sender);
-              }
+    } else if (content != null) {
+      exchange.getResponseSender().send(ByteBuffer.wrap(content.bytes()));
+    } else {
+      FileChannel body = channel;
+      exchange
+          .getResponseSender()
+          .transferFrom(
+              body,
+              new IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange ex, Sender sender) {
+                  closeQuietly(body);
+                  IoCallback.END_EXCHANGE.onComplete(ex, sender);
+                }
 
-              @Override
-              public void onException(HttpServerExchange ex, Sender sender, IOException e) {
-                closeQuietly(body);
-                IoCallback.END_EXCHANGE.onException(ex, sender, e);
-              }
-            });
+                @Override
+                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+                  closeQuietly(body);
+                  IoCallback.END_EXCHANGE.onException(ex, sender, e);
+                }
+              });
+    }
   }
 
   private String seqText() {
@@ -259,11 +259,51 @@ final class LocalFileHandler implements HttpHandler {
   }
 
   /**
-   * Opens a regular file of the store, or returns null when it is missing, is not a regular file,
-   * or is reached through a symlink: each directory below the root is checked with lstat, the file
-   * is opened without following a link.
+   * A regular file of the store of at most the small-file size, whole, or null when it is not that
+   * (missing, reached through a link, or grown past the limit since it was listed: a newer version
+   * is being committed, and the origin has it).
    */
-  private FileChannel open(Path file) throws IOException {
+  private Content readSmall(Path file) throws IOException {
+    BasicFileAttributes attributes = regularFile(file);
+    if (attributes == null || attributes.size() > cache.maxFileBytes()) {
+      return null;
+    }
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = channel.size();
+      if (size > cache.maxFileBytes()) {
+        return null;
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // until full or at the end
+      }
+      byte[] bytes =
+          buffer.hasRemaining() ? Arrays.copyOf(buffer.array(), buffer.position()) : buffer.array();
+      return new Content(bytes, attributes.lastModifiedTime().toMillis());
+    } catch (IOException e) {
+      return null; // gone since the lstat, or ELOOP: a link swapped in after it
+    }
+  }
+
+  /** Opens a regular file of the store, or returns null (see {@link #regularFile}). */
+  private FileChannel open(Path file) {
+    if (regularFile(file) == null) {
+      return null;
+    }
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null; // gone since the lstat, or ELOOP: a link swapped in after it
+    }
+  }
+
+  /**
+   * The attributes of {@code file} (under the root) if it is a regular file reached without a
+   * symlink: each directory below the root is checked with lstat, then the file itself. Null
+   * otherwise, a FIFO included (its open would block).
+   */
+  private BasicFileAttributes regularFile(Path file) {
     try {
       Path dir = root;
       for (int i = root.getNameCount(); i < file.getNameCount() - 1; i++) {
@@ -273,14 +313,11 @@ final class LocalFileHandler implements HttpHandler {
           return null;
         }
       }
-      if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-          .isRegularFile()) {
-        return null; // a FIFO would block the open, a directory would fail the read
-      }
-      return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes attributes =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return attributes.isRegularFile() ? attributes : null;
     } catch (IOException e) {
-      // Missing, or ELOOP from NOFOLLOW_LINKS on a link swapped in after the check.
-      return null;
+      return null; // missing
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,11 +33,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * over evicts in CLOCK order: the hand passes over the entries in insertion ring order, giving
  * those read since it last passed a second chance, and evicts the first that was not.
  *
- * <p><b>Threads.</b> {@link #get} is lock-free. {@link #lock} guards the ring, {@link #hand},
- * {@link #bytes}, {@link #generation} (written only under it) and each node's {@code index}; the
- * map is changed only under it, so map and ring always hold the same nodes.
+ * <p><b>Admission.</b> While there is room, every small file read is cached. Once full, only one
+ * fill in {@value #ADMIT_ONE_IN_WHEN_FULL} is ({@link #admits}): when the files asked for are many
+ * more than fit, caching each read would make every request a fill (two reads, a hash, an eviction)
+ * for a hit rate no better than the cache's share of the tree, while a file that keeps being asked
+ * for still gets in after a few requests.
+ *
+ * <p><b>Threads.</b> {@link #get} and {@link #admits} are lock-free. {@link #lock} guards the ring,
+ * {@link #hand}, {@link #bytes}, {@link #generation} (written only under it) and each node's {@code
+ * index}; the map is changed only under it, so map and ring always hold the same nodes.
  */
 final class SmallFileCache {
+  static final int ADMIT_ONE_IN_WHEN_FULL = 16;
   private final long maxBytes;
   private final int maxFileBytes;
   private final ConcurrentHashMap<ContentPath, Node> map = new ConcurrentHashMap<>();
@@ -44,8 +52,9 @@ final class SmallFileCache {
   private final List<Node> ring = new ArrayList<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  private final AtomicLong askedWhileFull = new AtomicLong();
   private int hand;
-  private long bytes;
+  private volatile long bytes; // written under lock
   private volatile long generation;
 
   /** A cached file and its place in the ring. */
@@ -98,6 +107,20 @@ final class SmallFileCache {
     }
     hits.increment();
     return node.file;
+  }
+
+  /**
+   * Whether a file of about {@code weight} bytes should be read for caching: always while it fits
+   * beside what is cached, one time in {@value #ADMIT_ONE_IN_WHEN_FULL} once the cache is full.
+   */
+  boolean admits(long weight) {
+    if (weight > maxBytes || weight > maxFileBytes) {
+      return false;
+    }
+    if (bytes + weight <= maxBytes) {
+      return true;
+    }
+    return askedWhileFull.getAndIncrement() % ADMIT_ONE_IN_WHEN_FULL == 0;
   }
 
   /**
@@ -167,12 +190,7 @@ final class SmallFileCache {
   }
 
   long bytes() {
-    lock.lock();
-    try {
-      return bytes;
-    } finally {
-      lock.unlock();
-    }
+    return bytes;
   }
 
   int files() {

@@ -127,4 +127,21 @@ class SmallFileCacheTest {
     assertFalse(put(off, tiny));
     assertTrue(off.bytes() == 0 && off.files() == 0);
   }
+
+  @Test
+  void everyFillIsAdmittedWhileThereIsRoomThenOneInSixteen() {
+    SmallFileCache cache = new SmallFileCache(2000, 4096);
+    assertTrue(cache.admits(1000));
+    put(cache, version("a.json", 1000));
+    assertTrue(cache.admits(1000));
+    put(cache, version("b.json", 1000));
+
+    int admitted = 0;
+    for (int i = 0; i < 10 * SmallFileCache.ADMIT_ONE_IN_WHEN_FULL; i++) {
+      admitted += cache.admits(1000) ? 1 : 0;
+    }
+
+    assertTrue(admitted == 10, "admitted " + admitted);
+    assertFalse(cache.admits(4097), "over the file limit");
+  }
 }
