@@ -337,6 +337,11 @@ public final class MirrorNode implements Closeable {
       throw e;
     }
     agent.start();
+    String heap =
+        heapWarning(Runtime.getRuntime().maxMemory(), store.fileCount(), config.fileCacheBytes());
+    if (heap != null) {
+      log.warn("event=heap_small {}", heap);
+    }
     log.info(
         "event=mirror_listening url={} region={} node={} store={} origin={}",
         node.uri(),
@@ -345,6 +350,35 @@ public final class MirrorNode implements Closeable {
         config.store(),
         config.origin());
     return node;
+  }
+
+  /** Heap a node needs per file of its manifest, measured at 100,000 files (~250 B), rounded up. */
+  static final long HEAP_BYTES_PER_FILE = 300;
+
+  /** Heap beyond the manifest and the file cache: buffers, the fallback, a page being applied. */
+  static final long HEAP_HEADROOM_BYTES = 64L << 20;
+
+  /**
+   * A warning when {@code maxHeap} looks too small for a store of {@code files} and a cache of
+   * {@code cacheBytes}, else null. The launcher's default heap suits most stores; a large one needs
+   * more, and running out of heap later would be a worse way to find out.
+   */
+  static String heapWarning(long maxHeap, long files, long cacheBytes) {
+    long needed = files * HEAP_BYTES_PER_FILE + cacheBytes + HEAP_HEADROOM_BYTES;
+    if (maxHeap >= needed) {
+      return null;
+    }
+    return "max_heap_mb="
+        + (maxHeap >> 20)
+        + " files="
+        + files
+        + " file_cache_mb="
+        + (cacheBytes >> 20)
+        + " needs_about_mb="
+        + (needed >> 20)
+        + " hint=\"raise the heap, e.g. METAMIRROR_JAVA_OPTS=-Xmx"
+        + ((needed >> 20) * 3 / 2 / 64 + 1) * 64
+        + "m, or lower --file-cache-mb\"";
   }
 
   private void committed(List<JournalEntry> entries) {
