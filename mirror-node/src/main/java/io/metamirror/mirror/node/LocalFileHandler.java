@@ -8,7 +8,6 @@ import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.DateUtils;
 import io.undertow.util.HeaderMap;
@@ -50,11 +49,11 @@ import java.util.zip.GZIPInputStream;
  * and the file is treated as missing. Every directory between the store's root (resolved once) and
  * the file is checked with {@code lstat}, and the file is opened with {@code O_NOFOLLOW}.
  */
-final class LocalFileHandler implements HttpHandler {
+final class LocalFileHandler implements MirrorServer.ContentHandler {
   private final Store store;
   private final CachePolicy cachePolicy;
   private final SmallFileCache cache;
-  private final HttpHandler onMiss;
+  private final MirrorServer.ContentHandler onMiss;
   private final Path root;
   private volatile SeqHeader seqHeader = new SeqHeader(-1, "");
 
@@ -64,7 +63,11 @@ final class LocalFileHandler implements HttpHandler {
   /** A small file read whole, and its modification time. */
   private record Content(byte[] bytes, long modifiedMillis) {}
 
-  LocalFileHandler(Store store, CachePolicy cachePolicy, SmallFileCache cache, HttpHandler onMiss)
+  LocalFileHandler(
+      Store store,
+      CachePolicy cachePolicy,
+      SmallFileCache cache,
+      MirrorServer.ContentHandler onMiss)
       throws IOException {
     this.store = store;
     this.cachePolicy = cachePolicy;
@@ -74,19 +77,18 @@ final class LocalFileHandler implements HttpHandler {
   }
 
   @Override
-  public void handleRequest(HttpServerExchange exchange) throws Exception {
-    ContentPath path = exchange.getAttachment(MirrorServer.CONTENT_PATH);
+  public void handle(HttpServerExchange exchange, ContentPath path) throws Exception {
     long generation = cache.generation(); // before the manifest: see SmallFileCache
     LocalFile file = store.file(path);
     if (file == null) {
-      onMiss.handleRequest(exchange);
+      onMiss.handle(exchange, path);
       return;
     }
     CachedFile cached = cache.get(path, file);
     if (cached == null && cache.admits(file.size())) {
       cached = fill(path, file, generation);
       if (cached == null) {
-        onMiss.handleRequest(exchange); // listed but gone (a delete is being committed) or a link
+        onMiss.handle(exchange, path); // listed but gone (a delete is being committed) or a link
         return;
       }
     }
@@ -187,7 +189,7 @@ final class LocalFileHandler implements HttpHandler {
       }
     }
     if (content == null && channel == null) {
-      onMiss.handleRequest(exchange);
+      onMiss.handle(exchange, path);
       return;
     }
     String etag = '"' + file.sha256().hex() + (gzip ? "-gzip" : "") + '"';

@@ -118,7 +118,7 @@ final class MirrorMetrics {
         .register(registry);
   }
 
-  /** The cache's size and its hits and misses, read when scraped. */
+  /** The cache's size and misses, read when scraped. */
   void watch(SmallFileCache cache) {
     GaugeWithCallback.builder()
         .name("metamirror_file_cache_bytes")
@@ -131,13 +131,10 @@ final class MirrorMetrics {
         .callback(cb -> cb.call(cache.files()))
         .register(registry);
     CounterWithCallback.builder()
-        .name("metamirror_file_cache_hits_total")
-        .help("Local hits answered from the in-memory cache")
-        .callback(cb -> cb.call(cache.hits()))
-        .register(registry);
-    CounterWithCallback.builder()
         .name("metamirror_file_cache_misses_total")
-        .help("Local hits that had to read the file (not cached, or an older version cached)")
+        .help(
+            "Local hits that had to read the file (not cached, or an older version cached);"
+                + " the other local answers came from the cache")
         .callback(cb -> cb.call(cache.misses()))
         .register(registry);
   }

@@ -280,7 +280,8 @@ public final class MirrorNode implements Closeable {
     this.fileCache = new SmallFileCache(config.fileCacheBytes(), SMALL_FILE_BYTES);
     metrics.watch(fileCache);
     agent.onCommit(this::committed);
-    HttpHandler content = new LocalFileHandler(store, config.cachePolicy(), fileCache, fallback);
+    MirrorServer.ContentHandler content =
+        new LocalFileHandler(store, config.cachePolicy(), fileCache, fallback);
     this.server =
         MirrorServer.start(
             config.host(),

@@ -54,9 +54,10 @@ class FileCacheTest {
               TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
         HttpResponse<byte[]> old = client.get(node, "/" + WIDGET);
         HttpResponse<byte[]> oldGzip = client.get(node, "/" + WIDGET, "Accept-Encoding", "gzip");
-        double hits = client.metric(node, "metamirror_file_cache_hits_total");
+        double misses = client.metric(node, "metamirror_file_cache_misses_total");
         client.get(node, "/" + WIDGET);
-        assertEquals(hits + 1, client.metric(node, "metamirror_file_cache_hits_total"));
+        assertEquals(misses, client.metric(node, "metamirror_file_cache_misses_total"));
+        assertEquals(1.0, client.metric(node, "metamirror_file_cache_files"));
         assertEquals("gzip", header(oldGzip, "Content-Encoding"));
 
         long next = origin.publish(Map.of(WIDGET, widget(2)));
