@@ -3,7 +3,6 @@ package io.metamirror.cli;
 import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
-import io.metamirror.mirror.tls.TlsContexts;
 import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.repository.OriginRepository;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,8 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
     LocalCa ca = LocalCa.create(dir.resolve("tls"));
     LocalCa.Issued cert =
         ca.issue(dir.resolve("tls"), "node", List.of("localhost"), List.of("127.0.0.1", "::1"));
-    SSLContext tls =
-        TlsContexts.serverContext(ReloadingKeyManager.open(cert.chainFile(), cert.keyFile()));
+    ReloadingKeyManager tls = ReloadingKeyManager.open(cert.chainFile(), cert.keyFile());
 
     OriginRepository repository =
         OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC());
@@ -105,7 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
             MirrorNode.start(
                 MirrorNode.Config.defaults(origin.uri(), dir.resolve("mirrors").resolve(region))
                     .with(
-                        "127.0.0.1", mirrorPorts.get(i), tls, region, region.substring(0, 2) + "1")
+                        "127.0.0.1", mirrorPorts.get(i), null, region, region.substring(0, 2) + "1")
+                    .withTls(tls)
                     .withDrainGrace(Duration.ZERO));
         mirrors.add(node);
         running.add(0, node);
