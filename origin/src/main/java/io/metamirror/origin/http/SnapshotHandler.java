@@ -24,8 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * {@code GET /.metamirror/snapshot}: the whole tree at one seq as a gzip-compressed tar stream. The
  * first member is {@link Manifest#ARCHIVE_NAME}; then every file at its content path, in path
- * order, with its journal time as mtime. The seq and epoch are also in the {@code X-Metamirror-Seq}
- * and {@code X-Metamirror-Epoch} headers.
+ * order, with its journal time as mtime, in whole seconds (the manifest has the milliseconds). The
+ * seq and epoch are also in the {@code X-Metamirror-Seq} and {@code X-Metamirror-Epoch} headers.
  *
  * <p>Consistency while publishing goes on: the tree is copied once under the publish lock, and
  * blobs are immutable, so the stream is exactly the tree at that seq however long it takes.
@@ -90,7 +90,10 @@ final class SnapshotHandler implements HttpHandler {
       for (TreeFile file : tree.files()) {
         TarArchiveEntry entry = new TarArchiveEntry(file.path().value(), true);
         entry.setSize(file.size());
-        entry.setLastModifiedTime(FileTime.from(file.time(), TimeUnit.MILLISECONDS));
+        // Whole seconds fit the ustar header; milliseconds would add a PAX header (1 KiB) to
+        // every file, a third more stream to compress and parse. The manifest has them.
+        entry.setLastModifiedTime(
+            FileTime.from(Math.floorDiv(file.time(), 1000L), TimeUnit.SECONDS));
         entry.setMode(0644);
         tar.putArchiveEntry(entry);
         try (InputStream in = Files.newInputStream(repository.blobPath(file.sha256()))) {

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -27,10 +28,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -45,12 +46,18 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Unpack the snapshot into {@code .metamirror/staging/}, checking every file against the
- *       manifest (size and sha256) and writing its twin; nothing outside staging changes, so the
- *       old tree stays servable.
- *   <li>Flush staging; move the files into place <em>in the seq order of their puts</em>, which
- *       replays the tree in journal order (referenced files before their indexes), then delete what
- *       the new tree lacks. A reader in between sees the old tree with some files newer.
- *   <li>Write the manifest and, last, the cursor. A crash before that restarts the bootstrap.
+ *       manifest (size and sha256) before it is written, and writing its twin; nothing outside
+ *       staging changes, so the old tree stays servable. The archive is read on this thread; files
+ *       are hashed, compressed and written by the worker pool meanwhile.
+ *   <li>Flush staging, then move it into place in the seq order of the puts, which replays the tree
+ *       in journal order (referenced files before their indexes). A directory the store does not
+ *       have yet moves whole, with one rename, when the last put inside it is due: all its files
+ *       appear at once, none before its turn. Into directories the store has, files move one by
+ *       one. Then what the new tree lacks is deleted. A reader in between sees the old tree with
+ *       some files newer; into an empty store (a new node) that is what bootstrap mostly does, one
+ *       rename per top-level directory instead of two per file.
+ *   <li>Write the manifest and, last, the cursor. A crash before that restarts the bootstrap from
+ *       an empty staging directory; what was already moved is then overwritten file by file.
  * </ol>
  */
 final class Bootstrapper {
@@ -59,35 +66,95 @@ final class Bootstrapper {
   /** Files up to this size are read whole from the archive and written by the worker pool. */
   private static final int IN_MEMORY_LIMIT = 4 << 20;
 
-  private static final int IN_FLIGHT = 64;
+  /** Files handed to a worker at once: fewer wake-ups than one task per small file. */
+  private static final int BATCH_FILES = 32;
+
+  private static final int BATCH_BYTES = 256 << 10;
 
   private final Store store;
   private final OriginClient origin;
   private final ExecutorService writers;
+  private final int inFlight;
+
+  /** Hears the number of install steps done after each one: a seam for crash tests. */
+  private volatile IntConsumer afterInstallStep = n -> {};
 
   /**
    * @param writers writes, hashes and compresses unpacked files in parallel: the archive is read
    *     sequentially, but creating many small files is bound by syscalls, not by the stream
+   * @param inFlight batches of files handed to {@code writers} at most at once
    */
-  Bootstrapper(Store store, OriginClient origin, ExecutorService writers) {
+  Bootstrapper(Store store, OriginClient origin, ExecutorService writers, int inFlight) {
+    if (inFlight <= 0) {
+      throw new IllegalArgumentException("inFlight <= 0: " + inFlight);
+    }
     this.store = store;
     this.origin = origin;
     this.writers = writers;
+    this.inFlight = inFlight;
   }
+
+  void afterInstallStep(IntConsumer hook) {
+    this.afterInstallStep = hook;
+  }
+
+  /** A file of the snapshot as the manifest lists it, with its place in the manifest. */
+  private record Expected(Manifest.File file, int index) {}
+
+  /** A file read from the archive, waiting for a worker; {@code twin}: whether it gets one. */
+  private record Unpacked(Expected expected, boolean twin, byte[] content, Path target) {}
+
+  /** What unpacking left in staging: which files got a twin, which directories were made. */
+  private record Staged(Manifest manifest, boolean[] twins, Set<Path> directories) {}
 
   /**
    * @param total hears the number of files once the manifest is read
    * @param done hears the number of files unpacked so far
    */
   Cursor run(LongConsumer total, LongConsumer done) throws IOException {
+    long started = System.nanoTime();
     Path staging = store.stateDir().resolve("staging");
     deleteTree(staging);
     Files.createDirectories(staging);
-    Manifest manifest;
-    List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<CompletableFuture<Void>> pending = new ArrayList<>();
-    Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    Staged staged = unpack(staging, total, done);
+    long unpacked = System.nanoTime();
+    Manifest manifest = staged.manifest();
+    List<Path> written = new ArrayList<>(); // for the fallback of a flush without syncfs
+    for (int i = 0; i < manifest.files().size(); i++) {
+      Path file = manifest.files().get(i).path().resolveUnder(staging);
+      written.add(file);
+      if (staged.twins()[i]) {
+        written.add(twinOf(file));
+      }
+    }
+    store.syncAll(written, staged.directories());
+    long flushed = System.nanoTime();
+    install(staging, staged);
+    long installed = System.nanoTime();
+    Cursor cursor = new Cursor(manifest.epoch(), manifest.seq());
+    List<LocalFile> files = new ArrayList<>(manifest.files().size());
+    for (Manifest.File f : manifest.files()) {
+      files.add(new LocalFile(f.path(), f.sha256(), f.size(), f.time(), f.seq()));
+    }
+    store.reset(cursor, files);
+    deleteTree(staging);
+    log.info(
+        "event=bootstrapped epoch={} seq={} files={} unpack_ms={} flush_ms={} install_ms={}"
+            + " total_ms={}",
+        manifest.epoch(),
+        manifest.seq(),
+        files.size(),
+        (unpacked - started) / 1_000_000,
+        (flushed - unpacked) / 1_000_000,
+        (installed - flushed) / 1_000_000,
+        (System.nanoTime() - started) / 1_000_000);
+    return cursor;
+  }
+
+  private Staged unpack(Path staging, LongConsumer total, LongConsumer done) throws IOException {
     Set<Path> directories = new LinkedHashSet<>();
+    Semaphore permits = new Semaphore(inFlight);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     HttpResponse<InputStream> response = origin.snapshot();
     try (InputStream body = response.body();
         GZIPInputStream gzip = new GZIPInputStream(body, 64 * 1024);
@@ -96,13 +163,18 @@ final class Bootstrapper {
       if (first == null || !first.getName().equals(Manifest.ARCHIVE_NAME)) {
         throw new ProtocolException("snapshot does not start with " + Manifest.ARCHIVE_NAME);
       }
-      manifest = Manifest.read(CloseShieldInputStream.wrap(tar));
+      Manifest manifest = Manifest.read(CloseShieldInputStream.wrap(tar));
       total.accept(manifest.files().size());
-      Map<ContentPath, Manifest.File> expected = new HashMap<>();
-      for (Manifest.File f : manifest.files()) {
-        expected.put(f.path(), f);
+      Map<ContentPath, Expected> expected = new HashMap<>();
+      for (int i = 0; i < manifest.files().size(); i++) {
+        Manifest.File f = manifest.files().get(i);
+        expected.put(f.path(), new Expected(f, i));
       }
-      Set<ContentPath> received = new HashSet<>();
+      boolean[] twins = new boolean[manifest.files().size()];
+      boolean[] received = new boolean[manifest.files().size()];
+      int count = 0;
+      List<Unpacked> batch = new ArrayList<>();
+      long batchBytes = 0;
       for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
         if (entry.isDirectory()) {
           continue;
@@ -113,107 +185,137 @@ final class Bootstrapper {
         } catch (IllegalArgumentException e) {
           throw new ProtocolException("snapshot holds a bad path: " + e.getMessage());
         }
-        Manifest.File f = expected.get(path);
-        if (f == null || !received.add(path) || !entry.isFile()) {
+        Expected e = expected.get(path);
+        if (e == null || received[e.index()] || !entry.isFile()) {
           throw new ProtocolException(
               "snapshot holds " + path + ", which its manifest does not list once");
         }
+        received[e.index()] = true;
+        count++;
         Path target = path.resolveUnder(staging);
         if (directories.add(target.getParent())) {
           Files.createDirectories(target.getParent());
         }
         boolean twin = Store.wantsTwin(path, expected::containsKey);
-        if (f.size() > IN_MEMORY_LIMIT) {
-          copyVerified(tar, target, f);
-          finish(target, f, twin, written);
+        if (e.file().size() > IN_MEMORY_LIMIT) {
+          twins[e.index()] = copyVerified(tar, target, e.file(), twin);
         } else {
           byte[] content = tar.readNBytes(IN_MEMORY_LIMIT + 1);
-          inFlight.acquireUninterruptibly();
-          pending.add(
-              CompletableFuture.runAsync(
-                  () -> {
-                    try {
-                      writeVerified(content, target, f);
-                      finish(target, f, twin, written);
-                    } catch (IOException e) {
-                      throw new CompletionException(e);
-                    } finally {
-                      inFlight.release();
-                    }
-                  },
-                  writers));
+          batch.add(new Unpacked(e, twin, content, target));
+          batchBytes += content.length;
+          if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+            submit(batch, twins, permits, failure);
+            batch = new ArrayList<>();
+            batchBytes = 0;
+          }
         }
-        done.accept(received.size());
-        if (pending.size() >= 4 * IN_FLIGHT) {
-          awaitAll(pending);
-        }
+        done.accept(count);
       }
-      awaitAll(pending);
-      if (received.size() != expected.size()) {
+      submit(batch, twins, permits, failure);
+      awaitWriters(permits, failure);
+      if (count != manifest.files().size()) {
         throw new ProtocolException(
-            "snapshot ended after " + received.size() + " of " + expected.size() + " files");
+            "snapshot ended after " + count + " of " + manifest.files().size() + " files");
       }
       // The tar ends before the gzip trailer is read, and its CRC is all that guards the
       // manifest's seq, epoch and times: read on, so that GZIPInputStream checks it.
       gzip.transferTo(OutputStream.nullOutputStream());
-    }
-    store.syncAll(written, directories);
-    install(staging, manifest);
-    Cursor cursor = new Cursor(manifest.epoch(), manifest.seq());
-    List<LocalFile> files = new ArrayList<>();
-    for (Manifest.File f : manifest.files()) {
-      files.add(new LocalFile(f.path(), f.sha256(), f.size(), f.time(), f.seq()));
-    }
-    store.reset(cursor, files);
-    deleteTree(staging);
-    log.info(
-        "event=bootstrapped epoch={} seq={} files={}",
-        manifest.epoch(),
-        manifest.seq(),
-        files.size());
-    return cursor;
-  }
-
-  private static void awaitAll(List<CompletableFuture<Void>> pending) throws IOException {
-    try {
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-    } catch (CompletionException e) {
-      for (CompletableFuture<Void> f : pending) {
-        f.exceptionally(t -> null).join();
-      }
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw e;
+      return new Staged(manifest, twins, directories);
     } finally {
-      pending.clear();
+      // Never leave a worker writing into staging behind: the caller may delete it next.
+      permits.acquireUninterruptibly(inFlight);
+      permits.release(inFlight);
     }
   }
 
-  private static void finish(Path target, Manifest.File f, boolean twin, List<Path> written)
+  /**
+   * Hands {@code batch} to a worker once fewer than {@link #inFlight} are out; throws the first
+   * failure of an earlier batch.
+   */
+  private void submit(
+      List<Unpacked> batch, boolean[] twins, Semaphore permits, AtomicReference<Throwable> failure)
       throws IOException {
-    FileTime mtime = FileTime.fromMillis(f.time());
-    written.add(target);
-    if (twin) {
-      Path twinPath = target.resolveSibling(target.getFileName() + ".gz");
-      if (Store.writeTwin(target, twinPath)) {
-        Files.setLastModifiedTime(twinPath, mtime);
-        written.add(twinPath);
-      }
+    if (batch.isEmpty()) {
+      return;
     }
-    Files.setLastModifiedTime(target, mtime);
+    permits.acquireUninterruptibly();
+    if (failure.get() != null) {
+      permits.release();
+      rethrow(failure);
+    }
+    try {
+      writers.execute(
+          () -> {
+            try {
+              for (Unpacked u : batch) {
+                if (failure.get() != null) {
+                  return;
+                }
+                twins[u.expected().index()] =
+                    writeVerified(u.content(), u.target(), u.expected().file(), u.twin());
+              }
+            } catch (Throwable t) {
+              failure.compareAndSet(null, t);
+            } finally {
+              permits.release();
+            }
+          });
+    } catch (RuntimeException e) { // rejected: the pool is shutting down
+      permits.release();
+      throw e;
+    }
   }
 
-  private static void writeVerified(byte[] content, Path target, Manifest.File f)
+  private void awaitWriters(Semaphore permits, AtomicReference<Throwable> failure)
+      throws IOException {
+    permits.acquireUninterruptibly(inFlight);
+    permits.release(inFlight);
+    rethrow(failure);
+  }
+
+  private static void rethrow(AtomicReference<Throwable> failure) throws IOException {
+    Throwable t = failure.get();
+    if (t == null) {
+      return;
+    }
+    if (t instanceof IOException io) {
+      throw io;
+    }
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    throw new IOException(t);
+  }
+
+  /**
+   * Checks {@code content} against the manifest, then writes it and (when {@code twin} and smaller)
+   * its twin, each with one write, each stamped with the entry's time. Returns whether a twin was
+   * written.
+   */
+  private static boolean writeVerified(byte[] content, Path target, Manifest.File f, boolean twin)
       throws IOException {
     Sha256 actual = Sha256.of(content);
     if (content.length != f.size() || !actual.equals(f.sha256())) {
       throw new BlobMismatchException(f.sha256(), f.size(), actual, content.length);
     }
-    Files.write(target, content);
+    FileTime mtime = FileTime.fromMillis(f.time());
+    Store.writeNew(target, content, content.length);
+    Store.stamp(target, mtime);
+    if (twin) {
+      Path twinPath = twinOf(target);
+      if (Store.writeTwin(content, content.length, twinPath)) {
+        Store.stamp(twinPath, mtime);
+        return true;
+      }
+    }
+    return false;
   }
 
-  private static void copyVerified(InputStream in, Path target, Manifest.File f)
+  /** Streams a large file to {@code target}, then checks it; returns whether a twin was written. */
+  private static boolean copyVerified(InputStream in, Path target, Manifest.File f, boolean twin)
       throws IOException {
     MessageDigest digest = Sha256.newDigest();
     long size = 0;
@@ -229,34 +331,75 @@ final class Bootstrapper {
     if (size != f.size() || !actual.equals(f.sha256())) {
       throw new BlobMismatchException(f.sha256(), f.size(), actual, size);
     }
+    FileTime mtime = FileTime.fromMillis(f.time());
+    Store.stamp(target, mtime);
+    Path twinPath = twinOf(target);
+    if (twin && Store.writeTwin(target, twinPath)) {
+      Store.stamp(twinPath, mtime);
+      return true;
+    }
+    return false;
   }
 
-  private void install(Path staging, Manifest manifest) throws IOException {
-    List<Manifest.File> bySeq = new ArrayList<>(manifest.files());
-    bySeq.sort(Comparator.comparingLong(Manifest.File::seq).thenComparing(Manifest.File::path));
+  private static Path twinOf(Path file) {
+    return file.resolveSibling(file.getFileName() + ".gz");
+  }
+
+  /**
+   * A step of the install: one file, or a whole directory the store lacks ({@code directory} is
+   * then its path relative to the content root). Steps run in order of {@code seq}: a file's own, a
+   * directory's latest.
+   */
+  private record Step(long seq, String directory, int file) {}
+
+  private void install(Path staging, Staged staged) throws IOException {
+    List<Manifest.File> files = staged.manifest().files();
     Set<ContentPath> content = new HashSet<>();
-    manifest.files().forEach(f -> content.add(f.path()));
+    files.forEach(f -> content.add(f.path()));
+    Path root = store.root();
+    // For each file, the outermost directory on its way that the store lacks, if any.
+    Map<String, Boolean> present = new HashMap<>();
+    Map<String, Long> movedWhole = new HashMap<>();
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      Manifest.File f = files.get(i);
+      String missing = outermostMissing(root, f.path().value(), present);
+      if (missing == null) {
+        steps.add(new Step(f.seq(), null, i));
+      } else {
+        movedWhole.merge(missing, f.seq(), Math::max);
+      }
+    }
+    movedWhole.forEach((dir, seq) -> steps.add(new Step(seq, dir, -1)));
+    steps.sort(
+        Comparator.comparingLong(Step::seq)
+            .thenComparing(
+                s -> s.directory() != null ? s.directory() : files.get(s.file()).path().value()));
     Set<Path> directories = new LinkedHashSet<>();
     Set<Path> keep = new HashSet<>();
-    for (Manifest.File f : bySeq) {
-      Path from = f.path().resolveUnder(staging);
-      Path to = store.pathOf(f.path());
-      if (directories.add(to.getParent())) {
-        Files.createDirectories(to.getParent()); // once per directory, not once per file
+    Set<Path> wholeTargets = new HashSet<>();
+    int done = 0;
+    for (Step step : steps) {
+      if (step.directory() != null) {
+        Path to = root.resolve(step.directory());
+        Files.move(staging.resolve(step.directory()), to, StandardCopyOption.ATOMIC_MOVE);
+        wholeTargets.add(to);
+        directories.add(to.getParent());
+      } else {
+        Manifest.File f = files.get(step.file());
+        Path to = store.pathOf(f.path());
+        if (directories.add(to.getParent())) {
+          Files.createDirectories(to.getParent()); // once per directory, not once per file
+        }
+        boolean twin = staged.twins()[step.file()];
+        moveFile(f, f.path().resolveUnder(staging), to, twin, content);
+        keep.add(to);
+        if (twin) {
+          keep.add(twinOf(to));
+        }
       }
-      Path twinFrom = from.resolveSibling(from.getFileName() + ".gz");
-      Path twinTo = to.resolveSibling(to.getFileName() + ".gz");
-      if (Files.exists(twinFrom)) {
-        Files.move(
-            twinFrom, twinTo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        keep.add(twinTo);
-      } else if (Store.wantsTwin(f.path(), content::contains)) {
-        Files.deleteIfExists(twinTo); // the old content's twin must not outlive it
-      }
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      keep.add(to);
+      afterInstallStep.accept(++done);
     }
-    Path root = store.root();
     Path state = store.stateDir();
     List<Path> extraneous = new ArrayList<>();
     Files.walkFileTree(
@@ -264,7 +407,10 @@ final class Bootstrapper {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            return dir.equals(state) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            // A directory moved in whole holds exactly the new tree's files.
+            return dir.equals(state) || wholeTargets.contains(dir)
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
           }
 
           @Override
@@ -280,6 +426,40 @@ final class Bootstrapper {
       directories.add(file.getParent());
     }
     store.syncAll(List.of(), directories);
+  }
+
+  /** Moves one file (and its twin, first) over whatever the store has at its path. */
+  private static void moveFile(
+      Manifest.File f, Path from, Path to, boolean twin, Set<ContentPath> content)
+      throws IOException {
+    Path twinTo = twinOf(to);
+    if (twin) {
+      Files.move(
+          twinOf(from),
+          twinTo,
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } else if (Store.wantsTwin(f.path(), content::contains)) {
+      Files.deleteIfExists(twinTo); // the old content's twin must not outlive it
+    }
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * The outermost directory of {@code path} (relative, {@code /}-separated) that {@code root}
+   * lacks, or null when the file's directory exists. {@code present} caches what was looked up.
+   */
+  private static String outermostMissing(Path root, String path, Map<String, Boolean> present) {
+    for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+      String dir = path.substring(0, slash);
+      boolean exists =
+          present.computeIfAbsent(
+              dir, d -> Files.exists(root.resolve(d), LinkOption.NOFOLLOW_LINKS));
+      if (!exists) {
+        return dir;
+      }
+    }
+    return null;
   }
 
   static void deleteTree(Path dir) throws IOException {

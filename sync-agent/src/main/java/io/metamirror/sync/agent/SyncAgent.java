@@ -136,7 +136,7 @@ public final class SyncAgent implements Closeable {
               return t;
             });
     this.applier = new PageApplier(store, origin, fetchers);
-    this.bootstrapper = new Bootstrapper(store, origin, fetchers);
+    this.bootstrapper = new Bootstrapper(store, origin, fetchers, config.parallel());
     this.knownHead = store.cursor().seq();
   }
 
@@ -145,6 +145,11 @@ public final class SyncAgent implements Closeable {
     OriginClient client =
         new OriginClient(config.origin(), config.connectTimeout(), config.requestTimeout());
     return client::fetchBlob;
+  }
+
+  /** For crash tests: hears the number of bootstrap install steps done, after each. */
+  void afterInstallStep(java.util.function.IntConsumer hook) {
+    bootstrapper.afterInstallStep(hook);
   }
 
   /** Called on the agent's thread after each committed page, with its entries. */

@@ -6,12 +6,16 @@ import io.metamirror.protocol.Epoch;
 import io.metamirror.protocol.FileSystemSync;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Collection;
@@ -49,6 +53,11 @@ public final class Store implements Closeable {
   private static final Set<String> COMPRESSED =
       Set.of(
           "gz", "tgz", "bz2", "xz", "zst", "zip", "lz4", "br", "7z", "jar", "phar", "png", "jpg");
+
+  /**
+   * Twins of files up to this size are made in memory ({@link TwinEncoder}); larger ones stream.
+   */
+  private static final long IN_MEMORY_TWIN = 4 << 20;
 
   private final Path root;
   private final Path state;
@@ -174,9 +183,17 @@ public final class Store implements Closeable {
    */
   public static boolean writeTwin(Path source, Path target) throws IOException {
     long size = Files.size(source);
+    if (size <= IN_MEMORY_TWIN) {
+      byte[] content = Files.readAllBytes(source);
+      return writeTwin(content, content.length, target);
+    }
     try (java.io.InputStream in = Files.newInputStream(source);
         java.util.zip.GZIPOutputStream out =
-            new java.util.zip.GZIPOutputStream(Files.newOutputStream(target), 64 * 1024)) {
+            new java.util.zip.GZIPOutputStream(Files.newOutputStream(target), 64 * 1024) {
+              {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED); // as TwinEncoder
+              }
+            }) {
       in.transferTo(out);
     }
     if (Files.size(target) >= size) {
@@ -184,6 +201,39 @@ public final class Store implements Closeable {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Writes the twin of {@code content[0..length)} to {@code target} when it is smaller (see {@link
+   * TwinEncoder}); returns whether it was written.
+   */
+  public static boolean writeTwin(byte[] content, int length, Path target) throws IOException {
+    TwinEncoder encoder = TwinEncoder.forThisThread();
+    int n = encoder.encode(content, length);
+    if (n < 0) {
+      return false;
+    }
+    writeNew(target, encoder.bytes(), n);
+    return true;
+  }
+
+  /** Creates {@code target} (which must not exist) holding {@code bytes[0..length)}. */
+  public static void writeNew(Path target, byte[] bytes, int length) throws IOException {
+    try (FileChannel out =
+        FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
+    }
+  }
+
+  /**
+   * Sets a file's mtime (and atime, to the same value: giving both spares the {@code fstat} that
+   * keeping the old atime costs, and nothing reads a store's atimes).
+   */
+  public static void stamp(Path file, FileTime time) throws IOException {
+    Files.getFileAttributeView(file, BasicFileAttributeView.class).setTimes(time, time, null);
   }
 
   /** {@code <path>.gz}, or null when that would be too long to be a content path. */
@@ -199,10 +249,10 @@ public final class Store implements Closeable {
   public void install(ContentPath path, Path temp, Path twinTemp, long time) throws IOException {
     Path target = pathOf(path);
     FileTime mtime = FileTime.fromMillis(time);
-    Files.setLastModifiedTime(temp, mtime);
+    stamp(temp, mtime);
     ContentPath twin = twinPath(path);
     if (twinTemp != null) {
-      Files.setLastModifiedTime(twinTemp, mtime);
+      stamp(twinTemp, mtime);
       Files.move(
           twinTemp,
           pathOf(twin),

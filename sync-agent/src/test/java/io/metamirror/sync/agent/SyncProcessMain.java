@@ -5,7 +5,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** Runs a sync agent in a child JVM for tests that kill it: {@code ORIGIN STORE PAGE_LIMIT}. */
+/**
+ * Runs a sync agent in a child JVM for tests that kill it: {@code ORIGIN STORE PAGE_LIMIT
+ * [HALT_AFTER_INSTALL_STEPS]}. With the last argument, the process halts (as abruptly as a kill -9:
+ * no shutdown hooks, nothing flushed) once a bootstrap has done that many install steps.
+ */
 public final class SyncProcessMain {
   private SyncProcessMain() {}
 
@@ -18,6 +22,15 @@ public final class SyncProcessMain {
                     .withPageLimit(Integer.parseInt(args[2]))
                     .withParallel(4),
                 Clock.systemUTC())) {
+      int haltAfter = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+      if (haltAfter > 0) {
+        agent.afterInstallStep(
+            n -> {
+              if (n >= haltAfter) {
+                Runtime.getRuntime().halt(137);
+              }
+            });
+      }
       agent.catchUp();
     }
     System.out.println("caught-up");
