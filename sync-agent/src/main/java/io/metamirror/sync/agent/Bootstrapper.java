@@ -165,10 +165,11 @@ final class Bootstrapper {
       }
       Manifest manifest = Manifest.read(CloseShieldInputStream.wrap(tar));
       total.accept(manifest.files().size());
-      Map<ContentPath, Expected> expected = new HashMap<>();
+      // By the path's text: a tar name found here is a path the manifest already validated.
+      Map<String, Expected> expected = new HashMap<>();
       for (int i = 0; i < manifest.files().size(); i++) {
         Manifest.File f = manifest.files().get(i);
-        expected.put(f.path(), new Expected(f, i));
+        expected.put(f.path().value(), new Expected(f, i));
       }
       boolean[] twins = new boolean[manifest.files().size()];
       boolean[] received = new boolean[manifest.files().size()];
@@ -179,24 +180,24 @@ final class Bootstrapper {
         if (entry.isDirectory()) {
           continue;
         }
-        ContentPath path;
-        try {
-          path = ContentPath.parse(entry.getName());
-        } catch (IllegalArgumentException e) {
-          throw new ProtocolException("snapshot holds a bad path: " + e.getMessage());
-        }
-        Expected e = expected.get(path);
+        Expected e = expected.get(entry.getName());
         if (e == null || received[e.index()] || !entry.isFile()) {
+          String problem = ContentPath.problem(entry.getName());
           throw new ProtocolException(
-              "snapshot holds " + path + ", which its manifest does not list once");
+              problem != null
+                  ? "snapshot holds a bad path: " + problem
+                  : "snapshot holds "
+                      + entry.getName()
+                      + ", which its manifest does not list once");
         }
+        ContentPath path = e.file().path();
         received[e.index()] = true;
         count++;
         Path target = path.resolveUnder(staging);
         if (directories.add(target.getParent())) {
           Files.createDirectories(target.getParent());
         }
-        boolean twin = Store.wantsTwin(path, expected::containsKey);
+        boolean twin = Store.wantsTwin(path, p -> expected.containsKey(p.value()));
         if (e.file().size() > IN_MEMORY_LIMIT) {
           twins[e.index()] = copyVerified(tar, target, e.file(), twin);
         } else {

@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -238,8 +239,11 @@ public final class Store implements Closeable {
 
   /** {@code <path>.gz}, or null when that would be too long to be a content path. */
   public static ContentPath twinPath(ContentPath path) {
+    // A valid path with ".gz" appended breaks no rule but, maybe, the length limit.
     String twin = path.value() + ".gz";
-    return ContentPath.problem(twin) == null ? ContentPath.parse(twin) : null;
+    return twin.getBytes(StandardCharsets.UTF_8).length <= ContentPath.MAX_BYTES
+        ? ContentPath.parse(twin)
+        : null;
   }
 
   /**
