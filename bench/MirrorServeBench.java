@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -89,6 +91,7 @@ public class MirrorServeBench {
   boolean gzipVariant = true;
   long seed = 42;
   List<String> mirrorJavaOpts = List.of();
+  Path launcher; // the project's ./metamirror: nodes get the JVM defaults a user gets
 
   HttpClient http;
   HttpClient https;
@@ -124,7 +127,7 @@ public class MirrorServeBench {
           + "         [--fallback-files 200] [--fallback-requests 2000]\n"
           + "         [--threads 2] [--connections 32] [--duration 10] [--warmup 3] [--rounds 3]\n"
           + "         [--rss-duration 20] [--gzip true|false] [--seed 42]\n"
-          + "         [--mirror-java-opts '...']";
+          + "         [--mirror-java-opts '...'] [--launcher ./metamirror]";
 
   void parse(String[] args) throws IOException {
     for (int i = 0; i < args.length; i++) {
@@ -164,6 +167,7 @@ public class MirrorServeBench {
         case "--rss-duration" -> rssDuration = positive(a, v);
         case "--gzip" -> gzipVariant = Boolean.parseBoolean(v);
         case "--seed" -> seed = Long.parseLong(v);
+        case "--launcher" -> launcher = Path.of(v).toAbsolutePath();
         case "--mirror-java-opts" -> mirrorJavaOpts =
             v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown option " + a);
@@ -415,12 +419,18 @@ public class MirrorServeBench {
   Process startMirror(Path storeDir, String originUrl, boolean tls, String name) throws Exception {
     int port = freePort();
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(mirrorJavaOpts);
+    Map<String, String> env = new HashMap<>();
+    if (launcher != null) {
+      // The launcher execs java with its defaults, then METAMIRROR_JAVA_OPTS (the last -Xmx wins).
+      command.add(launcher.toString());
+      env.put("METAMIRROR_JAVA_OPTS", String.join(" ", mirrorJavaOpts));
+    } else {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(mirrorJavaOpts);
+      command.addAll(List.of("-jar", jar.toString()));
+    }
     command.addAll(
         List.of(
-            "-jar",
-            jar.toString(),
             "mirror",
             "serve",
             "--origin",
@@ -437,7 +447,7 @@ public class MirrorServeBench {
       command.addAll(List.of("--tls-cert", cert.toString(), "--tls-key", key.toString()));
     }
     Path log = work.resolve(name + ".log");
-    Process p = start(command, log.toFile());
+    Process p = start(command, env, log.toFile());
     mirrorPorts.put(p.pid(), port);
     String base = url(p, tls);
     HttpClient client = tls ? https : http;
@@ -1084,11 +1094,16 @@ public class MirrorServeBench {
   }
 
   Process start(List<String> command, File log) throws IOException {
-    Process p =
+    return start(command, Map.of(), log);
+  }
+
+  Process start(List<String> command, Map<String, String> env, File log) throws IOException {
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+    builder.environment().putAll(env);
+    Process p = builder.start();
     synchronized (children) {
       children.add(p);
     }

@@ -10,14 +10,15 @@
 # self-signed certificate for 127.0.0.1, starts two origins (the tree; files only the fallback
 # can find) and one nginx (the store over HTTP and HTTPS, and a router: /.metamirror/ to origin 1,
 # the rest to origin 2) on free loopback ports, runs bench/MirrorServeBench.java (which starts and
-# stops the mirror nodes itself), then stops everything and deletes the temp directory. Extra
-# arguments go to the Java program. See bench/README.md.
+# stops the mirror nodes itself, through ./metamirror as a user would), then stops everything and
+# deletes the temp directory. Extra arguments go to the Java program. See bench/README.md.
 #
 # Environment:
 #   BENCH_TMP=DIR          where the temp directory is created (default ${TMPDIR:-/tmp})
 #   BENCH_KEEP=1           keep the temp directory (logs, nginx config, wrk scripts)
 #   ORIGIN_JAVA_OPTS=...   extra JVM options for the origins
-#   MIRROR_JAVA_OPTS=...   extra JVM options for the mirror nodes (e.g. -Xmx256m, a JFR recording)
+#   MIRROR_JAVA_OPTS=...   extra JVM options for the mirror nodes (e.g. -Xmx256m, a JFR recording);
+#                          the nodes start through ./metamirror, so these come after its defaults
 #   BENCH_JAVA_OPTS=...    extra JVM options for the benchmark client
 set -euo pipefail
 
@@ -249,5 +250,5 @@ java ${BENCH_JAVA_OPTS:-} -cp "$JAR" bench/MirrorServeBench.java \
   --router "http://127.0.0.1:$ROUTER" \
   --nginx-http "http://127.0.0.1:$NGINX_HTTP" --nginx-https "https://127.0.0.1:$NGINX_HTTPS" \
   --nginx-pid "$NGINX_PID" --cert "$TMP/tls/cert.pem" --key "$TMP/tls/key.pem" \
-  --mirror-java-opts "${MIRROR_JAVA_OPTS:-}" \
+  --mirror-java-opts "${MIRROR_JAVA_OPTS:-}" --launcher ./metamirror \
   "$@"

@@ -3,10 +3,8 @@ package io.metamirror.cli;
 import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
-import io.metamirror.mirror.tls.TlsContexts;
+import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.http.OriginServer;
-import io.metamirror.origin.publishdir.DirectoryPlan;
-import io.metamirror.origin.publishdir.OfflinePublisher;
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.sync.agent.SyncStatus;
 import java.io.PrintWriter;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,15 +75,12 @@ public final class DemoCommand implements Callable<Integer> {
           spec.commandLine(), "--mirror-ports needs " + REGIONS.size() + " ports");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Path sample = dir.resolve("sample");
     Path data = dir.resolve("origin");
-    SampleRepository.write(sample);
 
     LocalCa ca = LocalCa.create(dir.resolve("tls"));
     LocalCa.Issued cert =
         ca.issue(dir.resolve("tls"), "node", List.of("localhost"), List.of("127.0.0.1", "::1"));
-    SSLContext tls =
-        TlsContexts.serverContext(ReloadingKeyManager.open(cert.chainFile(), cert.keyFile()));
+    ReloadingKeyManager tls = ReloadingKeyManager.open(cert.chainFile(), cert.keyFile());
 
     OriginRepository repository =
         OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC());
@@ -95,15 +89,12 @@ public final class DemoCommand implements Callable<Integer> {
     OriginServer origin;
     Path tokenFile = data.resolve("api-token");
     try {
-      DirectoryPlan plan =
-          DirectoryPlan.of(
-              sample, OfflinePublisher.currentTree(repository), DirectoryPlan.DEFAULT_INDEX_GLOBS);
-      if (!plan.isEmpty()) {
-        OfflinePublisher.publish(repository, plan);
-      }
+      ComposerRepository composer = ComposerRepository.open(repository);
+      composer.publish(SampleRepository.versions());
       String token = TokenFile.readOrCreate(tokenFile);
       origin =
-          OriginServer.start(repository, new OriginServer.Config("127.0.0.1", originPort, token));
+          OriginServer.start(
+              repository, composer, new OriginServer.Config("127.0.0.1", originPort, token));
       running.add(origin);
       for (int i = 0; i < REGIONS.size(); i++) {
         String region = REGIONS.get(i);
@@ -111,7 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
             MirrorNode.start(
                 MirrorNode.Config.defaults(origin.uri(), dir.resolve("mirrors").resolve(region))
                     .with(
-                        "127.0.0.1", mirrorPorts.get(i), tls, region, region.substring(0, 2) + "1")
+                        "127.0.0.1", mirrorPorts.get(i), null, region, region.substring(0, 2) + "1")
+                    .withTls(tls)
                     .withDrainGrace(Duration.ZERO));
         mirrors.add(node);
         running.add(0, node);
@@ -152,6 +144,10 @@ public final class DemoCommand implements Callable<Integer> {
           mkdir /tmp/demo-app && cd /tmp/demo-app
           echo '{"repositories":[{"type":"composer","url":"%6$s"},{"packagist.org":false}],"require":{"acme/gadget":"^1.2"}}' > composer.json
           COMPOSER_CAFILE=%5$s composer update --no-install
+
+        Publish a new Composer version; the origin regenerates p2/acme/logger.json:
+          echo '{"name":"acme/logger","version":"1.0.0","require":{"php":">=8.0"}}' > logger.json
+          ./metamirror composer publish --origin %2$s --token-file %3$s logger.json
 
         Ctrl-C stops the demo.
         """,

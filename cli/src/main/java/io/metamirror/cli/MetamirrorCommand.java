@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
       DemoCommand.class,
       OriginCommand.class,
       PublishCommand.class,
+      io.metamirror.cli.composer.ComposerCommand.class,
       io.metamirror.cli.sync.SyncCommand.class,
       io.metamirror.cli.mirror.MirrorCommand.class,
       io.metamirror.cli.dns.DnsCommand.class,

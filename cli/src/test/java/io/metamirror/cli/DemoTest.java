@@ -51,11 +51,14 @@ class DemoTest {
           new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
       List<URI> mirrors = new ArrayList<>();
       Path ca = null;
+      URI origin = null;
       Pattern node = Pattern.compile("^\\s+\\S+-\\d\\s+(https://\\S+)$");
       for (String line; (line = out.readLine()) != null; ) {
         Matcher m = node.matcher(line);
         if (m.matches()) {
           mirrors.add(URI.create(m.group(1)));
+        } else if (line.startsWith("origin ")) {
+          origin = URI.create(line.substring(7).trim().split("\\s+")[0]);
         } else if (line.startsWith("CA ")) {
           ca = Path.of(line.substring(3).trim());
         } else if (line.startsWith("Ctrl-C")) {
@@ -64,7 +67,18 @@ class DemoTest {
       }
       assertEquals(3, mirrors.size(), "three mirrors printed");
       assertTrue(ca != null && Files.isRegularFile(ca), "the CA path is printed: " + ca);
-      byte[] sample = Files.readAllBytes(dir.resolve("sample/packages.json"));
+      assertTrue(origin != null, "the origin URL is printed");
+      byte[] sample =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(origin.resolve("packages.json")).build(),
+                  HttpResponse.BodyHandlers.ofByteArray())
+              .body();
+      String root = new String(sample, StandardCharsets.UTF_8);
+      assertTrue(
+          root.contains("\"metadata-url\":\"/p2/%package%.json\"")
+              && root.contains("\"acme/gadget\""),
+          "the generated root file: " + root);
       HttpClient https = HttpClient.newBuilder().sslContext(TlsContexts.trusting(ca)).build();
       for (URI mirror : mirrors) {
         HttpResponse<byte[]> r =
@@ -87,7 +101,9 @@ class DemoTest {
 
   /** The printed composer example, with the real client: it resolves the sample graph. */
   private void composerResolvesThroughAMirror(Path ca, URI mirror) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/composer")), "composer is not installed");
+    assertTrue(
+        Files.isExecutable(Path.of("/usr/bin/composer")),
+        "the real composer client is needed; scripts/test installs it");
     Path app = dir.resolve("app");
     Files.createDirectories(app);
     Files.writeString(

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -149,6 +148,16 @@ public final class MirrorServeCommand implements Callable<Integer> {
   double rateLimit;
 
   @Option(
+      names = "--file-cache-mb",
+      paramLabel = "MIB",
+      defaultValue = "64",
+      description =
+          "Memory for small files (up to 64 KiB) kept with their headers ready, so a repeated hit"
+              + " reads nothing from disk; least recently used go first. 0 turns it off (default:"
+              + " ${DEFAULT-VALUE}).")
+  long fileCacheMb;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       defaultValue = "16",
@@ -172,11 +181,13 @@ public final class MirrorServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--cache-control: " + e.getMessage());
     }
     rules.addAll(CachePolicy.DEFAULT_RULES);
-    SSLContext tls = tlsCert == null ? null : Tls.serverContext(tlsCert, tlsKey);
+    if (fileCacheMb < 0) {
+      throw new ParameterException(spec.commandLine(), "--file-cache-mb < 0: " + fileCacheMb);
+    }
     String node = nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName();
     MirrorNode.Config config =
         MirrorNode.Config.defaults(origin, store)
-            .with(listen.host(), listen.port(), tls, region, node)
+            .with(listen.host(), listen.port(), null, region, node)
             .withDrainGrace(Duration.ofSeconds(drainGraceSeconds))
             .withLag(maxLagEntries, maxLagSeconds)
             .withFallback(
@@ -186,7 +197,11 @@ public final class MirrorServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(5))
             .withCachePolicy(new CachePolicy(rules))
             .withSync(SyncAgent.Config.defaults(origin).withParallel(parallel))
-            .withRateLimit(rateLimit);
+            .withRateLimit(rateLimit)
+            .withFileCache(fileCacheMb << 20);
+    if (tlsCert != null) {
+      config = config.withTls(Tls.serverKeys(tlsCert, tlsKey));
+    }
     if (adminTokenFile != null) {
       config = config.withAdminToken(TokenFile.read(adminTokenFile));
     }

@@ -2,18 +2,47 @@ package io.metamirror.mirror.node;
 
 import io.metamirror.sync.agent.SyncStatus;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** The node's Prometheus metrics, in a registry of its own. */
+/**
+ * The node's Prometheus metrics, in a registry of its own.
+ *
+ * <p>The per-request ones (requests by status and source, latency, bytes) are {@link LongAdder}s in
+ * arrays indexed by status and bucket, turned into snapshots only when scraped: recording a request
+ * costs a few uncontended adds, no label lookup and no allocation.
+ */
 final class MirrorMetrics {
+  private static final String[] SOURCES = {"local", "origin", "none"};
+  private static final int MIN_STATUS = 100;
+  private static final int MAX_STATUS = 599;
+  private static final double[] LATENCY_BOUNDS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+  };
+
   final PrometheusRegistry registry = new PrometheusRegistry();
-  private final Counter requests;
-  private final Histogram latency;
-  private final Counter bytes;
+
+  /** [source][status - MIN_STATUS] */
+  private final LongAdder[][] requests = new LongAdder[SOURCES.length][];
+
+  private final long[] latencyBoundsNanos = new long[LATENCY_BOUNDS.length];
+
+  /** Per bucket, not cumulative; the last is +Inf. */
+  private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BOUNDS.length + 1];
+
+  private final LongAdder latencyNanos = new LongAdder();
+  private final LongAdder bytes = new LongAdder();
   private final Counter fallbackFetches;
   private final Counter fallbackErrors;
   private final Counter coalesced;
@@ -21,24 +50,27 @@ final class MirrorMetrics {
   private final Counter circuitOpened;
 
   MirrorMetrics(Supplier<SyncStatus> sync, BooleanSupplier circuitOpen) {
-    requests =
-        Counter.builder()
-            .name("metamirror_http_requests_total")
-            .help("Requests answered, by status and by source (local, origin, or none)")
-            .labelNames("status", "source")
-            .register(registry);
-    latency =
-        Histogram.builder()
-            .name("metamirror_http_request_duration_seconds")
-            .help("Time to answer a request")
-            .classicUpperBounds(
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
-            .register(registry);
-    bytes =
-        Counter.builder()
-            .name("metamirror_http_response_bytes_total")
-            .help("Response body bytes sent")
-            .register(registry);
+    for (int s = 0; s < SOURCES.length; s++) {
+      requests[s] = new LongAdder[MAX_STATUS - MIN_STATUS + 1];
+      for (int i = 0; i < requests[s].length; i++) {
+        requests[s][i] = new LongAdder();
+      }
+    }
+    for (int i = 0; i < LATENCY_BOUNDS.length; i++) {
+      latencyBoundsNanos[i] = (long) (LATENCY_BOUNDS[i] * 1e9);
+    }
+    for (int i = 0; i < latencyBuckets.length; i++) {
+      latencyBuckets[i] = new LongAdder();
+    }
+    registry.register(this::requestsSnapshot);
+    registry.register(this::latencySnapshot);
+    registry.register(
+        () ->
+            CounterSnapshot.builder()
+                .name("metamirror_http_response_bytes")
+                .help("Response body bytes sent")
+                .dataPoint(CounterDataPointSnapshot.builder().value(bytes.sum()).build())
+                .build());
     fallbackFetches =
         Counter.builder()
             .name("metamirror_fallback_fetches_total")
@@ -86,32 +118,93 @@ final class MirrorMetrics {
         .register(registry);
   }
 
-  private final java.util.concurrent.atomic.AtomicLong total =
-      new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong local =
-      new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong fromOrigin =
-      new java.util.concurrent.atomic.AtomicLong();
+  /** The cache's size and misses, read when scraped. */
+  void watch(SmallFileCache cache) {
+    GaugeWithCallback.builder()
+        .name("metamirror_file_cache_bytes")
+        .help("Bytes of file bodies held in the in-memory cache of small files")
+        .callback(cb -> cb.call(cache.bytes()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("metamirror_file_cache_files")
+        .help("Files held in the in-memory cache of small files")
+        .callback(cb -> cb.call(cache.files()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("metamirror_file_cache_misses_total")
+        .help(
+            "Local hits that had to read the file (not cached, or an older version cached);"
+                + " the other local answers came from the cache")
+        .callback(cb -> cb.call(cache.misses()))
+        .register(registry);
+  }
 
   /** Requests answered so far: all, from the store, through the origin. */
   record Totals(long requests, long local, long origin) {}
 
   Totals totals() {
-    return new Totals(total.get(), local.get(), fromOrigin.get());
+    long[] bySource = new long[SOURCES.length];
+    for (int s = 0; s < SOURCES.length; s++) {
+      for (LongAdder a : requests[s]) {
+        bySource[s] += a.sum();
+      }
+    }
+    return new Totals(bySource[0] + bySource[1] + bySource[2], bySource[0], bySource[1]);
   }
 
-  void request(int status, String source, double seconds, long bodyBytes) {
-    total.incrementAndGet();
-    if (source.equals("local")) {
-      local.incrementAndGet();
-    } else if (source.equals("origin")) {
-      fromOrigin.incrementAndGet();
+  /** Records one answered request; {@code source} is "local", "origin", or null. */
+  void request(int status, String source, long nanos, long bodyBytes) {
+    int s = "local".equals(source) ? 0 : "origin".equals(source) ? 1 : 2;
+    int i = Math.min(MAX_STATUS, Math.max(MIN_STATUS, status)) - MIN_STATUS;
+    requests[s][i].increment();
+    int bucket = 0;
+    while (bucket < latencyBoundsNanos.length && nanos > latencyBoundsNanos[bucket]) {
+      bucket++;
     }
-    requests.labelValues(Integer.toString(status), source).inc();
-    latency.observe(seconds);
+    latencyBuckets[bucket].increment();
+    latencyNanos.add(nanos);
     if (bodyBytes > 0) {
-      bytes.inc(bodyBytes);
+      bytes.add(bodyBytes);
     }
+  }
+
+  private CounterSnapshot requestsSnapshot() {
+    CounterSnapshot.Builder b =
+        CounterSnapshot.builder()
+            .name("metamirror_http_requests")
+            .help("Requests answered, by status and by source (local, origin, or none)");
+    for (int s = 0; s < SOURCES.length; s++) {
+      for (int i = 0; i < requests[s].length; i++) {
+        long n = requests[s][i].sum();
+        if (n > 0) {
+          b.dataPoint(
+              CounterDataPointSnapshot.builder()
+                  .value(n)
+                  .labels(
+                      Labels.of("status", Integer.toString(MIN_STATUS + i), "source", SOURCES[s]))
+                  .build());
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private HistogramSnapshot latencySnapshot() {
+    double[] bounds = Arrays.copyOf(LATENCY_BOUNDS, LATENCY_BOUNDS.length + 1);
+    bounds[LATENCY_BOUNDS.length] = Double.POSITIVE_INFINITY;
+    long[] counts = new long[latencyBuckets.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = latencyBuckets[i].sum();
+    }
+    return HistogramSnapshot.builder()
+        .name("metamirror_http_request_duration_seconds")
+        .help("Time to answer a request")
+        .dataPoint(
+            HistogramDataPointSnapshot.builder()
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                .sum(latencyNanos.sum() / 1e9)
+                .build())
+        .build();
   }
 
   void fallbackFetch() {

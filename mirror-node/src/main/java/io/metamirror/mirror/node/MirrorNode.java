@@ -1,5 +1,7 @@
 package io.metamirror.mirror.node;
 
+import io.metamirror.mirror.tls.ReloadingKeyManager;
+import io.metamirror.mirror.tls.TlsContexts;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.sync.agent.SyncAgent;
@@ -16,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,6 +46,9 @@ import org.slf4j.LoggerFactory;
 public final class MirrorNode implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(MirrorNode.class);
 
+  /** Files up to this size are read whole and may be cached; larger ones are sent with sendfile. */
+  static final int SMALL_FILE_BYTES = 64 * 1024;
+
   /** Everything a node needs; see the CLI's {@code mirror serve --help} for meanings. */
   public record Config(
       URI origin,
@@ -62,7 +68,12 @@ public final class MirrorNode implements Closeable {
       Duration circuitOpenFor,
       CachePolicy cachePolicy,
       SyncAgent.Config sync,
-      double rateLimitPerSecond) {
+      double rateLimitPerSecond,
+      long fileCacheBytes,
+      ReloadingKeyManager tlsKeys) {
+
+    /** The default bound of the in-memory cache of small files: 64 MiB. */
+    public static final long DEFAULT_FILE_CACHE_BYTES = 64L << 20;
 
     public static Config defaults(URI origin, Path store) {
       return new Config(
@@ -83,7 +94,9 @@ public final class MirrorNode implements Closeable {
           Duration.ofSeconds(5),
           new CachePolicy(CachePolicy.DEFAULT_RULES),
           SyncAgent.Config.defaults(origin),
-          0);
+          0,
+          DEFAULT_FILE_CACHE_BYTES,
+          null);
     }
 
     public Config with(String host, int port, SSLContext tls, String region, String nodeId) {
@@ -92,6 +105,7 @@ public final class MirrorNode implements Closeable {
             b.host = host;
             b.port = port;
             b.tls = tls;
+            b.tlsKeys = null;
             b.region = region;
             b.nodeId = nodeId;
           });
@@ -137,6 +151,26 @@ public final class MirrorNode implements Closeable {
       return copy(b -> b.rateLimitPerSecond = perSecond);
     }
 
+    /** Bytes of small files kept in memory with their headers; 0 turns the cache off. */
+    public Config withFileCache(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("fileCacheBytes < 0: " + bytes);
+      }
+      return copy(b -> b.fileCacheBytes = bytes);
+    }
+
+    /**
+     * Serves TLS from {@code keys} (replacing the context given to {@link #with}); health then
+     * reports the certificate in service and the last reload failure.
+     */
+    public Config withTls(ReloadingKeyManager keys) {
+      return copy(
+          b -> {
+            b.tls = TlsContexts.serverContext(keys);
+            b.tlsKeys = keys;
+          });
+    }
+
     private Config copy(java.util.function.Consumer<Copy> change) {
       Copy b = new Copy(this);
       change.accept(b);
@@ -163,6 +197,8 @@ public final class MirrorNode implements Closeable {
       CachePolicy cachePolicy;
       SyncAgent.Config sync;
       double rateLimitPerSecond;
+      long fileCacheBytes;
+      ReloadingKeyManager tlsKeys;
 
       Copy(Config c) {
         origin = c.origin;
@@ -183,6 +219,8 @@ public final class MirrorNode implements Closeable {
         cachePolicy = c.cachePolicy;
         sync = c.sync;
         rateLimitPerSecond = c.rateLimitPerSecond;
+        fileCacheBytes = c.fileCacheBytes;
+        tlsKeys = c.tlsKeys;
       }
 
       Config build() {
@@ -204,7 +242,9 @@ public final class MirrorNode implements Closeable {
             circuitOpenFor,
             cachePolicy,
             sync,
-            rateLimitPerSecond);
+            rateLimitPerSecond,
+            fileCacheBytes,
+            tlsKeys);
       }
     }
   }
@@ -214,6 +254,7 @@ public final class MirrorNode implements Closeable {
   private final SyncAgent agent;
   private final OriginFallback fallback;
   private final MirrorMetrics metrics;
+  private final SmallFileCache fileCache;
   private final MirrorServer server;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean draining;
@@ -236,8 +277,11 @@ public final class MirrorNode implements Closeable {
             clock,
             metrics);
     holder[0] = fallback;
+    this.fileCache = new SmallFileCache(config.fileCacheBytes(), SMALL_FILE_BYTES);
+    metrics.watch(fileCache);
     agent.onCommit(this::committed);
-    HttpHandler content = new LocalFileHandler(store, config.cachePolicy(), fallback);
+    MirrorServer.ContentHandler content =
+        new LocalFileHandler(store, config.cachePolicy(), fileCache, fallback);
     this.server =
         MirrorServer.start(
             config.host(),
@@ -294,6 +338,11 @@ public final class MirrorNode implements Closeable {
       throw e;
     }
     agent.start();
+    String heap =
+        heapWarning(Runtime.getRuntime().maxMemory(), store.fileCount(), config.fileCacheBytes());
+    if (heap != null) {
+      log.warn("event=heap_small {}", heap);
+    }
     log.info(
         "event=mirror_listening url={} region={} node={} store={} origin={}",
         node.uri(),
@@ -304,8 +353,39 @@ public final class MirrorNode implements Closeable {
     return node;
   }
 
+  /** Heap a node needs per file of its manifest, measured at 100,000 files (~250 B), rounded up. */
+  static final long HEAP_BYTES_PER_FILE = 300;
+
+  /** Heap beyond the manifest and the file cache: buffers, the fallback, a page being applied. */
+  static final long HEAP_HEADROOM_BYTES = 64L << 20;
+
+  /**
+   * A warning when {@code maxHeap} looks too small for a store of {@code files} and a cache of
+   * {@code cacheBytes}, else null. The launcher's default heap suits most stores; a large one needs
+   * more, and running out of heap later would be a worse way to find out.
+   */
+  static String heapWarning(long maxHeap, long files, long cacheBytes) {
+    long needed = files * HEAP_BYTES_PER_FILE + cacheBytes + HEAP_HEADROOM_BYTES;
+    if (maxHeap >= needed) {
+      return null;
+    }
+    return "max_heap_mb="
+        + (maxHeap >> 20)
+        + " files="
+        + files
+        + " file_cache_mb="
+        + (cacheBytes >> 20)
+        + " needs_about_mb="
+        + (needed >> 20)
+        + " hint=\"raise the heap, e.g. METAMIRROR_JAVA_OPTS=-Xmx"
+        + ((needed >> 20) * 3 / 2 / 64 + 1) * 64
+        + "m, or lower --file-cache-mb\"";
+  }
+
   private void committed(List<JournalEntry> entries) {
-    fallback.forget(entries.stream().map(JournalEntry::path).toList());
+    List<ContentPath> paths = entries.stream().map(JournalEntry::path).toList();
+    fileCache.invalidate(paths);
+    fallback.forget(paths);
   }
 
   private boolean authorized(String header) {
@@ -348,7 +428,29 @@ public final class MirrorNode implements Closeable {
     body.put("lastError", s.lastError());
     body.put("draining", draining);
     body.put("version", version());
+    body.put("tls", tlsHealth());
     return body;
+  }
+
+  /**
+   * The certificate in service and the last reload failure; null on plain HTTP. A failed reload
+   * does not fail health: the previous certificate still serves, and the failure shows here and in
+   * the log until a reload succeeds.
+   */
+  private Map<String, Object> tlsHealth() {
+    ReloadingKeyManager keys = config.tlsKeys();
+    if (keys == null) {
+      return null;
+    }
+    Map<String, Object> tls = new LinkedHashMap<>();
+    X509Certificate leaf = keys.current().leaf();
+    tls.put("subject", leaf.getSubjectX500Principal().getName());
+    tls.put("notAfter", leaf.getNotAfter().toInstant().toString());
+    tls.put("loadedAt", keys.loadedAt().toString());
+    ReloadingKeyManager.Failure failure = keys.lastFailure().orElse(null);
+    tls.put("reloadError", failure == null ? null : failure.message());
+    tls.put("reloadErrorAt", failure == null ? null : failure.at().toString());
+    return tls;
   }
 
   private HttpHandler metricsHandler() {

@@ -3,7 +3,6 @@ package io.metamirror.mirror.node;
 import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
 import io.undertow.server.HttpServerExchange;
-import java.util.Locale;
 
 /**
  * The request path as a {@link ContentPath}. Undertow has percent-decoded it once; encoded
@@ -15,8 +14,7 @@ final class MirrorPaths {
 
   static ContentPath of(HttpServerExchange exchange) {
     String raw = exchange.getRequestURI();
-    String lower = raw.toLowerCase(Locale.ROOT);
-    if (lower.contains("%2f") || lower.contains("%5c")) {
+    if (hasEncodedSeparator(raw)) {
       throw new BadPathException("path must not contain encoded separators (%2F, %5C)");
     }
     if (raw.indexOf(';') >= 0) {
@@ -27,5 +25,17 @@ final class MirrorPaths {
       throw new BadPathException("path is empty");
     }
     return ContentPath.parse(decoded.substring(1));
+  }
+
+  /** {@code %2F} or {@code %5C} in any case; a scan rather than lower-casing the whole URI. */
+  static boolean hasEncodedSeparator(String raw) {
+    for (int i = raw.indexOf('%'); i >= 0 && i + 2 < raw.length(); i = raw.indexOf('%', i + 1)) {
+      char a = raw.charAt(i + 1);
+      char b = raw.charAt(i + 2);
+      if ((a == '2' && (b == 'f' || b == 'F')) || (a == '5' && (b == 'c' || b == 'C'))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

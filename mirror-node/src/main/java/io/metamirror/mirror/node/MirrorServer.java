@@ -4,9 +4,10 @@ import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -25,7 +26,14 @@ import org.xnio.Options;
  * </pre>
  */
 final class MirrorServer {
-  static final AttachmentKey<ContentPath> CONTENT_PATH = AttachmentKey.create(ContentPath.class);
+  /**
+   * Answers a request for a content path that passed the path rules. The path is passed along
+   * rather than attached to the exchange: an attachment costs a map per request.
+   */
+  interface ContentHandler {
+    void handle(HttpServerExchange exchange, ContentPath path) throws Exception;
+  }
+
   private static final Set<HttpString> KNOWN_METHODS =
       Set.of(
           Methods.POST,
@@ -58,7 +66,7 @@ final class MirrorServer {
       HttpHandler health,
       HttpHandler metricsEndpoint,
       HttpHandler drain,
-      HttpHandler content,
+      ContentHandler content,
       double rateLimitPerSecond) {
     HttpHandler routes =
         exchange -> {
@@ -99,8 +107,7 @@ final class MirrorServer {
             Responses.error(exchange, path.startsWith("/.") ? 404 : 400, e.getMessage());
             return;
           }
-          exchange.putAttachment(CONTENT_PATH, contentPath);
-          content.handleRequest(exchange);
+          content.handle(exchange, contentPath);
         };
     HttpHandler limited =
         rateLimitPerSecond > 0
@@ -111,26 +118,30 @@ final class MirrorServer {
                 routes)
             : routes;
     GracefulShutdownHandler graceful = new GracefulShutdownHandler(limited);
+    // Undertow stamps each request's start (RECORD_REQUEST_START_TIME), so one listener serves
+    // every exchange: nothing is allocated per request to time it.
+    ExchangeCompletionListener record =
+        (ex, next) -> {
+          long start = ex.getRequestStartTime(); // -1: not stamped
+          metrics.request(
+              ex.getStatusCode(),
+              ex.getResponseHeaders().getFirst(Responses.SOURCE),
+              start == -1 ? 0 : System.nanoTime() - start,
+              ex.getResponseBytesSent());
+          next.proceed();
+        };
     HttpHandler root =
         exchange -> {
-          long start = System.nanoTime();
-          exchange.addExchangeCompleteListener(
-              (ex, next) -> {
-                String source = ex.getResponseHeaders().getFirst(Responses.SOURCE);
-                metrics.request(
-                    ex.getStatusCode(),
-                    source == null ? "none" : source,
-                    (System.nanoTime() - start) / 1e9,
-                    ex.getResponseBytesSent());
-                next.proceed();
-              });
+          exchange.addExchangeCompleteListener(record);
           graceful.handleRequest(exchange);
         };
     Undertow.Builder builder =
         Undertow.builder()
             .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
             .setWorkerThreads(8)
-            .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+            // HTTP/2 over TLS only: on plain HTTP, h2c upgrade checks would cost every request.
+            .setServerOption(UndertowOptions.ENABLE_HTTP2, tls != null)
+            .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
             .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
             .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 64L * 1024)

@@ -1,7 +1,6 @@
 package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.ContentPath;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -38,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Never writes into the store: the store changes only through the journal.
  * </ul>
  */
-final class OriginFallback implements HttpHandler {
+final class OriginFallback implements MirrorServer.ContentHandler {
   static final int FAILURES_TO_OPEN = 5;
   private static final List<String> PASSED_HEADERS =
       List.of("ETag", "Last-Modified", "Content-Type", "Cache-Control", "Content-Encoding");
@@ -92,8 +91,7 @@ final class OriginFallback implements HttpHandler {
   }
 
   @Override
-  public void handleRequest(HttpServerExchange exchange) {
-    ContentPath path = exchange.getAttachment(MirrorServer.CONTENT_PATH);
+  public void handle(HttpServerExchange exchange, ContentPath path) {
     exchange.getResponseHeaders().put(Responses.SOURCE, "origin");
     Long until = notFoundUntil.get(path);
     if (until != null) {

@@ -13,6 +13,15 @@ final class Validators {
   private Validators() {}
 
   static boolean notModified(HttpServerExchange exchange, String etag, String lastModified) {
+    Date modified = lastModified == null ? null : DateUtils.parseDate(lastModified);
+    return notModified(exchange, etag, modified == null ? -1 : modified.getTime() / 1000);
+  }
+
+  /**
+   * As {@link #notModified(HttpServerExchange, String, String)}, with Last-Modified given as epoch
+   * seconds (-1: none), so that a cached representation parses nothing when no validator is sent.
+   */
+  static boolean notModified(HttpServerExchange exchange, String etag, long modifiedSeconds) {
     String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
     if (ifNoneMatch != null) {
       if (etag == null) {
@@ -27,18 +36,20 @@ final class Validators {
       return false;
     }
     String ifModifiedSince = exchange.getRequestHeaders().getFirst(Headers.IF_MODIFIED_SINCE);
-    if (ifModifiedSince == null || lastModified == null) {
+    if (ifModifiedSince == null || modifiedSeconds < 0) {
       return false;
     }
     Date since = DateUtils.parseDate(ifModifiedSince);
-    Date modified = DateUtils.parseDate(lastModified);
-    return since != null && modified != null && modified.getTime() / 1000 <= since.getTime() / 1000;
+    return since != null && modifiedSeconds <= since.getTime() / 1000;
   }
 
   static boolean acceptsGzip(HttpServerExchange exchange) {
     String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING);
     if (accept == null) {
       return false;
+    }
+    if (accept.indexOf(';') < 0) {
+      return listsGzip(accept); // no q-values: the common "gzip, deflate, br", without splitting
     }
     for (String part : accept.split(",")) {
       String[] pieces = part.trim().split(";");
@@ -56,6 +67,33 @@ final class Validators {
         }
         return true;
       }
+    }
+    return false;
+  }
+
+  /** Whether a comma-separated list without parameters names gzip or {@code *}. */
+  private static boolean listsGzip(String accept) {
+    int start = 0;
+    while (start <= accept.length()) {
+      int comma = accept.indexOf(',', start);
+      int end = comma < 0 ? accept.length() : comma;
+      int from = start;
+      int to = end;
+      while (from < to && accept.charAt(from) <= ' ') {
+        from++;
+      }
+      while (to > from && accept.charAt(to - 1) <= ' ') {
+        to--;
+      }
+      int length = to - from;
+      if ((length == 4 && accept.regionMatches(true, from, "gzip", 0, 4))
+          || (length == 1 && accept.charAt(from) == '*')) {
+        return true;
+      }
+      if (comma < 0) {
+        return false;
+      }
+      start = comma + 1;
     }
     return false;
   }

@@ -3,15 +3,23 @@ package io.metamirror.mirror.node;
 import static io.metamirror.mirror.node.HttpsClient.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.metamirror.mirror.tls.LocalCa;
+import io.metamirror.mirror.tls.ReloadingKeyManager;
+import io.metamirror.mirror.tls.TlsContexts;
+import io.metamirror.sync.agent.SyncAgent;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +132,66 @@ class HealthTest {
         TestNodes.awaitCaughtUp(node, next);
         Polling.await("health to be ok again", () -> client.health(node).status() == 200);
         assertEquals("ok", client.health(node).body().get("status").asText());
+      }
+    }
+  }
+
+  @Test
+  void failedCertificateReloadShowsInHealthWhileTheOldCertificateServesAnd200() throws Exception {
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
+      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
+      LocalCa ca = LocalCa.create(dir.resolve("ca"));
+      LocalCa.Issued issued =
+          ca.issue(dir.resolve("cert"), "node", List.of("localhost"), List.of("127.0.0.1"));
+      ReloadingKeyManager keys =
+          ReloadingKeyManager.open(
+              issued.chainFile(), issued.keyFile(), Clock.systemUTC(), Duration.ofDays(1));
+      SSLContext trusting = TlsContexts.trusting(ca.certificateFile());
+      HttpsClient client = new HttpsClient(new TestTls(ca.certificateFile(), null, trusting));
+      MirrorNode.Config config =
+          TestNodes.config(origin.uri(), dir.resolve("n"), TestTls.create(dir.resolve("t")), "n")
+              .withTls(keys);
+      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+        JsonNode before = client.health(node).body().get("tls");
+        assertTrue(before.get("reloadError").isNull(), before.toString());
+        assertEquals(
+            issued.certificate().getNotAfter().toInstant().toString(),
+            before.get("notAfter").asText());
+        byte[] goodKey = Files.readAllBytes(issued.keyFile());
+
+        // A renewal that wrote the certificate but a broken key.
+        Files.writeString(issued.keyFile(), "-----BEGIN PRIVATE KEY-----\nnot a key\n");
+        assertFalse(keys.checkNow());
+        HttpsClient.Health broken = client.health(node);
+
+        assertEquals(200, broken.status());
+        assertEquals("ok", broken.body().get("status").asText());
+        JsonNode tls = broken.body().get("tls");
+        assertFalse(tls.get("reloadError").isNull(), tls.toString());
+        assertFalse(tls.get("reloadErrorAt").isNull(), tls.toString());
+        assertEquals(
+            200,
+            new HttpsClient(new TestTls(null, null, trusting))
+                .get(node, "/packages.json")
+                .statusCode());
+
+        Files.write(issued.keyFile(), goodKey);
+        assertTrue(keys.checkNow());
+        assertTrue(client.health(node).body().get("tls").get("reloadError").isNull());
+      }
+    }
+  }
+
+  @Test
+  void plainHttpNodeReportsNoTls() throws Exception {
+    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
+      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
+      MirrorNode.Config config =
+          MirrorNode.Config.defaults(origin.uri(), dir.resolve("n"))
+              .withSync(SyncAgent.Config.defaults(origin.uri()).withParallel(4));
+      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+        assertTrue(node.health().containsKey("tls"));
+        assertNull(node.health().get("tls"));
       }
     }
   }

@@ -21,7 +21,15 @@ final class Conditional {
 
   /** Sets ETag, Last-Modified and Content-Type; returns true when the answer is 304. */
   static boolean notModified(HttpServerExchange exchange, TreeFile file) {
-    String etag = etag(file);
+    return notModified(exchange, file, false);
+  }
+
+  /**
+   * As {@link #notModified(HttpServerExchange, TreeFile)}, for the gzip-encoded variant when {@code
+   * gzip}: its ETag is {@code "<sha256>-gzip"}, the one mirror nodes give their twins.
+   */
+  static boolean notModified(HttpServerExchange exchange, TreeFile file, boolean gzip) {
+    String etag = gzip ? '"' + file.sha256().hex() + "-gzip\"" : etag(file);
     HeaderMap out = exchange.getResponseHeaders();
     out.put(Headers.ETAG, etag);
     out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(new Date(file.time())));

@@ -13,7 +13,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.Optional;
 
-/** {@code GET /<path>}: the current version of a file, the URL space mirrors fall back to. */
+/**
+ * {@code GET /<path>}: the current version of a file, the URL space mirrors fall back to. A client
+ * that accepts gzip gets compressible files gzip-encoded on the fly (ETag {@code "<sha256>-gzip"},
+ * as mirror nodes give their precompressed twins; Composer's mirror script requires gzip on {@code
+ * packages.json}); mirrors' own fallback requests do not ask for it and get the bytes as stored.
+ */
 final class ContentHandler implements HttpHandler {
   private final OriginRepository repository;
 
@@ -47,27 +52,39 @@ final class ContentHandler implements HttpHandler {
     }
     TreeFile file = found.get();
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
-    if (Conditional.notModified(exchange, file)) {
+    boolean compressible = Compression.compressible(path);
+    boolean gzip = compressible && ComposerMirrorApi.acceptsGzip(exchange);
+    if (compressible) {
+      exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+    }
+    if (Conditional.notModified(exchange, file, gzip)) {
       exchange.setStatusCode(304);
       exchange.endExchange();
       return;
     }
-    exchange.setResponseContentLength(file.size());
+    if (gzip) {
+      exchange.getResponseHeaders().put(Headers.CONTENT_ENCODING, "gzip");
+    } else {
+      exchange.setResponseContentLength(file.size());
+    }
     if (head) {
       exchange.endExchange();
       return;
     }
     if (exchange.isInIoThread()) {
-      exchange.dispatch(() -> send(exchange, file));
+      exchange.dispatch(() -> send(exchange, file, gzip));
       return;
     }
-    send(exchange, file);
+    send(exchange, file, gzip);
   }
 
-  private void send(HttpServerExchange exchange, TreeFile file) {
+  private void send(HttpServerExchange exchange, TreeFile file, boolean gzip) {
     exchange.startBlocking();
     try (InputStream in = Files.newInputStream(repository.blobPath(file.sha256()));
-        OutputStream out = exchange.getOutputStream()) {
+        OutputStream out =
+            gzip
+                ? new java.util.zip.GZIPOutputStream(exchange.getOutputStream(), 64 * 1024)
+                : exchange.getOutputStream()) {
       in.transferTo(out);
     } catch (java.io.IOException e) {
       // The client went away or the blob vanished; the response is already under way.

@@ -1,5 +1,7 @@
 package io.metamirror.origin.http;
 
+import io.metamirror.origin.composer.ChangeIndex;
+import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.repository.OriginRepository;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -9,6 +11,7 @@ import io.undertow.server.handlers.PathHandler;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +79,26 @@ public final class OriginServer implements Closeable {
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
   }
 
+  /**
+   * Starts serving {@code repository}, opening its Composer store (which finishes a Composer
+   * publish a crash interrupted).
+   *
+   * @throws java.io.UncheckedIOException when the Composer store cannot be opened
+   */
   public static OriginServer start(OriginRepository repository, Config config) {
+    ComposerRepository composer;
+    try {
+      composer = ComposerRepository.open(repository);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "cannot open the Composer store: " + e.getMessage(), e);
+    }
+    return start(repository, composer, config);
+  }
+
+  /** Starts serving {@code repository} with an already opened Composer store of it. */
+  public static OriginServer start(
+      OriginRepository repository, ComposerRepository composer, Config config) {
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pageBuilder =
         Executors.newFixedThreadPool(
@@ -95,7 +117,8 @@ public final class OriginServer implements Closeable {
             config.token(),
             new PathHandler(notFound())
                 .addPrefixPath("/files", new FilesApiHandler(repository))
-                .addExactPath("/batch", new BatchApiHandler(repository)));
+                .addExactPath("/batch", new BatchApiHandler(repository))
+                .addPrefixPath("/composer/packages", new ComposerApiHandler(composer)));
     PathHandler protocol =
         new PathHandler(notFound())
             .addExactPath("/feed", feed)
@@ -106,7 +129,12 @@ public final class OriginServer implements Closeable {
             .addExactPath("/health", StatusHandlers.health(repository, feed::waiting, version))
             .addExactPath("/metrics", StatusHandlers.metrics(metrics));
     HttpHandler routes =
-        new PathHandler(new ContentHandler(repository)).addPrefixPath("/.metamirror", protocol);
+        new PathHandler(new ContentHandler(repository))
+            .addPrefixPath("/.metamirror", protocol)
+            .addExactPath(
+                "/metadata/changes.json",
+                ComposerMirrorApi.changes(new ChangeIndex(repository, Clock.systemUTC())))
+            .addExactPath("/packages/list.json", ComposerMirrorApi.packageList(composer));
     HttpHandler failures = new FailureHandler(routes);
     HttpHandler root =
         exchange -> {

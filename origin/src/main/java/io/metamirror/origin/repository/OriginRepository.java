@@ -139,7 +139,10 @@ public final class OriginRepository implements Closeable {
     this.journal = journal;
     this.tree = tree;
     this.checkpointSeq = checkpointSeq;
-    this.lastTime = tree.values().stream().mapToLong(TreeFile::time).max().orElse(0);
+    this.lastTime =
+        Math.max(
+            tree.values().stream().mapToLong(TreeFile::time).max().orElse(0),
+            lastEntryTime(journal));
     this.checkpointer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -408,7 +411,8 @@ public final class OriginRepository implements Closeable {
         blobs.discard(fresh);
         throw e;
       }
-      long time = Math.max(clock.millis(), lastTime);
+      // Strictly later than every earlier batch, so a time can serve as a cursor (changes.json).
+      long time = Math.max(clock.millis(), lastTime + 1);
       long seq = journal.head();
       long newest = time;
       entries = new ArrayList<>(effective.size());
@@ -451,6 +455,20 @@ public final class OriginRepository implements Closeable {
           });
     }
     return new PublishResult(head, List.copyOf(entries));
+  }
+
+  /** The time of the newest journaled entry (a delete leaves no trace in the tree), or 0. */
+  private static long lastEntryTime(Journal journal) {
+    long head = journal.head();
+    if (head <= 0 || head < journal.firstSeq()) {
+      return 0;
+    }
+    try {
+      List<byte[]> last = journal.read(head - 1, 1, head);
+      return last.isEmpty() ? 0 : JournalEntry.parse(last.get(0)).time();
+    } catch (IOException e) {
+      return 0; // recovery already validated the journal; the tree's times still bound it
+    }
   }
 
   /**

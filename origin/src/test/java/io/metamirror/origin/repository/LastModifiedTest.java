@@ -29,13 +29,32 @@ class LastModifiedTest {
       TreeFile second = repo.file(ContentPath.parse("packages.json")).orElseThrow();
       assertEquals(first / 1000 + 1, second.time() / 1000, "the newer version is a second later");
       assertEquals(
-          first,
+          first + 1,
           repo.file(ContentPath.parse("new.json")).orElseThrow().time(),
-          "new files keep the clock's time");
+          "new files keep the clock's time, but a batch is always later than the one before");
       JournalCrashSafetyTest.publish(repo, Map.of("later.json", "l"), List.of());
       assertTrue(
-          repo.file(ContentPath.parse("later.json")).orElseThrow().time() >= second.time(),
-          "time never goes backwards");
+          repo.file(ContentPath.parse("later.json")).orElseThrow().time() > second.time(),
+          "every batch is later than every entry of the batches before");
+    }
+  }
+
+  @Test
+  void batchesStayStrictlyLaterAcrossARestartEvenAfterADeleteOnlyBatch() throws Exception {
+    Clock frozen = Clock.fixed(Instant.parse("2026-11-22T06:00:00.250Z"), ZoneOffset.UTC);
+    long deleted;
+    try (OriginRepository repo =
+        OriginRepository.open(data, OriginRepository.Options.defaults(), frozen)) {
+      JournalCrashSafetyTest.publish(repo, Map.of("a.json", "a"), List.of());
+      deleted =
+          JournalCrashSafetyTest.publish(repo, Map.of(), List.of("a.json")).entries().get(0).time();
+    }
+    try (OriginRepository repo =
+        OriginRepository.open(data, OriginRepository.Options.defaults(), frozen)) {
+      JournalCrashSafetyTest.publish(repo, Map.of("b.json", "b"), List.of());
+      assertTrue(
+          repo.file(ContentPath.parse("b.json")).orElseThrow().time() > deleted,
+          "the delete-only batch, which left nothing in the tree, still orders later batches");
     }
   }
 }

@@ -1,0 +1,58 @@
+package io.metamirror.cli.composer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.cli.ExitCodes;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** What import and scan share: print the warnings, then publish (or list, for a dry run). */
+final class SourcePublishing {
+  private SourcePublishing() {}
+
+  static int publish(
+      CommandSpec spec, OriginTarget target, ScanResult found, boolean dryRun, String where)
+      throws java.io.IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    for (String warning : found.warnings()) {
+      err.println("warning: " + warning);
+    }
+    err.flush();
+    if (found.documents().isEmpty()) {
+      throw new ExitCodes.UserError("no publishable version found " + where);
+    }
+    if (dryRun) {
+      Map<String, StringBuilder> byPackage = new TreeMap<>();
+      for (ObjectNode doc : found.documents()) {
+        StringBuilder versions =
+            byPackage.computeIfAbsent(doc.path("name").asText(), n -> new StringBuilder());
+        versions.append(versions.length() == 0 ? "" : ", ").append(doc.path("version").asText());
+      }
+      byPackage.forEach((name, versions) -> out.printf("%s: %s%n", name, versions));
+      out.printf(
+          "dry run: would publish %d version(s) of %d package(s)%n",
+          found.documents().size(), byPackage.size());
+      return 0;
+    }
+    ComposerApiClient.Summary summary =
+        target
+            .client()
+            .publish(
+                found.documents(),
+                line -> {
+                  err.println(line);
+                  err.flush();
+                });
+    out.printf(
+        "published %d version(s) of %d package(s)%s; head is now %d%n",
+        summary.versions(),
+        summary.packages(),
+        found.warnings().isEmpty()
+            ? ""
+            : " (" + found.warnings().size() + " skipped, see warnings)",
+        summary.head());
+    return 0;
+  }
+}
