@@ -22,6 +22,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -29,8 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a real agent process (SIGKILL) at 50 moments of a 5,000-entry catch-up and checks, after
- * each kill, that the store is a prefix of the origin's history (files possibly newer) with no temp
- * or partial file, and at the end that it equals the origin.
+ * each kill, that the store is a prefix of the origin's history (files possibly newer) with no
+ * partial file at a content path, and at the end that it equals the origin.
+ *
+ * <p>A kill while a page's blobs are being fetched leaves their temp files behind. The store's
+ * contract (see {@link Store}) allows that: they are dot-named, in their target's directory, never
+ * served, and deleted by the next {@link Store#open}. So after each kill a dot-named file must be
+ * such a temp file, and once a later agent has committed a page, those of earlier kills must be
+ * gone; the final store has none. Every other kill waits until a temp file is in the tree, so that
+ * kills land in the middle of a page and not only right after a commit (where the cursor moves).
  */
 class KilledAgentTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,17 +95,42 @@ class KilledAgentTest {
 
       long[] targets = random.longs(50, start + 1, head).sorted().toArray();
       int killedDuringCatchUp = 0;
-      for (long target : targets) {
+      int killsLeavingTempFiles = 0;
+      Set<Path> leftBehind = new HashSet<>(); // temp files of kills since the last commit
+      long cursorBefore = readCursor(storeDir);
+      for (int k = 0; k < targets.length; k++) {
         Process agent = startAgent(origin, storeDir);
-        long reached = awaitCursor(storeDir, agent, target);
+        long reached = awaitCursor(storeDir, agent, targets[k]);
+        if (k % 2 == 1) {
+          awaitTempFile(storeDir, agent);
+        }
+        // Returns once the process is gone: its file operations are over.
         agent.destroyForcibly().waitFor();
         if (reached < head) {
           killedDuringCatchUp++;
         }
-        history.assertPrefixConsistent(storeDir);
+        long cursorAfter = readCursor(storeDir);
+        if (cursorAfter > cursorBefore) {
+          // This agent committed a page, so it had opened the store, which deletes temp files.
+          for (Path p : leftBehind) {
+            assertTrue(
+                !Files.exists(p),
+                "temp file of an earlier kill survived a restart: " + storeDir.relativize(p));
+          }
+          leftBehind.clear();
+        }
+        cursorBefore = cursorAfter;
+        List<Path> temps = history.assertPrefixConsistent(storeDir);
+        if (!temps.isEmpty()) {
+          killsLeavingTempFiles++;
+          leftBehind.addAll(temps);
+        }
       }
       assertTrue(
           killedDuringCatchUp >= 45, "kills landed during the catch-up: " + killedDuringCatchUp);
+      assertTrue(
+          killsLeavingTempFiles >= 1,
+          "some kill landed while a page's temp files were in the tree: " + killsLeavingTempFiles);
 
       Process last = startAgent(origin, storeDir);
       assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
@@ -137,6 +171,21 @@ class KilledAgentTest {
     throw new AssertionError("the agent did not reach seq " + target);
   }
 
+  /**
+   * Waits until a dot-named file is in the content tree (a page's blobs are being fetched), the
+   * agent exits, or 2 s pass.
+   */
+  private static void awaitTempFile(Path storeDir, Process agent) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (agent.isAlive() && System.nanoTime() < deadline) {
+      for (Path f : StoreAssertions.contentTree(storeDir)) {
+        if (f.getFileName().toString().startsWith(".")) {
+          return;
+        }
+      }
+    }
+  }
+
   private static long readCursor(Path storeDir) throws IOException {
     Path cursor = storeDir.resolve(".metamirror/cursor");
     JsonNode node = JSON.readTree(Files.readAllBytes(cursor));
@@ -145,6 +194,11 @@ class KilledAgentTest {
 
   /** Every version of every path, to judge a store against. */
   private record History(List<JournalEntry> entries) {
+    /** How {@link Store#tempFor} names a temp file (and its twin) for target NAME. */
+    private static final Pattern TEMP =
+        Pattern.compile(
+            "\\.(.+)\\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\\.gz)?");
+
     static History of(TestOrigin origin) throws IOException {
       List<JournalEntry> entries = new ArrayList<>();
       for (byte[] json :
@@ -156,9 +210,10 @@ class KilledAgentTest {
 
     /**
      * The store's files equal the tree at its cursor C, except that a file may be in any state it
-     * reaches after C (newer content, or deleted later).
+     * reaches after C (newer content, or deleted later). A dot-named file must be a temp file of
+     * the agent's (see {@link #TEMP}) beside a path of the history; returns those.
      */
-    void assertPrefixConsistent(Path storeDir) throws IOException {
+    List<Path> assertPrefixConsistent(Path storeDir) throws IOException {
       long cursor = readCursor(storeDir);
       Map<String, Sha256> atCursor = new HashMap<>();
       Map<String, Set<Sha256>> newer = new HashMap<>();
@@ -180,13 +235,25 @@ class KilledAgentTest {
         }
       }
       Map<String, Sha256> inStore = new HashMap<>();
+      List<Path> temps = new ArrayList<>();
       try (Stream<Path> walk = Files.walk(storeDir)) {
         for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
           String rel = storeDir.relativize(f).toString();
           if (rel.startsWith(".metamirror/")) {
             continue;
           }
-          assertTrue(!f.getFileName().toString().startsWith("."), "temp file visible: " + rel);
+          String name = f.getFileName().toString();
+          if (name.startsWith(".")) {
+            Matcher temp = TEMP.matcher(name);
+            assertTrue(temp.matches(), "a dot-named file that is no temp file: " + rel);
+            Path parent = storeDir.relativize(f.getParent());
+            String target = parent.resolve(temp.group(1)).toString();
+            assertTrue(
+                everywhere.contains(target),
+                "temp file " + rel + " is not beside a path of the origin's history");
+            temps.add(f);
+            continue;
+          }
           if (rel.endsWith(".gz") && !everywhere.contains(rel)) {
             String of = rel.substring(0, rel.length() - 3);
             Sha256 inflated;
@@ -216,6 +283,7 @@ class KilledAgentTest {
         assertTrue(
             ok, p + " at cursor " + cursor + ": store has " + have + ", tree has " + expected);
       }
+      return temps;
     }
   }
 }
