@@ -1,5 +1,4 @@
 # Shared shell helpers of the benchmark scripts; source it after `cd` to the repository root.
-# (origin-publish-feed.sh, sync.sh and mirror-serve.sh predate it and still carry their own copies.)
 
 JAR=cli/target/metamirror.jar
 
@@ -70,7 +69,7 @@ wait_http() { # url name pid
       log "$name exited before answering $url"
       return 1
     fi
-    if curl -s -o /dev/null --max-time 2 "$url"; then
+    if curl -sk -o /dev/null --max-time 2 "$url"; then # -k: a readiness probe, also of a test certificate
       return 0
     fi
     sleep 0.1

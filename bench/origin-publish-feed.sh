@@ -18,34 +18,12 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-JAR=cli/target/metamirror.jar
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-
-# --- build the jar when missing or older than any source or pom ---------------------------------
-if [[ ! -f $JAR ]] || [[ -n $(find . -path ./bench -prune -o \( -name pom.xml -o -path '*/src/main/*' \) \
-    -type f -newer "$JAR" -print -quit) ]]; then
-  log "building $JAR (mvn -q -B -DskipTests package)"
-  mvn -q -B -DskipTests package
-fi
+build_jar
 
 # --- tools for the references -------------------------------------------------------------------
-APT_UPDATED=
-apt_install() {
-  local pkg=$1
-  log "installing $pkg"
-  if [[ $(id -u) -ne 0 ]]; then
-    log "$pkg is missing and this is not root: install it (apt-get install -y $pkg) and re-run"
-    exit 1
-  fi
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" >/dev/null; then
-    if [[ -z $APT_UPDATED ]]; then
-      apt-get update -q >/dev/null
-      APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" >/dev/null
-  fi
-}
 command -v rsync >/dev/null || apt_install rsync
 NGINX=$(command -v nginx || true)
 [[ -z $NGINX && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
@@ -61,23 +39,10 @@ chmod 755 "$TMP"
 ORIGIN_PID=
 NGINX_PID=
 
-stop() { # pid name
-  local pid=$1 name=$2
-  [[ -z $pid ]] && return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  log "$name (pid $pid) did not stop within 30 s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local status=$?
-  stop "$NGINX_PID" nginx
-  stop "$ORIGIN_PID" origin
+  stop_pid "$NGINX_PID" nginx
+  stop_pid "$ORIGIN_PID" origin
   if [[ $status -ne 0 && -f $TMP/origin.log ]]; then
     log "origin log (last 30 lines):"
     tail -n 30 "$TMP/origin.log" >&2 || true
@@ -91,41 +56,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  python3 - 2>/dev/null <<'EOF' && return 0
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-EOF
-  local port
-  for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  log "no free port found"
-  return 1
-}
-
-wait_http() { # url name pid
-  local url=$1 name=$2 pid=$3
-  for _ in $(seq 1 300); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "$name exited before answering $url"
-      return 1
-    fi
-    if curl -s -o /dev/null --max-time 2 "$url"; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  log "$name did not answer $url within 30 s"
-  return 1
-}
 
 # --- origin ------------------------------------------------------------------------------------
 mkdir -p "$TMP/data" "$TMP/rsync" "$TMP/pages"
