@@ -3,13 +3,10 @@ package io.metamirror.cli;
 import io.metamirror.cli.publish.RemotePublisher;
 import io.metamirror.origin.publishdir.DirectoryPlan;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code metamirror publish}: make a running origin's tree equal to a directory. */
@@ -21,19 +18,7 @@ import picocli.CommandLine.Spec;
 public final class PublishCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--origin",
-      required = true,
-      paramLabel = "URL",
-      description = "The origin's base URL, e.g. http://127.0.0.1:8080/")
-  URI origin;
-
-  @Option(
-      names = "--token-file",
-      required = true,
-      paramLabel = "FILE",
-      description = "File holding the origin's API bearer token.")
-  Path tokenFile;
+  @Mixin OriginTarget target;
 
   @Mixin PublishDirOptions dir;
 
@@ -41,7 +26,7 @@ public final class PublishCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RemotePublisher publisher = new RemotePublisher(origin, TokenFile.read(tokenFile));
+    RemotePublisher publisher = new RemotePublisher(target.origin(), target.token());
     DirectoryPlan plan = dir.plan(publisher.currentTree(), out);
     if (dir.nothingToDo(plan, out)) {
       return 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.cli.ExitCodes;
+import io.metamirror.cli.OriginTarget;
 import io.metamirror.origin.composer.VersionDocuments;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,8 +61,7 @@ public final class ComposerPublishCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ComposerApiClient.Summary summary =
-        target
-            .client()
+        new ComposerApiClient(target.origin(), target.token())
             .publish(
                 documents,
                 line -> {

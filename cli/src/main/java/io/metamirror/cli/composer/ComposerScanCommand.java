@@ -1,5 +1,6 @@
 package io.metamirror.cli.composer;
 
+import io.metamirror.cli.OriginTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

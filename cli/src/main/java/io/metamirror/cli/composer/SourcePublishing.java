@@ -2,6 +2,7 @@ package io.metamirror.cli.composer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.cli.ExitCodes;
+import io.metamirror.cli.OriginTarget;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,8 +38,7 @@ final class SourcePublishing {
       return 0;
     }
     ComposerApiClient.Summary summary =
-        target
-            .client()
+        new ComposerApiClient(target.origin(), target.token())
             .publish(
                 found.documents(),
                 line -> {

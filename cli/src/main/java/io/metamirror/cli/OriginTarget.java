@@ -1,11 +1,10 @@
-package io.metamirror.cli.composer;
+package io.metamirror.cli;
 
-import io.metamirror.cli.TokenFile;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The {@code --origin} and {@code --token-file} options every composer command takes. */
+/** The {@code --origin} and {@code --token-file} options of every command that writes to it. */
 public final class OriginTarget {
   @Option(
       names = "--origin",
@@ -21,7 +20,12 @@ public final class OriginTarget {
       description = "File holding the origin's API bearer token.")
   Path tokenFile;
 
-  ComposerApiClient client() {
-    return new ComposerApiClient(origin, TokenFile.read(tokenFile));
+  public URI origin() {
+    return origin;
+  }
+
+  /** The token, read from its file now (see {@link TokenFile#read}). */
+  public String token() {
+    return TokenFile.read(tokenFile);
   }
 }
