@@ -269,6 +269,7 @@ public class MirrorServeBench {
     if (gzipVariant) {
       pairs.add(compare("https, gzip", mirrorUrl, nginxHttps, paths, true, mirror));
     }
+    HandshakePair handshakes = compareHandshakes(mirrorUrl, mirror);
     stop(mirror);
 
     // 3. Fallback: a mirror of origin 1's tree (through the router) asked for origin 2's files.
@@ -277,7 +278,7 @@ public class MirrorServeBench {
     // 4. RSS with many files.
     Rss rss = rssFiles > files ? rss() : null;
 
-    report(pairs, fallback, rss);
+    report(pairs, handshakes, fallback, rss);
   }
 
   // ---- content ----
@@ -786,6 +787,114 @@ public class MirrorServeBench {
     return 0;
   }
 
+  // ---- TLS handshakes ----
+
+  /**
+   * {@code openssl s_time -new} for {@code seconds}: one client making a new TLS connection (a full
+   * handshake, no resumption) after another; the count, the wall time and the server's CPU time.
+   */
+  record Handshakes(long connections, double seconds, double serverCpuMs) {
+    double perSecond() {
+      return connections / seconds;
+    }
+
+    double cpuMsEach() {
+      return serverCpuMs / connections;
+    }
+  }
+
+  record HandshakePair(Handshakes mirror, Handshakes nginx) {}
+
+  static final Pattern S_TIME = Pattern.compile("(\\d+) connections in [0-9.]+ real seconds");
+
+  /**
+   * What a new HTTPS connection costs each server: wrk opens its connections at the start of every
+   * round, so this cost is inside the https rows' first milliseconds too.
+   */
+  HandshakePair compareHandshakes(String mirrorUrl, Process mirror) throws Exception {
+    long[] mirrorPids = {mirror.pid()};
+    long[] nginxPids = nginxPids();
+    handshakes(mirrorUrl, mirrorPids, 1); // warm the handshake code, unmeasured
+    handshakes(nginxHttps, nginxPids, 1);
+    List<Handshakes> m = new ArrayList<>();
+    List<Handshakes> n = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      m.add(handshakes(mirrorUrl, mirrorPids, HANDSHAKE_SECONDS));
+      n.add(handshakes(nginxHttps, nginxPids, HANDSHAKE_SECONDS));
+    }
+    m.sort((a, b) -> Double.compare(a.cpuMsEach(), b.cpuMsEach()));
+    n.sort((a, b) -> Double.compare(a.cpuMsEach(), b.cpuMsEach()));
+    System.out.printf(
+        Locale.ROOT,
+        "tls handshakes: server CPU ms each, metamirror %s; nginx %s (every round)%n",
+        handshakeList(m),
+        handshakeList(n));
+    return new HandshakePair(m.get(m.size() / 2), n.get(n.size() / 2));
+  }
+
+  static final int HANDSHAKE_SECONDS = 5;
+
+  static String handshakeList(List<Handshakes> runs) {
+    StringBuilder sb = new StringBuilder();
+    for (Handshakes h : runs) {
+      sb.append(sb.isEmpty() ? "" : " / ")
+          .append(String.format(Locale.ROOT, "%.2f (%,.0f/s)", h.cpuMsEach(), h.perSecond()));
+    }
+    return sb.toString();
+  }
+
+  Handshakes handshakes(String httpsUrl, long[] serverPids, int seconds) throws Exception {
+    URI uri = URI.create(httpsUrl);
+    long cpuBefore = cpuTicks(serverPids);
+    long start = System.nanoTime();
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "s_time",
+                "-connect",
+                uri.getHost() + ":" + uri.getPort(),
+                "-new",
+                "-time",
+                Integer.toString(seconds))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new BenchFailure("openssl s_time failed: " + out);
+    }
+    double wall = secondsSince(start);
+    long ticks = cpuTicks(serverPids) - cpuBefore;
+    Matcher m = S_TIME.matcher(out);
+    if (!m.find() || Long.parseLong(m.group(1)) == 0) {
+      throw new BenchFailure("cannot read openssl s_time's output: " + out);
+    }
+    return new Handshakes(Long.parseLong(m.group(1)), wall, ticks * 1000.0 / clockTicks());
+  }
+
+  /** User + system CPU of the processes (all their threads), in clock ticks. */
+  static long cpuTicks(long[] pids) throws IOException {
+    long ticks = 0;
+    for (long pid : pids) {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // After "(comm)" come the fields from the 3rd on; utime and stime are the 14th and 15th.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+    return ticks;
+  }
+
+  private static long clockTicks = -1;
+
+  static long clockTicks() throws IOException, InterruptedException {
+    if (clockTicks < 0) {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor();
+      clockTicks = out.matches("\\d+") ? Long.parseLong(out) : 100;
+    }
+    return clockTicks;
+  }
+
   // ---- fallback ----
 
   /** Latencies in ms. */
@@ -930,7 +1039,7 @@ public class MirrorServeBench {
 
   // ---- report ----
 
-  void report(List<Pair> pairs, Fallback fb, Rss rss) {
+  void report(List<Pair> pairs, HandshakePair hs, Fallback fb, Rss rss) {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
@@ -976,6 +1085,26 @@ public class MirrorServeBench {
           p.nginx().bytesPerResponse(),
           "");
     }
+    String hsRow = "%-16s %-46s %,7.0f /s  server CPU %5.2f ms each  %s%n";
+    System.out.printf(
+        Locale.ROOT,
+        hsRow,
+        "tls handshakes",
+        "mirror, a new connection each (s_time -new)",
+        hs.mirror().perSecond(),
+        hs.mirror().cpuMsEach(),
+        String.format(
+            Locale.ROOT,
+            "%.2f x nginx's CPU per handshake",
+            hs.mirror().cpuMsEach() / hs.nginx().cpuMsEach()));
+    System.out.printf(
+        Locale.ROOT,
+        hsRow,
+        "",
+        "reference: nginx, same certificate",
+        hs.nginx().perSecond(),
+        hs.nginx().cpuMsEach(),
+        "");
     String lat = "%-16s %-46s %6d req  p50 %7.2f ms  p99 %7.2f ms  %s%n";
     System.out.printf(
         Locale.ROOT,
