@@ -158,6 +158,16 @@ public final class MirrorServeCommand implements Callable<Integer> {
   long fileCacheMb;
 
   @Option(
+      names = "--io-threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Threads that accept, read and answer requests. 0 means two per CPU, at least 4: more"
+              + " threads than CPUs keep the tail latency down when the CPUs are busy (default:"
+              + " ${DEFAULT-VALUE}).")
+  int ioThreads;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       defaultValue = "16",
@@ -184,6 +194,9 @@ public final class MirrorServeCommand implements Callable<Integer> {
     if (fileCacheMb < 0) {
       throw new ParameterException(spec.commandLine(), "--file-cache-mb < 0: " + fileCacheMb);
     }
+    if (ioThreads < 0) {
+      throw new ParameterException(spec.commandLine(), "--io-threads < 0: " + ioThreads);
+    }
     String node = nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName();
     MirrorNode.Config config =
         MirrorNode.Config.defaults(origin, store)
@@ -198,7 +211,8 @@ public final class MirrorServeCommand implements Callable<Integer> {
             .withCachePolicy(new CachePolicy(rules))
             .withSync(SyncAgent.Config.defaults(origin).withParallel(parallel))
             .withRateLimit(rateLimit)
-            .withFileCache(fileCacheMb << 20);
+            .withFileCache(fileCacheMb << 20)
+            .withIoThreads(ioThreads);
     if (tlsCert != null) {
       config = config.withTls(Tls.serverKeys(tlsCert, tlsKey));
     }

@@ -70,7 +70,8 @@ public final class MirrorNode implements Closeable {
       SyncAgent.Config sync,
       double rateLimitPerSecond,
       long fileCacheBytes,
-      ReloadingKeyManager tlsKeys) {
+      ReloadingKeyManager tlsKeys,
+      int ioThreads) {
 
     /** The default bound of the in-memory cache of small files: 64 MiB. */
     public static final long DEFAULT_FILE_CACHE_BYTES = 64L << 20;
@@ -96,7 +97,8 @@ public final class MirrorNode implements Closeable {
           SyncAgent.Config.defaults(origin),
           0,
           DEFAULT_FILE_CACHE_BYTES,
-          null);
+          null,
+          0);
     }
 
     public Config with(String host, int port, SSLContext tls, String region, String nodeId) {
@@ -160,6 +162,32 @@ public final class MirrorNode implements Closeable {
     }
 
     /**
+     * Threads that accept, read and answer requests; 0 (the default) means {@link
+     * #defaultIoThreads()}.
+     */
+    public Config withIoThreads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("ioThreads < 0: " + threads);
+      }
+      return copy(b -> b.ioThreads = threads);
+    }
+
+    /**
+     * Two per CPU, at least 4. With one per CPU each thread holds more connections, finds more work
+     * each time it wakes and runs longer; when something else wants a CPU too (on a small VM: the
+     * sync agent, the OS, a co-located client) the scheduler preempts such a thread and all its
+     * connections wait. bench/README.md has the measurements behind the choice.
+     */
+    public static int defaultIoThreads() {
+      return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #ioThreads} as the server uses it. */
+    int effectiveIoThreads() {
+      return ioThreads > 0 ? ioThreads : defaultIoThreads();
+    }
+
+    /**
      * Serves TLS from {@code keys} (replacing the context given to {@link #with}); health then
      * reports the certificate in service and the last reload failure.
      */
@@ -199,6 +227,7 @@ public final class MirrorNode implements Closeable {
       double rateLimitPerSecond;
       long fileCacheBytes;
       ReloadingKeyManager tlsKeys;
+      int ioThreads;
 
       Copy(Config c) {
         origin = c.origin;
@@ -221,6 +250,7 @@ public final class MirrorNode implements Closeable {
         rateLimitPerSecond = c.rateLimitPerSecond;
         fileCacheBytes = c.fileCacheBytes;
         tlsKeys = c.tlsKeys;
+        ioThreads = c.ioThreads;
       }
 
       Config build() {
@@ -244,7 +274,8 @@ public final class MirrorNode implements Closeable {
             sync,
             rateLimitPerSecond,
             fileCacheBytes,
-            tlsKeys);
+            tlsKeys,
+            ioThreads);
       }
     }
   }
@@ -316,7 +347,8 @@ public final class MirrorNode implements Closeable {
               }
             },
             content,
-            config.rateLimitPerSecond());
+            config.rateLimitPerSecond(),
+            config.effectiveIoThreads());
   }
 
   /** Opens the store, starts the agent and the server. */

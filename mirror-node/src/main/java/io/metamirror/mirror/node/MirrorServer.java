@@ -67,7 +67,8 @@ final class MirrorServer {
       HttpHandler metricsEndpoint,
       HttpHandler drain,
       ContentHandler content,
-      double rateLimitPerSecond) {
+      double rateLimitPerSecond,
+      int ioThreads) {
     HttpHandler routes =
         exchange -> {
           String path = exchange.getRequestPath();
@@ -137,7 +138,7 @@ final class MirrorServer {
         };
     Undertow.Builder builder =
         Undertow.builder()
-            .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+            .setIoThreads(ioThreads)
             .setWorkerThreads(8)
             // HTTP/2 over TLS only: on plain HTTP, h2c upgrade checks would cost every request.
             .setServerOption(UndertowOptions.ENABLE_HTTP2, tls != null)
