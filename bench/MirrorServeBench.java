@@ -85,7 +85,7 @@ public class MirrorServeBench {
   int threads = 2;
   int connections = 32;
   int duration = 10;
-  int warmup = 3;
+  int warmup = 10;
   int rounds = 3;
   int rssDuration = 20;
   boolean gzipVariant = true;
@@ -125,7 +125,7 @@ public class MirrorServeBench {
           + "         --nginx-http URL --nginx-https URL --nginx-pid PID --cert PEM --key PEM\n"
           + "         [--files 1000] [--size 5120] [--rss-files 100000 (0: skip)]\n"
           + "         [--fallback-files 200] [--fallback-requests 2000]\n"
-          + "         [--threads 2] [--connections 32] [--duration 10] [--warmup 3] [--rounds 3]\n"
+          + "         [--threads 2] [--connections 32] [--duration 10] [--warmup 10] [--rounds 3]\n"
           + "         [--rss-duration 20] [--gzip true|false] [--seed 42]\n"
           + "         [--mirror-java-opts '...'] [--launcher ./metamirror]";
 
