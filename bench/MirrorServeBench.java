@@ -822,14 +822,18 @@ public class MirrorServeBench {
       m.add(handshakes(mirrorUrl, mirrorPids, HANDSHAKE_SECONDS));
       n.add(handshakes(nginxHttps, nginxPids, HANDSHAKE_SECONDS));
     }
-    m.sort((a, b) -> Double.compare(a.cpuMsEach(), b.cpuMsEach()));
-    n.sort((a, b) -> Double.compare(a.cpuMsEach(), b.cpuMsEach()));
     System.out.printf(
         Locale.ROOT,
         "tls handshakes: server CPU ms each, metamirror %s; nginx %s (every round)%n",
         handshakeList(m),
         handshakeList(n));
-    return new HandshakePair(m.get(m.size() / 2), n.get(n.size() / 2));
+    return new HandshakePair(medianByCpu(m), medianByCpu(n));
+  }
+
+  static Handshakes medianByCpu(List<Handshakes> runs) {
+    List<Handshakes> sorted = new ArrayList<>(runs);
+    sorted.sort((a, b) -> Double.compare(a.cpuMsEach(), b.cpuMsEach()));
+    return sorted.get(sorted.size() / 2);
   }
 
   static final int HANDSHAKE_SECONDS = 5;
