@@ -162,7 +162,7 @@ public final class MirrorServeCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "0",
       description =
-          "Threads that accept, read and answer requests. 0 means two per CPU, at least 4: more"
+          "Threads that accept, read and answer requests. 0 means two per CPU, at least 8: more"
               + " threads than CPUs keep the tail latency down when the CPUs are busy (default:"
               + " ${DEFAULT-VALUE}).")
   int ioThreads;

@@ -173,13 +173,13 @@ public final class MirrorNode implements Closeable {
     }
 
     /**
-     * Two per CPU, at least 4. With one per CPU each thread holds more connections, finds more work
+     * Two per CPU, at least 8. With one per CPU each thread holds more connections, finds more work
      * each time it wakes and runs longer; when something else wants a CPU too (on a small VM: the
      * sync agent, the OS, a co-located client) the scheduler preempts such a thread and all its
      * connections wait. bench/README.md has the measurements behind the choice.
      */
     public static int defaultIoThreads() {
-      return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+      return Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
     }
 
     /** {@link #ioThreads} as the server uses it. */

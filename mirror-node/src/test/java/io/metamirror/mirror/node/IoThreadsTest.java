@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server runs as many I/O threads as configured, two per CPU (at least 4) by default. */
+/** The server runs as many I/O threads as configured, two per CPU (at least 8) by default. */
 class IoThreadsTest {
   private static final Pattern IO_THREAD = Pattern.compile("XNIO-\\d+ I/O-\\d+");
 
@@ -27,8 +27,8 @@ class IoThreadsTest {
   }
 
   @Test
-  void byDefaultTwoPerCpuAndAtLeastFour() throws Exception {
-    int expected = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  void byDefaultTwoPerCpuAndAtLeastEight() throws Exception {
+    int expected = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
 
     assertEquals(expected, MirrorNode.Config.defaultIoThreads());
     assertEquals(expected, ioThreadsOf(MirrorNode.Config.defaults(NO_ORIGIN, dir)));
