@@ -389,14 +389,23 @@ public class SyncBench {
 
   // ---- 1. bootstrap ----
 
+  /** Machine-wide busy CPU seconds of each bootstrap round: agent + origin, rsync, + twins. */
+  final List<Double> mmBootCpu = new ArrayList<>();
+
+  final List<Double> rsFlushedCpu = new ArrayList<>();
+  final List<Double> rsTwinsCpu = new ArrayList<>();
+
   double bootstrapMetamirror(Path store, int[] sizes) throws Exception {
     exec("sync"); // nothing of the setup left to flush on the clock
     Path log = work.resolve(store.getFileName() + ".log");
+    double cpuStart = machineBusySeconds();
     long start = System.nanoTime();
     exec(
         javaCommand("sync", "--origin", url, "--store", store.toString(), "--once"),
         log.toFile());
     double seconds = secondsSince(start);
+    double cpu = machineBusySeconds() - cpuStart;
+    mmBootCpu.add(cpu);
     long seq = cursorSeq(store);
     long count = countFiles(store, sizes);
     if (seq != files || count != files) {
@@ -405,10 +414,12 @@ public class SyncBench {
     }
     System.out.printf(
         Locale.ROOT,
-        "bootstrap  metamirror sync --once: %d files in %.3f s = %,.0f files/s (store %s)%n",
+        "bootstrap  metamirror sync --once: %d files in %.3f s = %,.0f files/s, machine CPU"
+            + " %.1f s (agent + origin) (store %s)%n",
         files,
         seconds,
         files / seconds,
+        cpu,
         store);
     return seconds;
   }
@@ -416,17 +427,20 @@ public class SyncBench {
   double[] bootstrapRsync(Path dst, int[] sizes) throws Exception {
     exec("sync");
     Files.createDirectories(dst);
+    double cpuStart = machineBusySeconds();
     long start = System.nanoTime();
     exec("rsync", "-a", rsyncUrl, dst + "/");
     double rsync = secondsSince(start);
     exec("sync", "--file-system", dst.toString());
     double flushed = secondsSince(start);
+    double cpu = machineBusySeconds() - cpuStart;
     long count = countFiles(dst, sizes);
     if (count != files) {
       throw new BenchFailure("rsync left " + count + " files, expected " + files);
     }
     // What rsync + nginx gzip_static needs on top: the .gz beside every file (gzip keeps the
     // file's mtime on it), made on both cores, then flushed: the layout the agent writes.
+    double twinsCpuStart = machineBusySeconds();
     long twinsStart = System.nanoTime();
     exec(
         "sh",
@@ -436,20 +450,25 @@ public class SyncBench {
         dst.toString());
     exec("sync", "--file-system", dst.toString());
     double withTwins = flushed + secondsSince(twinsStart);
+    double twinsCpu = cpu + machineBusySeconds() - twinsCpuStart;
+    rsFlushedCpu.add(cpu);
+    rsTwinsCpu.add(twinsCpu);
     // Off the clock: the incremental reference later rsyncs into dst, and is to see rsync's tree.
     exec("find", dst.toString(), "-type", "f", "-name", "*.gz", "-delete");
     System.out.printf(
         Locale.ROOT,
         "bootstrap  reference rsync -a (daemon): %d files in %.3f s = %,.0f files/s;"
-            + " + sync --file-system: %.3f s = %,.0f files/s;"
-            + " + gzip -1 -k twins + sync: %.3f s = %,.0f files/s%n",
+            + " + sync --file-system: %.3f s = %,.0f files/s, machine CPU %.1f s (client + daemon);"
+            + " + gzip -1 -k twins + sync: %.3f s = %,.0f files/s, machine CPU %.1f s%n",
         files,
         rsync,
         files / rsync,
         flushed,
         files / flushed,
+        cpu,
         withTwins,
-        files / withTwins);
+        files / withTwins,
+        twinsCpu);
     return new double[] {rsync, flushed, withTwins};
   }
 
@@ -795,12 +814,17 @@ public class SyncBench {
     System.out.printf(
         Locale.ROOT,
         "bootstrap: a whole `java -jar metamirror.jar` process, JVM start included (%.2f s for"
-            + " --version); %d round(s): metamirror %s s, rsync+flush %s s, rsync+twins+flush %s s%n",
+            + " --version); %d round(s): metamirror %s s, rsync+flush %s s, rsync+twins+flush %s s;"
+            + " machine CPU (all cores, every process): metamirror %s s, rsync+flush %s s,"
+            + " rsync+twins+flush %s s%n",
         jvmStart,
         mmBoot.size(),
         seconds(mmBoot),
         seconds(rsFlushed),
-        seconds(rsTwins));
+        seconds(rsTwins),
+        seconds(mmBootCpu),
+        seconds(rsFlushedCpu),
+        seconds(rsTwinsCpu));
     System.out.println(
         "load average at start / end: "
             + loadAtStart
@@ -809,6 +833,19 @@ public class SyncBench {
             + "; "
             + Runtime.getRuntime().availableProcessors()
             + " CPUs");
+  }
+
+  /**
+   * Seconds the whole machine's CPUs have been busy (user, nice, system, irq, softirq) since boot,
+   * from /proc/stat, whose unit is USER_HZ: 100 per second on every Linux.
+   */
+  static double machineBusySeconds() throws IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long ticks = 0;
+    for (int i : new int[] {1, 2, 3, 6, 7}) {
+      ticks += Long.parseLong(f[i]);
+    }
+    return ticks / 100.0;
   }
 
   static String seconds(List<Double> values) {
