@@ -389,9 +389,9 @@ public class SyncBench {
 
   // ---- 1. bootstrap ----
 
-  /** Machine-wide busy CPU seconds of each bootstrap round: agent + origin, rsync, + twins. */
+  // Machine-wide busy CPU seconds of each bootstrap round: agent + origin; rsync + flush; the
+  // same + gzip twins.
   final List<Double> mmBootCpu = new ArrayList<>();
-
   final List<Double> rsFlushedCpu = new ArrayList<>();
   final List<Double> rsTwinsCpu = new ArrayList<>();
 
