@@ -46,7 +46,9 @@ public final class SyncCommand implements Callable<Integer> {
       names = "--parallel",
       paramLabel = "N",
       defaultValue = "16",
-      description = "Concurrent blob downloads (default: ${DEFAULT-VALUE}).")
+      description =
+          "Concurrent blob downloads while following; a bootstrap writes with at most one batch"
+              + " per CPU (at least 2) and never more than this (default: ${DEFAULT-VALUE}).")
   int parallel;
 
   @Option(
