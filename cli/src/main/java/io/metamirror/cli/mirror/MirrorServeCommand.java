@@ -171,7 +171,10 @@ public final class MirrorServeCommand implements Callable<Integer> {
       names = "--parallel",
       paramLabel = "N",
       defaultValue = "16",
-      description = "Concurrent blob downloads while syncing (default: ${DEFAULT-VALUE}).")
+      description =
+          "Concurrent blob downloads while following the origin; a bootstrap writes with at most"
+              + " one batch per CPU (at least 2) and never more than this (default:"
+              + " ${DEFAULT-VALUE}).")
   int parallel;
 
   @Override
