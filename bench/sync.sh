@@ -105,5 +105,6 @@ log "rsyncd pid $RSYNCD_PID on 127.0.0.1:$RSYNCD_PORT, module tree = $TMP/rsync-
 java ${BENCH_JAVA_OPTS:-} -cp "$JAR" bench/SyncBench.java \
   --url "http://127.0.0.1:$ORIGIN_PORT" --token-file "$TMP/token" --jar "$JAR" \
   --work "$TMP/work" --rsync-src "$TMP/rsync-src" --rsync-url "rsync://127.0.0.1:$RSYNCD_PORT/tree/" \
+  --origin-data "$TMP/data" \
   --sync-java-opts "${SYNC_JAVA_OPTS:-}" \
   "$@"
