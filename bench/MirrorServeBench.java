@@ -872,7 +872,8 @@ public class MirrorServeBench {
     if (!m.find() || Long.parseLong(m.group(1)) == 0) {
       throw new BenchFailure("cannot read openssl s_time's output: " + out);
     }
-    return new Handshakes(Long.parseLong(m.group(1)), wall, ticks * 1000.0 / clockTicks());
+    double serverCpuMs = ticks * 1000.0 / CLOCK_TICKS_PER_SECOND;
+    return new Handshakes(Long.parseLong(m.group(1)), wall, serverCpuMs);
   }
 
   /** User + system CPU of the processes (all their threads), in clock ticks. */
@@ -887,17 +888,8 @@ public class MirrorServeBench {
     return ticks;
   }
 
-  private static long clockTicks = -1;
-
-  static long clockTicks() throws IOException, InterruptedException {
-    if (clockTicks < 0) {
-      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor();
-      clockTicks = out.matches("\\d+") ? Long.parseLong(out) : 100;
-    }
-    return clockTicks;
-  }
+  /** The unit of /proc's CPU times (USER_HZ): 100 per second on every Linux, as in SyncBench. */
+  static final int CLOCK_TICKS_PER_SECOND = 100;
 
   // ---- fallback ----
 
