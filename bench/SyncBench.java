@@ -58,6 +58,7 @@ public class SyncBench {
   String url;
   String token;
   Path jar;
+  Path launcher; // optional: the `metamirror` script, run as a user would, with its JVM defaults
   Path work;
   Path rsyncSrc;
   Path originData; // optional: read before each bootstrap, as rsync's source is
@@ -101,7 +102,7 @@ public class SyncBench {
       "usage: java -cp cli/target/metamirror.jar bench/SyncBench.java\n"
           + "         --url URL (--token-file FILE | --token TOKEN) --jar METAMIRROR_JAR\n"
           + "         --work DIR --rsync-src DIR --rsync-url rsync://HOST:PORT/MODULE\n"
-          + "         [--origin-data DIR]\n"
+          + "         [--origin-data DIR] [--launcher ./metamirror]\n"
           + "         [--files 100000] [--size 2048] [--batch 1000] [--fresh 1000]\n"
           + "         [--incremental 20] [--incremental-ref 5] [--bootstrap-rounds 1]\n"
           + "         [--poll-us 200] [--seed 42] [--sync-java-opts '...']";
@@ -122,6 +123,7 @@ public class SyncBench {
         case "--token" -> token = v;
         case "--token-file" -> token = Files.readString(Path.of(v)).trim();
         case "--jar" -> jar = Path.of(v).toAbsolutePath();
+        case "--launcher" -> launcher = Path.of(v).toAbsolutePath();
         case "--work" -> work = Path.of(v).toAbsolutePath();
         case "--rsync-src" -> rsyncSrc = Path.of(v).toAbsolutePath();
         case "--origin-data" -> originData = Path.of(v).toAbsolutePath();
@@ -836,10 +838,11 @@ public class SyncBench {
         pollMicros);
     System.out.printf(
         Locale.ROOT,
-        "bootstrap: a whole `java -jar metamirror.jar` process, JVM start included (%.2f s for"
+        "bootstrap: a whole `%s` process, JVM start included (%.2f s for"
             + " --version); %d round(s): metamirror %s s, rsync+flush %s s, rsync+twins+flush %s s;"
             + " machine CPU (all cores, every process): metamirror %s s, rsync+flush %s s,"
             + " rsync+twins+flush %s s%n",
+        launcher != null ? launcher.getFileName() + " sync" : "java -jar metamirror.jar sync",
         jvmStart,
         mmBoot.size(),
         seconds(mmBoot),
@@ -923,18 +926,29 @@ public class SyncBench {
     }
   }
 
+  /**
+   * A metamirror command: through the launcher when given (which adds its JVM defaults, then
+   * {@code METAMIRROR_JAVA_OPTS}: see {@link #start}), else {@code java -jar}.
+   */
   List<String> javaCommand(String... args) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(syncJavaOpts);
-    command.add("-jar");
-    command.add(jar.toString());
+    if (launcher != null) {
+      command.add(launcher.toString());
+    } else {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(syncJavaOpts);
+      command.add("-jar");
+      command.add(jar.toString());
+    }
     command.addAll(List.of(args));
     return command;
   }
 
   Process start(List<String> command, File log) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (launcher != null) {
+      pb.environment().put("METAMIRROR_JAVA_OPTS", String.join(" ", syncJavaOpts));
+    }
     pb.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log));
     Process p = pb.start();
     synchronized (children) {

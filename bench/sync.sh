@@ -16,8 +16,9 @@
 #                          the origin's data, the stores and the rsync trees: the disk measured
 #   BENCH_KEEP=1           keep the temp directory (logs of the origin, the agents, rsyncd)
 #   ORIGIN_JAVA_OPTS=...   extra JVM options for the origin
-#   SYNC_JAVA_OPTS=...     extra JVM options for the `metamirror sync` processes (e.g. a JFR
-#                          recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr)
+#   SYNC_JAVA_OPTS=...     extra JVM options for the `metamirror sync` processes, which run
+#                          through ./metamirror (as METAMIRROR_JAVA_OPTS, after its defaults; e.g.
+#                          a JFR recording: -XX:StartFlightRecording=filename=/tmp/agent.jfr)
 #   BENCH_JAVA_OPTS=...    extra JVM options for the benchmark client
 set -euo pipefail
 
@@ -105,6 +106,6 @@ log "rsyncd pid $RSYNCD_PID on 127.0.0.1:$RSYNCD_PORT, module tree = $TMP/rsync-
 java ${BENCH_JAVA_OPTS:-} -cp "$JAR" bench/SyncBench.java \
   --url "http://127.0.0.1:$ORIGIN_PORT" --token-file "$TMP/token" --jar "$JAR" \
   --work "$TMP/work" --rsync-src "$TMP/rsync-src" --rsync-url "rsync://127.0.0.1:$RSYNCD_PORT/tree/" \
-  --origin-data "$TMP/data" \
+  --origin-data "$TMP/data" --launcher ./metamirror \
   --sync-java-opts "${SYNC_JAVA_OPTS:-}" \
   "$@"
