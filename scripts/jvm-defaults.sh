@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The JVM options the `metamirror` launcher puts before METAMIRROR_JAVA_OPTS, by command. Sourced
+# by the launcher; a function of its own so that a test can ask it (cli: LauncherDefaultsTest).
+#
+#   metamirror_jvm_defaults ARGS...   prints one option per line for the command in ARGS
+#
+# `mirror serve`: a mirror node gets a bounded heap. Left to itself the JVM may take a quarter of
+# the RAM, and G1 keeps what it took (a node that caught up on 100,000 files grew to 700-850 MB).
+# With 384 MB the whole process stays under 512 MB; that holds the manifest of about 900,000 files
+# (~300 B each) beside the default 64 MiB file cache. METAMIRROR_JAVA_OPTS comes after these, and
+# the JVM takes the last of each: METAMIRROR_JAVA_OPTS=-Xmx1g for more. The node warns at start
+# when the heap looks small. What a node keeps (manifest, cached files) lives for long and a
+# request's garbage dies at once, so survivors go to the old generation after one collection
+# instead of being copied up to 15 times (8-14 ms young pauses while a new cache fill ages, 1-5 ms
+# without). -Xms256m: G1 otherwise shrinks an idle node's heap to ~64 MB, and under HTTPS load then
+# collects ~10 times a second (~3 times fewer pauses with it, same load; RSS 396 MB at 100,000
+# files).
+#
+# `sync`: it runs alone, in the background, answering no requests, and the serial collector costs
+# it less CPU than G1 (a 100,000-file bootstrap on 2 cores, 4 runs each, alternated: 11.3-13.0 s
+# and 18.3-22.2 CPU-seconds against 13.4-15.3 s and 22.6-25.2; see bench/README.md). Not when
+# METAMIRROR_JAVA_OPTS names a collector itself: the JVM refuses to start with two.
+metamirror_jvm_defaults() {
+  # The command: the first two words that are not global options (--verbose, --config[=]FILE).
+  local words=() skip= arg
+  for arg in "$@"; do
+    if [[ -n $skip ]]; then skip=; continue; fi
+    case "$arg" in
+      --config) skip=1 ;;
+      -*) ;;
+      *) words+=("$arg"); [[ ${#words[@]} -eq 2 ]] && break ;;
+    esac
+  done
+  local command="${words[*]:-}"
+  if [[ $command == "mirror serve" ]]; then
+    printf '%s\n' -Xms256m -Xmx384m -XX:MaxTenuringThreshold=1
+  elif [[ $command == sync || $command == "sync "* ]] && [[ ${METAMIRROR_JAVA_OPTS:-} != *-XX:+Use*GC* ]]; then
+    printf '%s\n' -XX:+UseSerialGC
+  fi
+}
