@@ -50,6 +50,15 @@ public final class FileSystemSync {
     }
   }
 
+  /**
+   * One whole-file-system flush, as a head start for a later {@link #sync}: it writes back what is
+   * dirty now, so that the flush that counts finds less. Returns false, having done nothing, where
+   * that flush is not available; never falls back to fsync per file.
+   */
+  public boolean flushAhead(Path anywhereOnFileSystem) {
+    return syncfsWorks && syncFileSystem(anywhereOnFileSystem);
+  }
+
   private boolean syncFileSystem(Path path) {
     try {
       Process p =

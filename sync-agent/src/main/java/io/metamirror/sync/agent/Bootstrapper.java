@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Unpack the snapshot into {@code .metamirror/staging/}, checking every file against the
  *       manifest (size and sha256) before it is written, and writing its twin; nothing outside
  *       staging changes, so the old tree stays servable. The archive is read on this thread; files
- *       are hashed, compressed and written by the worker pool meanwhile.
+ *       are hashed, compressed and written by the worker pool meanwhile, and the file system is
+ *       flushed in the background every {@link #FLUSH_AHEAD_FILES} files.
  *   <li>Flush staging, then move it into place in the seq order of the puts, which replays the tree
  *       in journal order (referenced files before their indexes). A directory the store does not
  *       have yet moves whole, with one rename, when the last put inside it is due: all its files
@@ -71,6 +73,13 @@ final class Bootstrapper {
   private static final int BATCH_FILES = 32;
 
   private static final int BATCH_BYTES = 256 << 10;
+
+  /**
+   * Every this many files unpacked, the file system is flushed in the background (when no such
+   * flush is running yet): the kernel would otherwise start writing only at the final flush, and
+   * the unpacking, bound by CPU, leaves the disk idle meanwhile.
+   */
+  private static final int FLUSH_AHEAD_FILES = 8192;
 
   private final Store store;
   private final OriginClient origin;
@@ -156,6 +165,7 @@ final class Bootstrapper {
     Set<Path> directories = new LinkedHashSet<>();
     Semaphore permits = new Semaphore(inFlight);
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean flushing = new AtomicBoolean();
     HttpResponse<InputStream> response = origin.snapshot();
     try (InputStream body = response.body();
         GZIPInputStream gzip = new GZIPInputStream(body, 64 * 1024);
@@ -212,6 +222,9 @@ final class Bootstrapper {
           }
         }
         done.accept(count);
+        if (count % FLUSH_AHEAD_FILES == 0) {
+          flushAhead(flushing);
+        }
       }
       submit(batch, twins, permits, failure);
       awaitWriters(permits, failure);
@@ -228,6 +241,25 @@ final class Bootstrapper {
       permits.acquireUninterruptibly(inFlight);
       permits.release(inFlight);
     }
+  }
+
+  /** Starts {@link Store#flushAhead} on a thread of its own unless one is still running. */
+  private void flushAhead(AtomicBoolean flushing) {
+    if (!flushing.compareAndSet(false, true)) {
+      return;
+    }
+    Thread flusher =
+        new Thread(
+            () -> {
+              try {
+                store.flushAhead();
+              } finally {
+                flushing.set(false);
+              }
+            },
+            "metamirror-flush-ahead");
+    flusher.setDaemon(true);
+    flusher.start();
   }
 
   /**

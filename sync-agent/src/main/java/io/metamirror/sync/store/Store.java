@@ -298,6 +298,14 @@ public final class Store implements Closeable {
     }
   }
 
+  /**
+   * Writes back what the store's file system holds dirty, durable or not (see {@link
+   * FileSystemSync#flushAhead}): a head start for a later {@link #syncAll}, never a substitute.
+   */
+  public void flushAhead() {
+    sync.flushAhead(root);
+  }
+
   /** Flushes the whole file system the store is on (one syncfs, or fsync per file as fallback). */
   public void syncAll(Collection<Path> files, Collection<Path> directories) throws IOException {
     sync.sync(root, files, directories);
