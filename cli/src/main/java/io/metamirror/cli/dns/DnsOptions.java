@@ -2,13 +2,14 @@ package io.metamirror.cli.dns;
 
 import io.metamirror.cli.ExitCodes;
 import io.metamirror.dns.aws.AwsAccess;
-import io.metamirror.dns.ec2.Ec2Discovery;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.fleet.FleetFileException;
 import io.metamirror.dns.fleet.FleetFileParser;
 import io.metamirror.dns.probe.HealthProbe;
 import io.metamirror.dns.reconcile.Reconciler;
 import io.metamirror.dns.route53.Route53Gateway;
+import io.metamirror.fleet.ec2.Ec2Clients;
+import io.metamirror.fleet.ec2.Ec2Discovery;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ final class DnsOptions {
     return new Reconciler(
         f,
         new Route53Gateway(aws.route53()),
-        f.discoversEc2() ? new Ec2Discovery(aws::ec2) : null,
+        f.discoversNodes() ? new Ec2Discovery(new Ec2Clients(aws)::forRegion) : null,
         probe ? new HealthProbe(Duration.ofSeconds(4)) : null);
   }
 }

@@ -2,13 +2,13 @@ package io.metamirror.cli.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.cli.Main;
 import io.metamirror.dns.aws.AwsAccess;
-import java.io.File;
+import io.metamirror.dns.testing.MotoServer;
+import io.metamirror.dns.testing.SampleFleetFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,85 +20,28 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.route53.Route53Client;
 
-/** {@code metamirror dns} as a user runs it, against a moto_server child process. */
+/**
+ * {@code metamirror dns} as a user runs it, against a moto_server child process, with the fleet
+ * file the parser's tests read.
+ */
 class DnsCommandTest {
-  static final String FLEET =
-      """
-      owner: demo
-      zone: example.test.            # hosted zone name; `zoneId: Z...` also accepted
-      name: repo.example.test.
-      ttl: 60
-      healthCheck: {path: /.metamirror/health, port: 443, interval: 30, failureThreshold: 3}
-      regions:
-        eu-west-1:
-          nodes:
-            - {id: eu1, ipv4: 203.0.113.10}
-            - {id: eu2, ipv4: 203.0.113.11}
-        us-east-1:
-          nodes:
-            - {id: us1, ipv4: 198.51.100.10}
-      """;
-  static Process moto;
-  static URI endpoint;
+  static final String FLEET = SampleFleetFile.ISSUE_SHAPE;
+  URI endpoint;
   @TempDir Path temp;
   Path fleet;
 
-  @BeforeAll
-  static void startMoto() throws Exception {
-    boolean installed = false;
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      installed |= Files.isExecutable(Path.of(dir, "moto_server"));
-    }
-    assumeTrue(installed, "moto_server is not on PATH (scripts/test installs it)");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    moto =
-        new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    endpoint = URI.create("http://127.0.0.1:" + port);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    for (int i = 0; i < 300; i++) {
-      try {
-        http.send(
-            HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).build(),
-            HttpResponse.BodyHandlers.discarding());
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IOException("moto_server did not start");
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.destroy();
-    }
-  }
-
   @BeforeEach
   void emptyZoneAndFleetFile() throws Exception {
-    HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.discarding());
+    MotoServer moto = MotoServer.get();
+    moto.reset();
+    endpoint = moto.endpoint();
     try (Route53Client r53 = new AwsAccess(endpoint, Map.of()).route53()) {
       r53.createHostedZone(
           r -> r.name("example.test.").callerReference("cli-" + System.nanoTime()));

@@ -9,14 +9,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
  * How this process reaches AWS: an optional endpoint override (an emulator such as {@code
- * moto_server} or LocalStack) and credentials. SDK clients are built only here, with the
+ * moto_server} or LocalStack) and credentials. The Route53 client is built only here, with the
  * url-connection HTTP client and without the SDK's own retries: the gateway retries, with a policy
- * tests can see.
+ * tests can see. Module {@code fleet} builds its EC2 clients from the same endpoint and
+ * credentials, so both services always talk to the same AWS or the same emulator.
  *
  * @param endpoint {@code null} for real AWS
  */
@@ -65,19 +65,6 @@ public record AwsAccess(URI endpoint, Map<String, String> env) {
             .httpClientBuilder(UrlConnectionHttpClient.builder())
             .credentialsProvider(credentials())
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
-    if (endpoint != null) {
-      b.endpointOverride(endpoint);
-    }
-    return b.build();
-  }
-
-  /** One client per region: EC2 state is regional. */
-  public Ec2Client ec2(String region) {
-    var b =
-        Ec2Client.builder()
-            .region(Region.of(region))
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .credentialsProvider(credentials());
     if (endpoint != null) {
       b.endpointOverride(endpoint);
     }

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param name the managed record name, lower case with its trailing dot
  * @param awsEndpoint {@code awsEndpoint:} from the file, or {@code null}
  * @param nodesByRegion the statically listed nodes, in file order
- * @param discoverRegions regions to scan for EC2 instances ({@code discover: ec2}); empty without
+ * @param discoverRegions regions in which to discover nodes ({@code discover:}); empty without
  */
 public record FleetFile(
     String owner,
@@ -26,7 +26,8 @@ public record FleetFile(
     Map<String, List<Node>> nodesByRegion,
     List<String> discoverRegions) {
 
-  public boolean discoversEc2() {
+  /** True when the file asks for nodes beyond its own list, see {@code NodeDiscovery}. */
+  public boolean discoversNodes() {
     return !discoverRegions.isEmpty();
   }
 

@@ -38,6 +38,10 @@ import java.util.TreeSet;
  * <p><b>Validation</b> of what Route53 would reject even where the emulator accepts it:
  * SetIdentifier length and {@code /}, one latency record per region per name and type, TTL bounds,
  * one routing policy per name and type, alias targets that exist, batch limits.
+ *
+ * <p><b>Steps</b>, each a pure function of the ones before: {@link #validate}, {@link Ownership}
+ * (owned names, conflicts), {@link HealthCheckPlan} (checks to create, update, delete), {@code
+ * recordChangesByName}, {@code rankNames} with {@code aliasTargetsSwappedAtOnce}, {@code batch}.
  */
 public final class Planner {
   /** Route53's limits per ChangeResourceRecordSets call; an UPSERT counts twice. */
@@ -51,12 +55,14 @@ public final class Planner {
     }
   }
 
-  private static final Set<String> MANAGED_TYPES = Set.of("A", "AAAA", "TXT");
-  private static final Set<String> CONFLICTING_TYPES = Set.of("A", "AAAA", "TXT", "CNAME");
   static final String ID_PREFIX = "id:";
   // Within a name's batch a DELETE precedes the CREATE that replaces it.
   private static final List<Action> ACTION_ORDER =
       List.of(Action.DELETE, Action.CREATE, Action.UPSERT);
+  // Ranks of names; a batch never mixes two.
+  private static final int TARGETS_IN = 0;
+  private static final int ALIASES = 1;
+  private static final int TARGETS_OUT = 2;
 
   private final Limits limits;
 
@@ -70,125 +76,39 @@ public final class Planner {
 
   public Plan plan(DesiredState desired, ActualState actual) {
     List<String> errors = new ArrayList<>(validate(desired));
-    String marker = DesiredState.ownershipValue(desired.owner());
-
-    Map<String, List<RecordSet>> actualByName = new TreeMap<>();
-    for (RecordSet r : actual.records()) {
-      actualByName.computeIfAbsent(r.name(), n -> new ArrayList<>()).add(r);
-    }
-    Set<String> owned = new TreeSet<>();
-    actualByName.forEach(
-        (name, records) -> {
-          if (records.stream()
-              .anyMatch(r -> r.type().equals("TXT") && r.values().contains(marker))) {
-            owned.add(name);
-          }
-        });
-    Set<String> wantedNames = new TreeSet<>();
-    desired.records().forEach(r -> wantedNames.add(r.name()));
-    for (String name : wantedNames) {
-      if (owned.contains(name)) {
-        continue;
-      }
-      for (RecordSet r : actualByName.getOrDefault(name, List.of())) {
-        if (CONFLICTING_TYPES.contains(r.type())) {
-          errors.add(
-              "conflict: "
-                  + r.key()
-                  + " exists and is not owned by fleet '"
-                  + desired.owner()
-                  + "' ("
-                  + ownerOf(actualByName.get(name))
-                  + "); metamirror changes nothing until it is removed or the fleet's name changes");
-        }
-      }
-    }
+    Ownership ownership = Ownership.of(desired.owner(), actual.records());
+    errors.addAll(ownership.conflicts(desired));
     if (!errors.isEmpty()) {
       return Plan.refused(errors);
     }
+    HealthCheckPlan checks =
+        HealthCheckPlan.decide(desired, actual.healthChecks(), ownership.healthCheckIdsInUse());
+    Map<RecordKey, RecordSet> want = byKey(desired.records());
+    Map<RecordKey, RecordSet> have = byKey(ownership.records());
+    Map<String, List<RecordChange>> byName = recordChangesByName(want, have, checks);
+    Map<String, Integer> rank = rankNames(byName, want, have);
+    errors.addAll(aliasTargetsSwappedAtOnce(rank, desired, want, have));
+    Batches batches = batch(byName, rank);
+    errors.addAll(batches.errors());
+    if (!errors.isEmpty()) {
+      return Plan.refused(errors);
+    }
+    return new Plan(checks.first(), batches.batches(), checks.last(), List.of(), checks.keptIds());
+  }
 
-    // Health checks.
-    Map<String, String> idToKey = new HashMap<>();
-    Map<String, List<ActualHealthCheck>> checksByKey = new TreeMap<>();
-    List<ActualHealthCheck> unkeyed = new ArrayList<>();
-    for (ActualHealthCheck c : actual.healthChecks()) {
-      if (!desired.owner().equals(c.spec().tags().get(HealthCheckSpec.TAG_OWNER))) {
-        continue; // not ours: never touched
-      }
-      if (c.spec().key() == null) {
-        unkeyed.add(c);
-      } else {
-        idToKey.put(c.id(), c.spec().key());
-        checksByKey.computeIfAbsent(c.spec().key(), k -> new ArrayList<>()).add(c);
-      }
-    }
-    List<RecordSet> ownedRecords = new ArrayList<>();
-    Set<String> referencedIds = new HashSet<>();
-    for (String name : owned) {
-      for (RecordSet r : actualByName.get(name)) {
-        if (MANAGED_TYPES.contains(r.type())) {
-          ownedRecords.add(r);
-          if (r.healthCheck() != null) {
-            referencedIds.add(stripId(r.healthCheck()));
-          }
-        }
-      }
-    }
-    List<HealthCheckChange> first = new ArrayList<>();
-    List<HealthCheckChange> last = new ArrayList<>();
-    Set<String> replaced = new HashSet<>();
-    Map<String, String> keptIds = new TreeMap<>();
-    Map<String, HealthCheckSpec> wantedChecks = new TreeMap<>();
-    desired.healthChecks().forEach(c -> wantedChecks.put(c.key(), c));
-    for (HealthCheckSpec want : wantedChecks.values()) {
-      List<ActualHealthCheck> found =
-          new ArrayList<>(checksByKey.getOrDefault(want.key(), List.of()));
-      if (found.isEmpty()) {
-        first.add(new HealthCheckChange(HealthCheckChange.Action.CREATE, null, want, null));
-        continue;
-      }
-      // Keep the one records use (a retried create on the emulator can leave a twin).
-      found.sort(
-          Comparator.comparing((ActualHealthCheck c) -> !referencedIds.contains(c.id()))
-              .thenComparing(ActualHealthCheck::id));
-      ActualHealthCheck keep = found.get(0);
-      for (ActualHealthCheck extra : found.subList(1, found.size())) {
-        last.add(
-            new HealthCheckChange(HealthCheckChange.Action.DELETE, extra.id(), null, extra.spec()));
-      }
-      if (!keep.spec().sameImmutableSettings(want)) {
-        replaced.add(want.key());
-        first.add(new HealthCheckChange(HealthCheckChange.Action.CREATE, null, want, null));
-        last.add(
-            new HealthCheckChange(HealthCheckChange.Action.DELETE, keep.id(), null, keep.spec()));
-        continue;
-      }
-      keptIds.put(want.key(), keep.id());
-      if (!keep.spec().sameMutableSettings(want)) {
-        first.add(
-            new HealthCheckChange(HealthCheckChange.Action.UPDATE, keep.id(), want, keep.spec()));
-      }
-    }
-    checksByKey.forEach(
-        (key, found) -> {
-          if (!wantedChecks.containsKey(key)) {
-            found.forEach(
-                c ->
-                    last.add(
-                        new HealthCheckChange(
-                            HealthCheckChange.Action.DELETE, c.id(), null, c.spec())));
-          }
-        });
-    unkeyed.forEach(
-        c ->
-            last.add(
-                new HealthCheckChange(HealthCheckChange.Action.DELETE, c.id(), null, c.spec())));
+  private static Map<RecordKey, RecordSet> byKey(List<RecordSet> records) {
+    Map<RecordKey, RecordSet> byKey = new LinkedHashMap<>();
+    records.forEach(r -> byKey.put(r.key(), r));
+    return byKey;
+  }
 
-    // Records, per name.
-    Map<RecordKey, RecordSet> want = new LinkedHashMap<>();
-    desired.records().forEach(r -> want.put(r.key(), r));
-    Map<RecordKey, RecordSet> have = new LinkedHashMap<>();
-    ownedRecords.forEach(r -> have.put(r.key(), r));
+  /**
+   * Each name's record changes, DELETEs first: a missing record is a CREATE, an unwanted one a
+   * DELETE; a changed routing policy, latency region or alias-ness a DELETE plus a CREATE (Route53
+   * refuses such an UPSERT); any other difference an UPSERT. Names without changes are left out.
+   */
+  private static Map<String, List<RecordChange>> recordChangesByName(
+      Map<RecordKey, RecordSet> want, Map<RecordKey, RecordSet> have, HealthCheckPlan checks) {
     Map<String, List<RecordChange>> byName = new TreeMap<>();
     Set<RecordKey> keys = new TreeSet<>(Comparator.comparing(RecordKey::toString));
     keys.addAll(want.keySet());
@@ -204,57 +124,105 @@ public final class Planner {
       } else if (!sameRouting(w, h) || w.isAlias() != h.isAlias()) {
         changes.add(new RecordChange(Action.DELETE, h));
         changes.add(new RecordChange(Action.CREATE, w));
-      } else if (!equivalent(w, h, idToKey, replaced)) {
+      } else if (!equivalent(w, h, checks)) {
         changes.add(new RecordChange(Action.UPSERT, w));
       }
     }
     byName.values().removeIf(List::isEmpty);
+    byName
+        .values()
+        .forEach(
+            changes ->
+                changes.sort(
+                    Comparator.comparing((RecordChange c) -> ACTION_ORDER.indexOf(c.action()))
+                        .thenComparing(c -> c.record().key().toString())));
+    return byName;
+  }
 
-    // Rank names: targets in, aliases, targets out.
+  /**
+   * The rank of each changed name: names that only gain or change targets first ({@link
+   * #TARGETS_IN}), then names holding latency aliases, then names that lose every record of a type
+   * ({@link #TARGETS_OUT}), whose aliases are gone by then.
+   */
+  private static Map<String, Integer> rankNames(
+      Map<String, List<RecordChange>> byName,
+      Map<RecordKey, RecordSet> want,
+      Map<RecordKey, RecordSet> have) {
+    Map<String, Integer> rank = new TreeMap<>();
+    byName.forEach(
+        (name, changes) -> {
+          boolean holdsAliases =
+              changes.stream().anyMatch(c -> c.record().isAlias())
+                  || want.values().stream().anyMatch(r -> r.name().equals(name) && r.isAlias());
+          rank.put(
+              name,
+              holdsAliases
+                  ? ALIASES
+                  : emptiedTypes(name, want, have).isEmpty() ? TARGETS_IN : TARGETS_OUT);
+        });
+    return rank;
+  }
+
+  /**
+   * A name ranked {@link #TARGETS_OUT} that also gains a type some alias points at cannot be
+   * ordered: its new targets must come before the aliases and its old ones after them.
+   */
+  private static List<String> aliasTargetsSwappedAtOnce(
+      Map<String, Integer> rank,
+      DesiredState desired,
+      Map<RecordKey, RecordSet> want,
+      Map<RecordKey, RecordSet> have) {
     Map<String, Set<String>> aliasTargets = new HashMap<>(); // target name → types aliased
     for (RecordSet r : desired.records()) {
       if (r.isAlias()) {
         aliasTargets.computeIfAbsent(r.alias().dnsName(), n -> new HashSet<>()).add(r.type());
       }
     }
-    Map<String, Integer> rank = new HashMap<>();
-    for (Map.Entry<String, List<RecordChange>> e : byName.entrySet()) {
-      String name = e.getKey();
-      boolean holdsAliases =
-          e.getValue().stream().anyMatch(c -> c.record().isAlias())
-              || want.values().stream().anyMatch(r -> r.name().equals(name) && r.isAlias());
-      Set<String> haveTypes = typesAt(have.values(), name);
-      Set<String> wantTypes = typesAt(want.values(), name);
-      Set<String> emptied = new TreeSet<>(haveTypes);
-      emptied.removeAll(wantTypes);
-      int r = holdsAliases ? 1 : emptied.isEmpty() ? 0 : 2;
-      if (r == 2) {
-        for (String type : wantTypes) {
-          if (!haveTypes.contains(type)
-              && aliasTargets.getOrDefault(name, Set.of()).contains(type)) {
-            errors.add(
-                name
-                    + " would gain "
-                    + type
-                    + " records while losing all of its "
-                    + String.join("/", emptied)
-                    + " records in one plan; Route53 needs new alias targets before the aliases"
-                    + " and old aliases gone before their targets, so add the new addresses"
-                    + " first, apply, then remove the old ones");
+    List<String> errors = new ArrayList<>();
+    rank.forEach(
+        (name, r) -> {
+          if (r != TARGETS_OUT) {
+            return;
           }
-        }
-      }
-      rank.put(name, r);
-      e.getValue()
-          .sort(
-              Comparator.comparing((RecordChange c) -> ACTION_ORDER.indexOf(c.action()))
-                  .thenComparing(c -> c.record().key().toString()));
-    }
+          Set<String> haveTypes = typesAt(have.values(), name);
+          for (String type : typesAt(want.values(), name)) {
+            if (!haveTypes.contains(type)
+                && aliasTargets.getOrDefault(name, Set.of()).contains(type)) {
+              errors.add(
+                  name
+                      + " would gain "
+                      + type
+                      + " records while losing all of its "
+                      + String.join("/", emptiedTypes(name, want, have))
+                      + " records in one plan; Route53 needs new alias targets before the aliases"
+                      + " and old aliases gone before their targets, so add the new addresses"
+                      + " first, apply, then remove the old ones");
+            }
+          }
+        });
+    return errors;
+  }
 
-    // Batches: whole names, within the limits, never mixing ranks.
+  /** Types the name has in Route53 and will have none of. */
+  private static Set<String> emptiedTypes(
+      String name, Map<RecordKey, RecordSet> want, Map<RecordKey, RecordSet> have) {
+    Set<String> emptied = typesAt(have.values(), name);
+    emptied.removeAll(typesAt(want.values(), name));
+    return emptied;
+  }
+
+  /** Record batches, and the names too large for any batch. */
+  private record Batches(List<ChangeBatch> batches, List<String> errors) {}
+
+  /**
+   * Whole names in rank order, then by name, packed into batches within the limits; a new rank
+   * starts a new batch. A name whose changes alone exceed a batch is an error.
+   */
+  private Batches batch(Map<String, List<RecordChange>> byName, Map<String, Integer> rank) {
     List<String> names = new ArrayList<>(byName.keySet());
     names.sort(Comparator.comparing((String n) -> rank.get(n)).thenComparing(n -> n));
     List<ChangeBatch> batches = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
     List<RecordChange> current = new ArrayList<>();
     int values = 0;
     int chars = 0;
@@ -295,12 +263,7 @@ public final class Planner {
     if (!current.isEmpty()) {
       batches.add(new ChangeBatch(current, values, chars));
     }
-    if (!errors.isEmpty()) {
-      return Plan.refused(errors);
-    }
-    first.sort(Comparator.comparing(c -> c.spec().key()));
-    last.sort(Comparator.comparing(HealthCheckChange::id));
-    return new Plan(first, batches, last, List.of(), keptIds);
+    return new Batches(batches, errors);
   }
 
   /** Problems Route53 would reject in the desired state itself. */
@@ -391,22 +354,6 @@ public final class Planner {
     return errors;
   }
 
-  private static String ownerOf(List<RecordSet> records) {
-    for (RecordSet r : records) {
-      if (r.type().equals("TXT")) {
-        for (String v : r.values()) {
-          int at = v.indexOf("metamirror/owner=");
-          if (v.contains("heritage=metamirror") && at >= 0) {
-            return "owned by metamirror fleet '"
-                + v.substring(at + "metamirror/owner=".length()).replaceAll("[\",].*$", "")
-                + "'";
-          }
-        }
-      }
-    }
-    return "no ownership TXT record at that name";
-  }
-
   private static Set<String> typesAt(Iterable<RecordSet> records, String name) {
     Set<String> types = new TreeSet<>();
     for (RecordSet r : records) {
@@ -422,8 +369,7 @@ public final class Planner {
         && Objects.equals(w.routing().region(), h.routing().region());
   }
 
-  private static boolean equivalent(
-      RecordSet w, RecordSet h, Map<String, String> idToKey, Set<String> replaced) {
+  private static boolean equivalent(RecordSet w, RecordSet h, HealthCheckPlan checks) {
     if (!Objects.equals(w.ttl(), h.ttl())
         || !Objects.equals(w.routing().weight(), h.routing().weight())
         || !new TreeSet<>(w.values()).equals(new TreeSet<>(h.values()))
@@ -433,11 +379,11 @@ public final class Planner {
     if (w.healthCheck() == null || h.healthCheck() == null) {
       return w.healthCheck() == null && h.healthCheck() == null;
     }
-    String actualKey = idToKey.get(stripId(h.healthCheck()));
-    return w.healthCheck().equals(actualKey) && !replaced.contains(w.healthCheck());
+    return checks.alreadyUses(h.healthCheck(), w.healthCheck());
   }
 
-  private static String stripId(String ref) {
+  /** The Route53 id in a record's health-check reference ({@code id:<id>}). */
+  static String healthCheckId(String ref) {
     return ref.startsWith(ID_PREFIX) ? ref.substring(ID_PREFIX.length()) : ref;
   }
 }

@@ -1,6 +1,5 @@
 package io.metamirror.dns.reconcile;
 
-import io.metamirror.dns.ec2.Ec2Discovery;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.fleet.Node;
 import io.metamirror.dns.plan.DesiredState;
@@ -13,13 +12,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One reconcile pass, as the CLI runs it: nodes (fleet file, plus EC2 when {@code discover: ec2}),
- * optionally probed (a node whose own health says draining is left out of DNS), desired state,
- * actual state, plan; then apply.
+ * One reconcile pass, as the CLI runs it: nodes (the fleet file's, plus those a {@link
+ * NodeDiscovery} finds when the file asks for discovery), optionally probed (a node whose own
+ * health says draining is left out of DNS), desired state, actual state, plan; then apply.
  */
 public final class Reconciler {
   /** One pass's findings: the zone, every node, what the probe said (empty without), the plan. */
@@ -28,24 +28,28 @@ public final class Reconciler {
 
   private final FleetFile fleet;
   private final Route53Gateway gateway;
-  private final Ec2Discovery discovery;
+  private final NodeDiscovery discovery;
   private final HealthProbe probe;
 
-  /** {@code discovery} and {@code probe} may be {@code null} when not used. */
+  /**
+   * @param discovery {@code null} unless the fleet file asks for discovery
+   * @param probe {@code null} to put every node in DNS without asking it
+   */
   public Reconciler(
-      FleetFile fleet, Route53Gateway gateway, Ec2Discovery discovery, HealthProbe probe) {
+      FleetFile fleet, Route53Gateway gateway, NodeDiscovery discovery, HealthProbe probe) {
+    if (fleet.discoversNodes() && discovery == null) {
+      throw new IllegalArgumentException(
+          "the fleet file of " + fleet.owner() + " asks for node discovery but none was given");
+    }
     this.fleet = fleet;
-    this.gateway = gateway;
+    this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.discovery = discovery;
     this.probe = probe;
   }
 
   public Outcome plan(Consumer<String> warnings) {
     List<Node> nodes = new ArrayList<>(fleet.staticNodes());
-    if (fleet.discoversEc2()) {
-      if (discovery == null) {
-        throw new IllegalStateException("the fleet file says discover: ec2 but no EC2 access");
-      }
+    if (fleet.discoversNodes()) {
       Set<String> ids = new HashSet<>();
       nodes.forEach(n -> ids.add(n.id()));
       for (Node n : discovery.discover(fleet.owner(), fleet.discoverRegions(), warnings)) {

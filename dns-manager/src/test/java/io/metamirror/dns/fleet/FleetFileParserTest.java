@@ -4,30 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metamirror.dns.testing.SampleFleetFile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FleetFileParserTest {
-  static final String ISSUE_SHAPE =
-      """
-      owner: demo
-      zone: example.test.            # hosted zone name; `zoneId: Z...` also accepted
-      name: repo.example.test.
-      ttl: 60
-      healthCheck: {path: /.metamirror/health, port: 443, interval: 30, failureThreshold: 3}
-      regions:
-        eu-west-1:
-          nodes:
-            - {id: eu1, ipv4: 203.0.113.10}
-            - {id: eu2, ipv4: 203.0.113.11}
-        us-east-1:
-          nodes:
-            - {id: us1, ipv4: 198.51.100.10}
-      """;
-
   @Test
   void theShapeFromTheIssueIsAccepted() throws Exception {
-    FleetFile f = FleetFileParser.parse("fleet.yaml", ISSUE_SHAPE);
+    FleetFile f = FleetFileParser.parse("fleet.yaml", SampleFleetFile.ISSUE_SHAPE);
     assertEquals("demo", f.owner());
     assertEquals("example.test.", f.zoneName());
     assertEquals("repo.example.test.", f.name());
@@ -39,7 +23,7 @@ class FleetFileParserTest {
             new Node("eu2", "eu-west-1", "203.0.113.11", null),
             new Node("us1", "us-east-1", "198.51.100.10", null)),
         f.staticNodes());
-    assertTrue(!f.discoversEc2());
+    assertTrue(!f.discoversNodes());
   }
 
   @Test

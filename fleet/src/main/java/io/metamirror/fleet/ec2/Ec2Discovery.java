@@ -1,8 +1,10 @@
-package io.metamirror.dns.ec2;
+package io.metamirror.fleet.ec2;
 
 import io.metamirror.dns.fleet.Node;
+import io.metamirror.dns.reconcile.NodeDiscovery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -17,17 +19,21 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * metamirror:node} tag, else the instance id; its addresses are the public IPv4 and the first IPv6
  * of its interfaces. An instance without a public address is skipped and reported.
  */
-public final class Ec2Discovery {
+public final class Ec2Discovery implements NodeDiscovery {
   public static final String FLEET_TAG = "metamirror:fleet";
   public static final String NODE_TAG = "metamirror:node";
 
   private final Function<String, Ec2Client> clients;
 
-  /** {@code clients} builds the client of one region; each is closed after use. */
+  /**
+   * @param clients builds the client of one region, e.g. {@link Ec2Clients#forRegion}; each is
+   *     closed after use
+   */
   public Ec2Discovery(Function<String, Ec2Client> clients) {
-    this.clients = clients;
+    this.clients = Objects.requireNonNull(clients, "clients");
   }
 
+  @Override
   public List<Node> discover(String owner, List<String> regions, Consumer<String> warnings) {
     List<Node> nodes = new ArrayList<>();
     for (String region : regions) {

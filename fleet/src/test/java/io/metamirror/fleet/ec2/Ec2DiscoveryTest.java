@@ -1,4 +1,4 @@
-package io.metamirror.dns.ec2;
+package io.metamirror.fleet.ec2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,17 +17,17 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /** {@code discover: ec2} against instances launched in moto_server. */
 class Ec2DiscoveryTest {
-  AwsAccess aws;
+  Ec2Clients ec2Clients;
 
   @BeforeEach
   void resetEmulator() throws Exception {
     MotoServer moto = MotoServer.get();
     moto.reset();
-    aws = new AwsAccess(moto.endpoint(), Map.of());
+    ec2Clients = new Ec2Clients(new AwsAccess(moto.endpoint(), Map.of()));
   }
 
   String launch(String region, String fleet, String node) {
-    try (Ec2Client ec2 = aws.ec2(region)) {
+    try (Ec2Client ec2 = ec2Clients.forRegion(region)) {
       String image = ec2.describeImages(r -> r.maxResults(5)).images().get(0).imageId();
       List<Tag> tags = new ArrayList<>();
       tags.add(Tag.builder().key("metamirror:fleet").value(fleet).build());
@@ -54,14 +54,14 @@ class Ec2DiscoveryTest {
     String untagged = launch("us-east-1", "demo", null);
     launch("us-east-1", "other", "theirs");
     String stopped = launch("eu-west-1", "demo", "stopped");
-    try (Ec2Client ec2 = aws.ec2("eu-west-1")) {
+    try (Ec2Client ec2 = ec2Clients.forRegion("eu-west-1")) {
       ec2.terminateInstances(r -> r.instanceIds(stopped));
     }
     launch("ap-south-1", "demo", "not-scanned");
 
     List<String> warnings = new ArrayList<>();
     List<Node> nodes =
-        new Ec2Discovery(aws::ec2)
+        new Ec2Discovery(ec2Clients::forRegion)
             .discover("demo", List.of("eu-west-1", "us-east-1"), warnings::add);
     nodes = new ArrayList<>(nodes);
     nodes.sort(Comparator.comparing(Node::id));
