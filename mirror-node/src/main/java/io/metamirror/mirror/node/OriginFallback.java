@@ -1,6 +1,7 @@
 package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.HttpDate;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -188,8 +189,10 @@ final class OriginFallback implements MirrorServer.ContentHandler {
         .headers()
         .forEach((name, value) -> out.put(new io.undertow.util.HttpString(name), value));
     if (answer.status() == 200
-        && Validators.notModified(
-            exchange, answer.headers().get("ETag"), answer.headers().get("Last-Modified"))) {
+        && Validators.of(exchange)
+            .notModified(
+                answer.headers().get("ETag"),
+                HttpDate.parse(answer.headers().get("Last-Modified")))) {
       exchange.setStatusCode(304);
       exchange.endExchange();
       return;

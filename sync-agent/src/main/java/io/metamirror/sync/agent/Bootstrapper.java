@@ -134,7 +134,7 @@ final class Bootstrapper {
       Path file = manifest.files().get(i).path().resolveUnder(staging);
       written.add(file);
       if (staged.twins()[i]) {
-        written.add(twinOf(file));
+        written.add(Store.twinFile(file));
       }
     }
     store.syncAll(written, staged.directories());
@@ -356,7 +356,7 @@ final class Bootstrapper {
     Store.writeNew(target, content, content.length);
     Store.stamp(target, mtime);
     if (twin) {
-      Path twinPath = twinOf(target);
+      Path twinPath = Store.twinFile(target);
       if (Store.writeTwin(content, content.length, twinPath)) {
         Store.stamp(twinPath, mtime);
         return true;
@@ -384,16 +384,12 @@ final class Bootstrapper {
     }
     FileTime mtime = FileTime.fromMillis(f.time());
     Store.stamp(target, mtime);
-    Path twinPath = twinOf(target);
+    Path twinPath = Store.twinFile(target);
     if (twin && Store.writeTwin(target, twinPath)) {
       Store.stamp(twinPath, mtime);
       return true;
     }
     return false;
-  }
-
-  private static Path twinOf(Path file) {
-    return file.resolveSibling(file.getFileName() + ".gz");
   }
 
   /**
@@ -446,7 +442,7 @@ final class Bootstrapper {
         moveFile(f, f.path().resolveUnder(staging), to, twin, content);
         keep.add(to);
         if (twin) {
-          keep.add(twinOf(to));
+          keep.add(Store.twinFile(to));
         }
       }
       afterInstallStep.accept(++done);
@@ -483,10 +479,10 @@ final class Bootstrapper {
   private static void moveFile(
       Manifest.File f, Path from, Path to, boolean twin, Set<ContentPath> content)
       throws IOException {
-    Path twinTo = twinOf(to);
+    Path twinTo = Store.twinFile(to);
     if (twin) {
       Files.move(
-          twinOf(from),
+          Store.twinFile(from),
           twinTo,
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
