@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,8 +164,7 @@ public final class Store implements Closeable {
    * paths are content: not for already-compressed formats ({@link CompressedTypes}), not when
    * {@code <path>.gz} is content.
    */
-  public static boolean wantsTwin(
-      ContentPath path, java.util.function.Predicate<ContentPath> isContent) {
+  public static boolean wantsTwin(ContentPath path, Predicate<ContentPath> isContent) {
     if (CompressedTypes.alreadyCompressed(path)) {
       return false;
     }
@@ -322,25 +322,45 @@ public final class Store implements Closeable {
   /** Deletes dot-named temp files anywhere in the content tree; returns how many. */
   int removeTempFiles() throws IOException {
     AtomicInteger removed = new AtomicInteger();
+    forEachContentFile(
+        directory -> false,
+        file -> {
+          if (isTemp(file)) {
+            Files.deleteIfExists(file);
+            removed.incrementAndGet();
+          }
+        });
+    return removed.get();
+  }
+
+  /** What {@link #forEachContentFile} does with each file. */
+  @FunctionalInterface
+  public interface FileAction {
+    void accept(Path file) throws IOException;
+  }
+
+  /**
+   * Walks the content tree: every file under the root, except in the state directory and in
+   * directories {@code skip} accepts.
+   */
+  public void forEachContentFile(Predicate<Path> skip, FileAction action) throws IOException {
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            return dir.equals(state) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            return dir.equals(state) || skip.test(dir)
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            if (isTemp(file)) {
-              Files.deleteIfExists(file);
-              removed.incrementAndGet();
-            }
+            action.accept(file);
             return FileVisitResult.CONTINUE;
           }
         });
-    return removed.get();
   }
 
   @Override
