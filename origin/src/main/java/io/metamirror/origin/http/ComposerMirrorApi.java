@@ -74,12 +74,9 @@ final class ComposerMirrorApi {
   private static HttpHandler blocking(HttpHandler handler) {
     HttpHandler guarded =
         exchange -> {
-          boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
-          if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
-            JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
-            return;
+          if (JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
+            handler.handleRequest(exchange);
           }
-          handler.handleRequest(exchange);
         };
     return exchange -> {
       if (exchange.isInIoThread()) {
