@@ -3,6 +3,8 @@ package io.metamirror.mirror.node;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.ContentTypes;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.AcceptEncoding;
+import io.metamirror.protocol.http.ConditionalRequest;
 import io.metamirror.protocol.http.EntityTags;
 import io.metamirror.protocol.http.HttpDate;
 import io.metamirror.sync.store.Cursor;
@@ -101,7 +103,9 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
   }
 
   private void send(HttpServerExchange exchange, CachedFile file) {
-    boolean gzip = file.gzip != null && Validators.acceptsGzip(exchange);
+    boolean gzip =
+        file.gzip != null
+            && AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
     String etag = gzip ? file.gzipEtag : file.etag;
     HeaderMap out = exchange.getResponseHeaders();
     out.put(Headers.ETAG, etag);
@@ -115,7 +119,8 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     }
     out.put(Responses.SOURCE, "local");
     out.put(Responses.SEQ, seqText());
-    if (Validators.of(exchange).notModified(etag, file.modified)) {
+    if (ConditionalRequest.of(exchange.getRequestHeaders()::getFirst)
+        .notModified(etag, file.modified)) {
       exchange.setStatusCode(304);
       exchange.endExchange();
       return;
@@ -172,7 +177,9 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       throws Exception {
     Path target = path.resolveUnder(root);
     boolean twinPossible = store.wantsTwin(path);
-    boolean gzip = twinPossible && Validators.acceptsGzip(exchange);
+    boolean gzip =
+        twinPossible
+            && AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
     boolean small = file.size() <= cache.maxFileBytes();
     Content content = null;
     FileChannel channel = null;
@@ -208,7 +215,8 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     }
     out.put(Responses.SOURCE, "local");
     out.put(Responses.SEQ, seqText());
-    boolean notModified = Validators.of(exchange).notModified(etag, modified);
+    boolean notModified =
+        ConditionalRequest.of(exchange.getRequestHeaders()::getFirst).notModified(etag, modified);
     boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     if (channel != null && (notModified || head)) {
       channel.close();

@@ -2,6 +2,7 @@ package io.metamirror.origin.http;
 
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.ConditionalRequest;
 import io.metamirror.protocol.http.EntityTags;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -23,11 +24,10 @@ final class BlobHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
-    if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
-      JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
+    if (!JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
       return;
     }
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     String hex =
         exchange.getRelativePath().startsWith("/")
             ? exchange.getRelativePath().substring(1)
@@ -55,7 +55,7 @@ final class BlobHandler implements HttpHandler {
     exchange.getResponseHeaders().put(Headers.ETAG, etag);
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "public, max-age=31536000, immutable");
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
-    if (Conditional.of(exchange).notModified(etag, null)) {
+    if (ConditionalRequest.of(exchange.getRequestHeaders()::getFirst).notModified(etag, null)) {
       exchange.setStatusCode(304);
       return;
     }

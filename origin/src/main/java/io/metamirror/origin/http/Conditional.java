@@ -18,13 +18,6 @@ import java.time.Instant;
 final class Conditional {
   private Conditional() {}
 
-  /** The validators the request carries. */
-  static ConditionalRequest of(HttpServerExchange exchange) {
-    HeaderMap in = exchange.getRequestHeaders();
-    return new ConditionalRequest(
-        in.getFirst(Headers.IF_NONE_MATCH), in.getFirst(Headers.IF_MODIFIED_SINCE));
-  }
-
   /**
    * Sets ETag (that of the gzip-encoded variant when {@code gzip}), Last-Modified and Content-Type;
    * returns true when the answer is 304.
@@ -36,6 +29,7 @@ final class Conditional {
     out.put(Headers.ETAG, etag);
     out.put(Headers.LAST_MODIFIED, HttpDate.format(modified));
     out.put(Headers.CONTENT_TYPE, ContentTypes.of(file.path()));
-    return of(exchange).notModified(etag, modified);
+    return ConditionalRequest.of(exchange.getRequestHeaders()::getFirst)
+        .notModified(etag, modified);
   }
 }

@@ -30,11 +30,10 @@ final class ContentHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
-    if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
-      JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
+    if (!JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
       return;
     }
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     String requestPath = exchange.getRequestPath();
     if (requestPath.equals("/")) {
       JsonResponses.error(exchange, 404, "not found");

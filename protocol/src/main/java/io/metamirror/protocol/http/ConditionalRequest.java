@@ -1,6 +1,7 @@
 package io.metamirror.protocol.http;
 
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 
 /**
  * The validators a GET or HEAD request carries, and the one decision they ask for: is the client's
@@ -19,6 +20,11 @@ import java.time.Instant;
  * Either field may be null (not sent).
  */
 public record ConditionalRequest(String ifNoneMatch, String ifModifiedSince) {
+
+  /** The validators of a request whose header fields {@code header} looks up by name. */
+  public static ConditionalRequest of(UnaryOperator<String> header) {
+    return new ConditionalRequest(header.apply("If-None-Match"), header.apply("If-Modified-Since"));
+  }
 
   /**
    * Whether the client's copy is current, given the representation's ETag and last modification

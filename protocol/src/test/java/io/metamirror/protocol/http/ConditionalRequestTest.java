@@ -1,9 +1,11 @@
 package io.metamirror.protocol.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConditionalRequestTest {
@@ -16,6 +18,14 @@ class ConditionalRequestTest {
 
   private static boolean notModified(String ifNoneMatch, String ifModifiedSince) {
     return new ConditionalRequest(ifNoneMatch, ifModifiedSince).notModified(ETAG, MODIFIED);
+  }
+
+  @Test
+  void fieldsAreLookedUpByTheirNames() {
+    Map<String, String> headers =
+        Map.of("If-None-Match", ETAG, "If-Modified-Since", MODIFIED_DATE, "ETag", OTHER);
+    assertEquals(new ConditionalRequest(ETAG, MODIFIED_DATE), ConditionalRequest.of(headers::get));
+    assertEquals(new ConditionalRequest(null, null), ConditionalRequest.of(name -> null));
   }
 
   @Test
