@@ -46,12 +46,21 @@ class AtomicFileTest {
     }
   }
 
+  /**
+   * The target holds exactly {@code content}, whole; a listing of non-dot names shows only it, and
+   * no temp file is left at all.
+   */
+  private void assertOnlyTargetHolding(Path target, byte[] content) throws IOException {
+    assertEquals(new String(content, StandardCharsets.UTF_8), Files.readString(target));
+    assertEquals(List.of(target.getFileName().toString()), visibleNames());
+    assertFalse(Files.exists(AtomicFile.tempOf(target)), "the temp file is gone");
+  }
+
   @Test
   void writeCreatesTheFileWithTheContentAndNoTempBeside() throws IOException {
     Path target = dir.resolve("cursor");
     AtomicFile.at(target).write(NEW);
-    assertEquals(new String(NEW, StandardCharsets.UTF_8), Files.readString(target));
-    assertFalse(Files.exists(AtomicFile.tempOf(target)));
+    assertOnlyTargetHolding(target, NEW);
   }
 
   @Test
@@ -59,31 +68,23 @@ class AtomicFileTest {
     Path target = dir.resolve("cursor");
     Files.write(target, OLD);
     AtomicFile.at(target).write(out -> out.write(NEW));
-    assertEquals(new String(NEW, StandardCharsets.UTF_8), Files.readString(target));
+    assertOnlyTargetHolding(target, NEW);
   }
 
   @ParameterizedTest
   @EnumSource(
       value = Step.class,
       names = {"WRITTEN", "SYNCED"})
-  void failureBeforeTheMoveLeavesTheOldFileWholeAndNoTemp(Step step) throws IOException {
+  void failureBeforeTheMoveLeavesTheTargetAsItWasAndNoTemp(Step step) throws IOException {
     Path target = dir.resolve("cursor");
+    assertThrows(IOException.class, () -> failingAt(target, step).write(NEW));
+    assertFalse(Files.exists(target), "a missing target stays missing");
+    assertEquals(List.of(), visibleNames());
+    assertFalse(Files.exists(AtomicFile.tempOf(target)));
+
     Files.write(target, OLD);
     assertThrows(IOException.class, () -> failingAt(target, step).write(NEW));
-    assertEquals(new String(OLD, StandardCharsets.UTF_8), Files.readString(target));
-    assertEquals(List.of("cursor"), visibleNames());
-    assertFalse(Files.exists(AtomicFile.tempOf(target)), "the temp is removed too");
-  }
-
-  @ParameterizedTest
-  @EnumSource(
-      value = Step.class,
-      names = {"WRITTEN", "SYNCED"})
-  void failureBeforeTheMoveLeavesAMissingFileMissing(Step step) throws IOException {
-    Path target = dir.resolve("cursor");
-    assertThrows(IOException.class, () -> failingAt(target, step).write(NEW));
-    assertFalse(Files.exists(target));
-    assertEquals(List.of(), visibleNames());
+    assertOnlyTargetHolding(target, OLD);
   }
 
   @Test
@@ -101,9 +102,7 @@ class AtomicFileTest {
                           throw new IOException("No space left on device");
                         }));
     assertEquals("No space left on device", e.getMessage());
-    assertEquals(new String(OLD, StandardCharsets.UTF_8), Files.readString(target));
-    assertEquals(List.of("cursor"), visibleNames());
-    assertFalse(Files.exists(AtomicFile.tempOf(target)));
+    assertOnlyTargetHolding(target, OLD);
   }
 
   @Test
@@ -111,9 +110,7 @@ class AtomicFileTest {
     Path target = dir.resolve("cursor");
     Files.write(target, OLD);
     assertThrows(IOException.class, () -> failingAt(target, Step.MOVED).write(NEW));
-    assertEquals(new String(NEW, StandardCharsets.UTF_8), Files.readString(target));
-    assertEquals(List.of("cursor"), visibleNames());
-    assertFalse(Files.exists(AtomicFile.tempOf(target)));
+    assertOnlyTargetHolding(target, NEW);
   }
 
   @Test
@@ -123,8 +120,7 @@ class AtomicFileTest {
     Files.write(AtomicFile.tempOf(target), "torn".getBytes(StandardCharsets.UTF_8));
     assertEquals(List.of("cursor"), visibleNames(), "a crash's temp is not visible");
     AtomicFile.at(target).write(NEW);
-    assertEquals(new String(NEW, StandardCharsets.UTF_8), Files.readString(target));
-    assertFalse(Files.exists(AtomicFile.tempOf(target)));
+    assertOnlyTargetHolding(target, NEW);
   }
 
   @Test
@@ -143,9 +139,9 @@ class AtomicFileTest {
     Path target = dir.resolve("status.json");
     Files.write(target, OLD);
     AtomicFile.at(target).withoutFsync().write(NEW);
-    assertEquals(new String(NEW, StandardCharsets.UTF_8), Files.readString(target));
+    assertOnlyTargetHolding(target, NEW);
     assertThrows(IOException.class, () -> failingAt(target, Step.SYNCED).withoutFsync().write(OLD));
-    assertEquals(new String(NEW, StandardCharsets.UTF_8), Files.readString(target));
+    assertOnlyTargetHolding(target, NEW);
   }
 
   @Test
