@@ -1,6 +1,7 @@
 package io.metamirror.protocol;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * A valid path of a file in the served tree, such as {@code p2/acme/widget.json}. This class is the
@@ -113,6 +114,15 @@ public final class ContentPath implements Comparable<ContentPath> {
 
   public String value() {
     return value;
+  }
+
+  /**
+   * The extension of the last segment, lower-cased, without its dot: {@code "json"} for {@code
+   * p2/acme/widget.JSON}; empty when the last segment has no dot.
+   */
+  public String extension() {
+    int dot = value.lastIndexOf('.');
+    return dot <= value.lastIndexOf('/') ? "" : value.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
   @Override

@@ -23,13 +23,6 @@ public final class ContentTypes {
   private ContentTypes() {}
 
   public static String of(ContentPath path) {
-    String value = path.value();
-    int slash = value.lastIndexOf('/');
-    int dot = value.lastIndexOf('.');
-    if (dot <= slash) {
-      return "application/octet-stream";
-    }
-    return BY_EXTENSION.getOrDefault(
-        value.substring(dot + 1).toLowerCase(java.util.Locale.ROOT), "application/octet-stream");
+    return BY_EXTENSION.getOrDefault(path.extension(), "application/octet-stream");
   }
 }

@@ -2,11 +2,9 @@ package io.metamirror.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,61 +54,16 @@ public record FeedPage(Epoch epoch, long head, List<JournalEntry> entries) {
 
   public void write(OutputStream out) throws IOException {
     try (JsonGenerator json = JournalEntry.JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeNumberField("format", FORMAT);
-      json.writeStringField("epoch", epoch.value());
-      json.writeNumberField("head", head);
-      json.writeArrayFieldStart("entries");
-      for (JournalEntry entry : entries) {
-        entry.writeJson(json);
-      }
-      json.writeEndArray();
-      json.writeEndObject();
+      new EpochDocument<>(epoch, head, entries)
+          .write(json, FORMAT, "head", "entries", JournalEntry::writeJson);
     }
   }
 
   public static FeedPage read(InputStream in) throws IOException {
     try (JsonParser json = JournalEntry.JSON.createParser(in)) {
-      if (json.nextToken() != JsonToken.START_OBJECT) {
-        throw new ProtocolException("feed page is not a JSON object");
-      }
-      Integer format = null;
-      Epoch epoch = null;
-      long head = -1;
-      List<JournalEntry> entries = null;
-      for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
-        String field = json.currentName();
-        JsonToken value = json.nextToken();
-        switch (field) {
-          case "format" -> format = json.getValueAsInt(-1);
-          case "epoch" -> {
-            try {
-              epoch = new Epoch(json.getText());
-            } catch (IllegalArgumentException e) {
-              throw new ProtocolException("feed page: " + e.getMessage());
-            }
-          }
-          case "head" -> head = json.getValueAsLong(-1);
-          case "entries" -> {
-            if (value != JsonToken.START_ARRAY) {
-              throw new ProtocolException("feed page: entries must be an array");
-            }
-            entries = new ArrayList<>();
-            while (json.nextToken() == JsonToken.START_OBJECT) {
-              entries.add(JournalEntry.read(json));
-            }
-          }
-          default -> json.skipChildren();
-        }
-      }
-      if (format == null || format != FORMAT) {
-        throw new ProtocolException(
-            "feed page format " + format + " is not supported (this version reads " + FORMAT + ")");
-      }
-      if (epoch == null || head < 0 || entries == null) {
-        throw new ProtocolException("feed page: epoch, head and entries are required");
-      }
-      return new FeedPage(epoch, head, entries);
+      EpochDocument<JournalEntry> page =
+          EpochDocument.read(json, "feed page", FORMAT, "head", "entries", JournalEntry::read);
+      return new FeedPage(page.epoch(), page.number(), page.items());
     }
   }
 }

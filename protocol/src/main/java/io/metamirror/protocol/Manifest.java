@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,71 +38,28 @@ public record Manifest(Epoch epoch, long seq, List<File> files) {
   public void write(OutputStream out) throws IOException {
     try (JsonGenerator json = JournalEntry.JSON.createGenerator(out)) {
       json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      json.writeStartObject();
-      json.writeNumberField("format", FORMAT);
-      json.writeStringField("epoch", epoch.value());
-      json.writeNumberField("seq", seq);
-      json.writeArrayFieldStart("files");
-      for (File f : files) {
-        json.writeStartObject();
-        json.writeStringField("path", f.path().value());
-        json.writeStringField("sha256", f.sha256().hex());
-        json.writeNumberField("size", f.size());
-        json.writeNumberField("time", f.time());
-        json.writeNumberField("seq", f.seq());
-        json.writeEndObject();
-      }
-      json.writeEndArray();
-      json.writeEndObject();
+      new EpochDocument<>(epoch, seq, files)
+          .write(json, FORMAT, "seq", "files", Manifest::writeFile);
     }
   }
 
   public static Manifest read(InputStream in) throws IOException {
     try (JsonParser json = JournalEntry.JSON.createParser(in)) {
       json.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-      if (json.nextToken() != JsonToken.START_OBJECT) {
-        throw new ProtocolException("manifest is not a JSON object");
-      }
-      Integer format = null;
-      Epoch epoch = null;
-      long seq = -1;
-      List<File> files = null;
-      for (JsonToken t = json.nextToken(); t != JsonToken.END_OBJECT; t = json.nextToken()) {
-        String field = json.currentName();
-        JsonToken value = json.nextToken();
-        switch (field) {
-          case "format" -> format = json.getValueAsInt(-1);
-          case "epoch" -> epoch = parseEpoch(json.getText());
-          case "seq" -> seq = json.getValueAsLong(-1);
-          case "files" -> {
-            if (value != JsonToken.START_ARRAY) {
-              throw new ProtocolException("manifest: files must be an array");
-            }
-            files = new ArrayList<>();
-            while (json.nextToken() == JsonToken.START_OBJECT) {
-              files.add(readFile(json));
-            }
-          }
-          default -> json.skipChildren();
-        }
-      }
-      if (format == null || format != FORMAT) {
-        throw new ProtocolException(
-            "manifest format " + format + " is not supported (this version reads " + FORMAT + ")");
-      }
-      if (epoch == null || seq < 0 || files == null) {
-        throw new ProtocolException("manifest: epoch, seq and files are required");
-      }
-      return new Manifest(epoch, seq, files);
+      EpochDocument<File> manifest =
+          EpochDocument.read(json, "manifest", FORMAT, "seq", "files", Manifest::readFile);
+      return new Manifest(manifest.epoch(), manifest.number(), manifest.items());
     }
   }
 
-  private static Epoch parseEpoch(String text) throws ProtocolException {
-    try {
-      return new Epoch(text);
-    } catch (IllegalArgumentException e) {
-      throw new ProtocolException("manifest: " + e.getMessage());
-    }
+  private static void writeFile(File f, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("path", f.path().value());
+    json.writeStringField("sha256", f.sha256().hex());
+    json.writeNumberField("size", f.size());
+    json.writeNumberField("time", f.time());
+    json.writeNumberField("seq", f.seq());
+    json.writeEndObject();
   }
 
   private static File readFile(JsonParser json) throws IOException {

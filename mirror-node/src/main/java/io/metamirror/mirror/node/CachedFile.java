@@ -1,6 +1,8 @@
 package io.metamirror.mirror.node;
 
+import io.metamirror.protocol.http.EntityTags;
 import io.metamirror.sync.store.LocalFile;
+import java.time.Instant;
 
 /**
  * One version of a small file of the store, ready to send: its bytes, those of its gzip twin (or
@@ -13,7 +15,7 @@ final class CachedFile {
   final byte[] gzip;
   final String gzipEtag;
   final String lastModified;
-  final long modifiedSeconds;
+  final Instant modified;
   final String contentType;
   final String cacheControl;
   final boolean vary;
@@ -29,11 +31,10 @@ final class CachedFile {
     this.version = version;
     this.plain = plain;
     this.gzip = gzip;
-    String hex = version.sha256().hex();
-    this.etag = '"' + hex + '"';
-    this.gzipEtag = '"' + hex + "-gzip\"";
+    this.etag = EntityTags.of(version.sha256());
+    this.gzipEtag = EntityTags.gzipOf(version.sha256());
     this.lastModified = lastModified;
-    this.modifiedSeconds = version.time() / 1000;
+    this.modified = Instant.ofEpochMilli(version.time());
     this.contentType = contentType;
     this.cacheControl = cacheControl;
     this.vary = vary;

@@ -3,13 +3,16 @@ package io.metamirror.mirror.node;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.ContentTypes;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.AcceptEncoding;
+import io.metamirror.protocol.http.ConditionalRequest;
+import io.metamirror.protocol.http.EntityTags;
+import io.metamirror.protocol.http.HttpDate;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.DateUtils;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
@@ -22,8 +25,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -100,7 +103,9 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
   }
 
   private void send(HttpServerExchange exchange, CachedFile file) {
-    boolean gzip = file.gzip != null && Validators.acceptsGzip(exchange);
+    boolean gzip =
+        file.gzip != null
+            && AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
     String etag = gzip ? file.gzipEtag : file.etag;
     HeaderMap out = exchange.getResponseHeaders();
     out.put(Headers.ETAG, etag);
@@ -114,7 +119,8 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     }
     out.put(Responses.SOURCE, "local");
     out.put(Responses.SEQ, seqText());
-    if (Validators.notModified(exchange, etag, file.modifiedSeconds)) {
+    if (ConditionalRequest.of(exchange.getRequestHeaders()::getFirst)
+        .notModified(etag, file.modified)) {
       exchange.setStatusCode(304);
       exchange.endExchange();
       return;
@@ -142,13 +148,13 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       return null;
     }
     boolean twinPossible = store.wantsTwin(path);
-    Content twin = twinPossible ? readSmall(twinOf(target)) : null;
+    Content twin = twinPossible ? readSmall(Store.twinFile(target)) : null;
     CachedFile file =
         new CachedFile(
             version,
             plain.bytes(),
             twin == null ? null : twin.bytes(),
-            DateUtils.toDateString(new Date(version.time())),
+            HttpDate.format(Instant.ofEpochMilli(version.time())),
             ContentTypes.of(path),
             cachePolicy.valueFor(path),
             twinPossible);
@@ -171,18 +177,20 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       throws Exception {
     Path target = path.resolveUnder(root);
     boolean twinPossible = store.wantsTwin(path);
-    boolean gzip = twinPossible && Validators.acceptsGzip(exchange);
+    boolean gzip =
+        twinPossible
+            && AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
     boolean small = file.size() <= cache.maxFileBytes();
     Content content = null;
     FileChannel channel = null;
     if (small) {
-      content = gzip ? readSmall(twinOf(target)) : null;
+      content = gzip ? readSmall(Store.twinFile(target)) : null;
       gzip = content != null;
       if (content == null) {
         content = readSmall(target);
       }
     } else {
-      channel = gzip ? open(twinOf(target)) : null;
+      channel = gzip ? open(Store.twinFile(target)) : null;
       gzip = channel != null;
       if (channel == null) {
         channel = open(target);
@@ -192,10 +200,11 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       onMiss.handle(exchange, path);
       return;
     }
-    String etag = '"' + file.sha256().hex() + (gzip ? "-gzip" : "") + '"';
+    String etag = EntityTags.of(file.sha256(), gzip);
+    Instant modified = Instant.ofEpochMilli(file.time());
     HeaderMap out = exchange.getResponseHeaders();
     out.put(Headers.ETAG, etag);
-    out.put(Headers.LAST_MODIFIED, DateUtils.toDateString(new Date(file.time())));
+    out.put(Headers.LAST_MODIFIED, HttpDate.format(modified));
     out.put(Headers.CONTENT_TYPE, ContentTypes.of(path));
     String cacheControl = cachePolicy.valueFor(path);
     if (cacheControl != null) {
@@ -206,7 +215,8 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     }
     out.put(Responses.SOURCE, "local");
     out.put(Responses.SEQ, seqText());
-    boolean notModified = Validators.notModified(exchange, etag, file.time() / 1000);
+    boolean notModified =
+        ConditionalRequest.of(exchange.getRequestHeaders()::getFirst).notModified(etag, modified);
     boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     if (channel != null && (notModified || head)) {
       channel.close();
@@ -254,10 +264,6 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       seqHeader = header;
     }
     return header.text();
-  }
-
-  private static Path twinOf(Path target) {
-    return target.resolveSibling(target.getFileName() + ".gz");
   }
 
   /**

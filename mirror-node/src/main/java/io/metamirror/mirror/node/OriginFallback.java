@@ -1,6 +1,9 @@
 package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.ConditionalRequest;
+import io.metamirror.protocol.http.HttpDate;
+import io.metamirror.protocol.http.OriginHttpClients;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -71,12 +74,7 @@ final class OriginFallback implements MirrorServer.ContentHandler {
     this.openFor = openFor;
     this.clock = clock;
     this.metrics = metrics;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = OriginHttpClients.create(connectTimeout);
   }
 
   /** The feed brought these paths: a cached 404 for them is wrong from now on. */
@@ -188,8 +186,10 @@ final class OriginFallback implements MirrorServer.ContentHandler {
         .headers()
         .forEach((name, value) -> out.put(new io.undertow.util.HttpString(name), value));
     if (answer.status() == 200
-        && Validators.notModified(
-            exchange, answer.headers().get("ETag"), answer.headers().get("Last-Modified"))) {
+        && ConditionalRequest.of(exchange.getRequestHeaders()::getFirst)
+            .notModified(
+                answer.headers().get("ETag"),
+                HttpDate.parse(answer.headers().get("Last-Modified")))) {
       exchange.setStatusCode(304);
       exchange.endExchange();
       return;

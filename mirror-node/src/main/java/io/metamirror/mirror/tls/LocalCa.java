@@ -1,16 +1,11 @@
 package io.metamirror.mirror.tls;
 
-import io.metamirror.protocol.FileSystemSync;
+import io.metamirror.protocol.AtomicFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -67,11 +62,12 @@ import org.slf4j.LoggerFactory;
  * past the CA), for server authentication, with the given DNS names and IP addresses as subject
  * alternative names, which is what curl and the JDK verify the host against.
  *
- * <p>Every file is written to a dot-named temp file in the same directory, fsynced and renamed over
- * the target, so a reader sees the old or the new file, never a torn one. A new CA's key is written
- * before its certificate: a crash in between leaves a key without a certificate, which no client
- * can have trusted yet, so the next {@link #create} replaces it; a certificate without its key is
- * refused instead, since clients may trust it. Not safe for two processes creating one CA at once.
+ * <p>Every file is replaced whole ({@link AtomicFile}: a dot-named temp file in the same directory,
+ * fsynced and renamed over the target), so a reader sees the old or the new file, never a torn one.
+ * A new CA's key is written before its certificate: a crash in between leaves a key without a
+ * certificate, which no client can have trusted yet, so the next {@link #create} replaces it; a
+ * certificate without its key is refused instead, since clients may trust it. Not safe for two
+ * processes creating one CA at once.
  */
 public final class LocalCa {
   private static final Logger log = LoggerFactory.getLogger(LocalCa.class);
@@ -362,35 +358,9 @@ public final class LocalCa {
     return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
-  /** Temp file with a dot-name beside the target, fsync, atomic rename, fsync the directory. */
-  static void writeAtomically(Path file, String content, Set<PosixFilePermission> permissions)
-      throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Path temp = dir.resolve("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(temp); // left by a crash
-    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-    FileAttribute<?>[] attributes =
-        posix
-            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
-            : new FileAttribute<?>[0];
-    try {
-      Files.createFile(temp, attributes);
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("another writer is writing " + file + " (" + temp + " exists)", e);
-    }
-    try {
-      if (posix) {
-        Files.setPosixFilePermissions(temp, permissions); // the umask may have narrowed them
-      }
-      try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
-        out.write(content.getBytes(StandardCharsets.US_ASCII));
-      }
-      FileSystemSync.fsync(temp);
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
-    FileSystemSync.fsyncDirectory(dir);
+  /** Replaces {@code file} whole ({@link AtomicFile}), with exactly {@code permissions}. */
+  private static void writeAtomically(
+      Path file, String content, Set<PosixFilePermission> permissions) throws IOException {
+    AtomicFile.at(file).withMode(permissions).write(content.getBytes(StandardCharsets.US_ASCII));
   }
 }

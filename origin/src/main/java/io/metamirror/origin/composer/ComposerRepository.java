@@ -8,13 +8,12 @@ import io.metamirror.origin.repository.Change;
 import io.metamirror.origin.repository.CorruptDataException;
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.origin.repository.PublishResult;
+import io.metamirror.protocol.AtomicFile;
 import io.metamirror.protocol.ContentPath;
-import io.metamirror.protocol.FileSystemSync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -284,11 +283,6 @@ public final class ComposerRepository {
     ObjectNode node = JSON.createObjectNode();
     ArrayNode list = node.putArray("packages");
     pending.forEach(list::add);
-    Path temp = pendingFile.resolveSibling("." + pendingFile.getFileName() + ".tmp");
-    Files.write(temp, JSON.writeValueAsBytes(node));
-    FileSystemSync.fsync(temp);
-    Files.move(
-        temp, pendingFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    FileSystemSync.fsyncDirectory(pendingFile.getParent());
+    AtomicFile.at(pendingFile).write(JSON.writeValueAsBytes(node));
   }
 }

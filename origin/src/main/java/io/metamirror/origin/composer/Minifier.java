@@ -42,7 +42,7 @@ public final class Minifier {
     for (int i = 0; i < expanded.size(); i++) {
       ObjectNode version = Objects.requireNonNull(expanded.get(i), "version " + i);
       for (Map.Entry<String, JsonNode> field : version.properties()) {
-        if (field.getValue().isTextual() && field.getValue().textValue().equals(UNSET)) {
+        if (isUnset(field.getValue())) {
           throw new IllegalArgumentException(
               "version "
                   + i
@@ -89,16 +89,19 @@ public final class Minifier {
       } else {
         current = current.deepCopy();
         for (Map.Entry<String, JsonNode> field : delta.properties()) {
-          JsonNode value = field.getValue();
-          if (value.isTextual() && value.textValue().equals(UNSET)) {
+          if (isUnset(field.getValue())) {
             current.remove(field.getKey());
           } else {
-            current.set(field.getKey(), value.deepCopy());
+            current.set(field.getKey(), field.getValue().deepCopy());
           }
         }
       }
       expanded.add(current);
     }
     return expanded;
+  }
+
+  private static boolean isUnset(JsonNode value) {
+    return value.isTextual() && value.textValue().equals(UNSET);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.origin.repository.CorruptDataException;
+import io.metamirror.protocol.AtomicFile;
 import io.metamirror.protocol.FileSystemSync;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -35,9 +36,10 @@ import java.util.TreeSet;
  * </pre>
  *
  * <p>Each file is replaced atomically (temp file, fsync, rename, fsync of the directory), so a
- * crash leaves either the old or the new list of versions. The names of all packages are kept in
- * memory; versions are read from disk when a package changes. Not thread-safe: {@link
- * ComposerRepository} serialises access.
+ * crash leaves either the old or the new list of versions. As {@link AtomicFile} does for one file,
+ * but batched: one publish may rewrite thousands, flushed together with one {@code syncfs}. The
+ * names of all packages are kept in memory; versions are read from disk when a package changes. Not
+ * thread-safe: {@link ComposerRepository} serialises access.
  */
 final class PackageStore {
   static final int FORMAT = 1;
@@ -145,7 +147,7 @@ final class PackageStore {
         ArrayNode list = node.putArray("versions");
         e.getValue().forEach(list::add);
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Path temp = AtomicFile.tempOf(file);
         Files.write(temp, JSON.writeValueAsBytes(node));
         renames.put(temp, file);
       }

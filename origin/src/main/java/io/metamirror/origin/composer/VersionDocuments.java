@@ -61,23 +61,15 @@ public final class VersionDocuments {
     }
     Problems p = new Problems(problems);
 
-    JsonNode name = doc.get("name");
-    if (name == null) {
-      p.add("name", "is missing");
-    } else if (!name.isTextual()) {
-      p.add("name", "must be a string");
-    } else {
-      PackageName.problem(name.textValue()).ifPresent(problem -> p.add("name", problem));
+    String name = p.requiredText(doc, "name");
+    if (name != null) {
+      PackageName.problem(name).ifPresent(problem -> p.add("name", problem));
     }
 
-    JsonNode version = doc.get("version");
-    if (version == null) {
-      p.add("version", "is missing");
-    } else if (!version.isTextual()) {
-      p.add("version", "must be a string");
-    } else {
+    String version = p.requiredText(doc, "version");
+    if (version != null) {
       try {
-        VersionParser.normalize(version.textValue());
+        VersionParser.normalize(version);
       } catch (IllegalArgumentException e) {
         p.add("version", e.getMessage());
       }
@@ -189,6 +181,20 @@ public final class VersionDocuments {
 
     void string(JsonNode parent, String field) {
       string(parent, field, field);
+    }
+
+    /** The text of a field that must be a string; null, with the problem added, when it is not. */
+    String requiredText(JsonNode doc, String field) {
+      JsonNode value = doc.get(field);
+      if (value == null) {
+        add(field, "is missing");
+        return null;
+      }
+      if (!value.isTextual()) {
+        add(field, "must be a string");
+        return null;
+      }
+      return value.textValue();
     }
 
     void string(JsonNode parent, String path, String field) {

@@ -21,8 +21,7 @@ final class BatchApiHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (!exchange.getRequestMethod().equals(Methods.POST)) {
-      JsonResponses.methodNotAllowed(exchange, "POST");
+    if (!JsonResponses.methodAllowed(exchange, Methods.POST)) {
       return;
     }
     if (exchange.isInIoThread()) {

@@ -2,6 +2,8 @@ package io.metamirror.origin.http;
 
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.ConditionalRequest;
+import io.metamirror.protocol.http.EntityTags;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -22,11 +24,10 @@ final class BlobHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
-    if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
-      JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
+    if (!JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
       return;
     }
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     String hex =
         exchange.getRelativePath().startsWith("/")
             ? exchange.getRelativePath().substring(1)
@@ -50,12 +51,11 @@ final class BlobHandler implements HttpHandler {
       JsonResponses.error(exchange, 404, "no blob " + sha256);
       return;
     }
-    String etag = '"' + sha256.hex() + '"';
+    String etag = EntityTags.of(sha256);
     exchange.getResponseHeaders().put(Headers.ETAG, etag);
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "public, max-age=31536000, immutable");
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
-    String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
-    if (ifNoneMatch != null && ifNoneMatch.contains(etag)) {
+    if (ConditionalRequest.of(exchange.getRequestHeaders()::getFirst).notModified(etag, null)) {
       exchange.setStatusCode(304);
       return;
     }

@@ -42,8 +42,7 @@ final class ComposerApiHandler implements HttpHandler {
     String rest = exchange.getRelativePath();
     try {
       if (rest.isEmpty() || rest.equals("/")) {
-        if (!exchange.getRequestMethod().equals(Methods.POST)) {
-          JsonResponses.methodNotAllowed(exchange, "POST");
+        if (!JsonResponses.methodAllowed(exchange, Methods.POST)) {
           return;
         }
         exchange.startBlocking();
@@ -53,8 +52,7 @@ final class ComposerApiHandler implements HttpHandler {
         }
         return;
       }
-      if (!exchange.getRequestMethod().equals(Methods.DELETE)) {
-        JsonResponses.methodNotAllowed(exchange, "DELETE");
+      if (!JsonResponses.methodAllowed(exchange, Methods.DELETE)) {
         return;
       }
       String[] parts = rest.substring(1).split("/", 3);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.origin.composer.ChangeIndex;
 import io.metamirror.origin.composer.ComposerRepository;
+import io.metamirror.protocol.http.AcceptEncoding;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -73,12 +74,9 @@ final class ComposerMirrorApi {
   private static HttpHandler blocking(HttpHandler handler) {
     HttpHandler guarded =
         exchange -> {
-          boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
-          if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
-            JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
-            return;
+          if (JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
+            handler.handleRequest(exchange);
           }
-          handler.handleRequest(exchange);
         };
     return exchange -> {
       if (exchange.isInIoThread()) {
@@ -93,7 +91,7 @@ final class ComposerMirrorApi {
       throws IOException {
     byte[] bytes = JsonResponses.JSON.writeValueAsBytes(body);
     exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
-    if (acceptsGzip(exchange)) {
+    if (AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING))) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
       try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
         gzip.write(bytes);
@@ -110,26 +108,5 @@ final class ComposerMirrorApi {
       return;
     }
     exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
-  }
-
-  static boolean acceptsGzip(HttpServerExchange exchange) {
-    io.undertow.util.HeaderValues values =
-        exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING);
-    if (values == null) {
-      return false;
-    }
-    for (String value : values) {
-      for (String coding : value.split(",")) {
-        String c = coding.trim();
-        int semi = c.indexOf(';');
-        String token = (semi < 0 ? c : c.substring(0, semi)).trim();
-        if (token.equalsIgnoreCase("gzip")) {
-          return semi < 0
-              || !c.substring(semi).replace(" ", "").startsWith(";q=0")
-              || c.substring(semi).replace(" ", "").matches(";q=0\\.0*[1-9].*");
-        }
-      }
-    }
-    return false;
   }
 }

@@ -4,6 +4,8 @@ import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.origin.repository.TreeFile;
 import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.AcceptEncoding;
+import io.metamirror.protocol.http.CompressedTypes;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -28,11 +30,10 @@ final class ContentHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
-    if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
-      JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
+    if (!JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
       return;
     }
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     String requestPath = exchange.getRequestPath();
     if (requestPath.equals("/")) {
       JsonResponses.error(exchange, 404, "not found");
@@ -52,8 +53,10 @@ final class ContentHandler implements HttpHandler {
     }
     TreeFile file = found.get();
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
-    boolean compressible = Compression.compressible(path);
-    boolean gzip = compressible && ComposerMirrorApi.acceptsGzip(exchange);
+    boolean compressible = !CompressedTypes.alreadyCompressed(path);
+    boolean gzip =
+        compressible
+            && AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
     if (compressible) {
       exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
     }

@@ -51,8 +51,7 @@ final class FeedHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (!exchange.getRequestMethod().equals(Methods.GET)) {
-      JsonResponses.methodNotAllowed(exchange, "GET");
+    if (!JsonResponses.methodAllowed(exchange, Methods.GET)) {
       return;
     }
     Map<String, Deque<String>> query = exchange.getQueryParameters();

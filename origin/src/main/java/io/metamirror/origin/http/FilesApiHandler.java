@@ -30,11 +30,10 @@ final class FilesApiHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    boolean put = exchange.getRequestMethod().equals(Methods.PUT);
-    if (!put && !exchange.getRequestMethod().equals(Methods.DELETE)) {
-      JsonResponses.methodNotAllowed(exchange, "PUT, DELETE");
+    if (!JsonResponses.methodAllowed(exchange, Methods.PUT, Methods.DELETE)) {
       return;
     }
+    boolean put = exchange.getRequestMethod().equals(Methods.PUT);
     ContentPath path;
     Sha256 expected = null;
     try {

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** JSON bodies for answers and refusals, so every refusal has the same shape. */
 final class JsonResponses {
@@ -44,7 +47,23 @@ final class JsonResponses {
     send(exchange, status, body);
   }
 
-  static void methodNotAllowed(HttpServerExchange exchange, String allow) {
+  /**
+   * Whether the request's method is one of {@code allowed}; if not, answers 405 with {@code Allow}
+   * naming them, and the caller returns.
+   */
+  static boolean methodAllowed(HttpServerExchange exchange, HttpString... allowed) {
+    for (HttpString method : allowed) {
+      if (exchange.getRequestMethod().equals(method)) {
+        return true;
+      }
+    }
+    methodNotAllowed(
+        exchange,
+        Arrays.stream(allowed).map(HttpString::toString).collect(Collectors.joining(", ")));
+    return false;
+  }
+
+  private static void methodNotAllowed(HttpServerExchange exchange, String allow) {
     exchange.getResponseHeaders().put(Headers.ALLOW, allow);
     error(
         exchange,

@@ -5,6 +5,8 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /** The origin's Prometheus metrics, in a registry of its own (several origins may share a JVM). */
 final class OriginMetrics {
@@ -19,17 +21,11 @@ final class OriginMetrics {
             .labelNames("status")
             .register(registry);
     Counter publishes =
-        Counter.builder()
-            .name("metamirror_origin_publishes_total")
-            .help("Publishes that journaled at least one entry")
-            .register(registry);
+        counter("metamirror_origin_publishes_total", "Publishes that journaled at least one entry");
     Counter entries =
-        Counter.builder()
-            .name("metamirror_origin_entries_total")
-            .help("Journal entries written since start")
-            .register(registry);
+        counter("metamirror_origin_entries_total", "Journal entries written since start");
     repository.onHead(
-        new java.util.function.LongConsumer() {
+        new LongConsumer() {
           private long last = repository.head();
 
           @Override
@@ -39,29 +35,31 @@ final class OriginMetrics {
             last = head;
           }
         });
-    GaugeWithCallback.builder()
-        .name("metamirror_origin_feed_waiters")
-        .help("Feed requests parked waiting for a publish")
-        .callback(cb -> cb.call(feedWaiters.getAsInt()))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("metamirror_origin_head_seq")
-        .help("The seq of the newest journal entry")
-        .callback(cb -> cb.call(repository.head()))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("metamirror_origin_first_retained_seq")
-        .help("The oldest seq the feed can still replay")
-        .callback(cb -> cb.call(repository.firstRetainedSeq()))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("metamirror_origin_files")
-        .help("Files in the current tree")
-        .callback(cb -> cb.call(repository.fileCount()))
-        .register(registry);
+    gauge(
+        "metamirror_origin_feed_waiters",
+        "Feed requests parked waiting for a publish",
+        feedWaiters::getAsInt);
+    gauge("metamirror_origin_head_seq", "The seq of the newest journal entry", repository::head);
+    gauge(
+        "metamirror_origin_first_retained_seq",
+        "The oldest seq the feed can still replay",
+        repository::firstRetainedSeq);
+    gauge("metamirror_origin_files", "Files in the current tree", repository::fileCount);
   }
 
   void countRequest(int status) {
     requests.labelValues(Integer.toString(status)).inc();
+  }
+
+  private Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).register(registry);
+  }
+
+  private void gauge(String name, String help, LongSupplier value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(value.getAsLong()))
+        .register(registry);
   }
 }

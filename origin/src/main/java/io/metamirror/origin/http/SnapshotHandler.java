@@ -46,8 +46,7 @@ final class SnapshotHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (!exchange.getRequestMethod().equals(Methods.GET)) {
-      JsonResponses.methodNotAllowed(exchange, "GET");
+    if (!JsonResponses.methodAllowed(exchange, Methods.GET)) {
       return;
     }
     if (exchange.isInIoThread()) {

@@ -3,7 +3,6 @@ package io.metamirror.origin.http;
 import io.metamirror.origin.repository.OriginRepository;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +19,7 @@ final class StatusHandlers {
 
   static HttpHandler health(OriginRepository repository, IntSupplier feedWaiters, String version) {
     return exchange -> {
-      if (!isGetOrHead(exchange)) {
+      if (!JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
         return;
       }
       Map<String, Object> body = new LinkedHashMap<>();
@@ -39,7 +38,7 @@ final class StatusHandlers {
   static HttpHandler metrics(OriginMetrics metrics) {
     PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
     return exchange -> {
-      if (!isGetOrHead(exchange)) {
+      if (!JsonResponses.methodAllowed(exchange, Methods.GET, Methods.HEAD)) {
         return;
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
@@ -50,14 +49,5 @@ final class StatusHandlers {
       exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
       exchange.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
     };
-  }
-
-  private static boolean isGetOrHead(HttpServerExchange exchange) {
-    if (exchange.getRequestMethod().equals(Methods.GET)
-        || exchange.getRequestMethod().equals(Methods.HEAD)) {
-      return true;
-    }
-    JsonResponses.methodNotAllowed(exchange, "GET, HEAD");
-    return false;
   }
 }

@@ -1,19 +1,16 @@
 package io.metamirror.origin.repository;
 
+import io.metamirror.protocol.AtomicFile;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Epoch;
-import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.Sha256;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -29,9 +26,9 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * Fields are tab-separated (content paths cannot hold a tab): seq of the put, time, size, sha256,
- * path. The last line is the CRC32C of every byte before it. It is written to a dot-named temp
- * file, flushed and renamed over the old one, so a reader finds either the old or the new
- * checkpoint, complete; anything else is rejected as corrupt.
+ * path. The last line is the CRC32C of every byte before it. It is replaced whole ({@link
+ * AtomicFile}), so a reader finds either the old or the new checkpoint, complete; anything else is
+ * rejected as corrupt.
  */
 final class Checkpoint {
   static final int FORMAT = 1;
@@ -41,50 +38,45 @@ final class Checkpoint {
   private Checkpoint() {}
 
   static void write(Path dataDir, TreeSnapshot tree) throws IOException {
-    Path temp = dataDir.resolve("." + FILE_NAME + ".tmp");
-    CRC32C crc = new CRC32C();
-    try (Writer out =
-        new BufferedWriter(
-            new OutputStreamWriter(Files.newOutputStream(temp), StandardCharsets.UTF_8), 1 << 16)) {
-      StringBuilder line = new StringBuilder(256);
-      line.append(HEADER_PREFIX)
-          .append(FORMAT)
-          .append(" epoch=")
-          .append(tree.epoch())
-          .append(" seq=")
-          .append(tree.seq())
-          .append(" files=")
-          .append(tree.files().size())
-          .append('\n');
-      emit(out, crc, line);
-      for (TreeFile f : tree.files()) {
-        line.setLength(0);
-        line.append(f.seq())
-            .append('\t')
-            .append(f.time())
-            .append('\t')
-            .append(f.size())
-            .append('\t')
-            .append(f.sha256().hex())
-            .append('\t')
-            .append(f.path().value())
-            .append('\n');
-        emit(out, crc, line);
-      }
-      out.write(String.format("end %08x\n", crc.getValue()));
-    }
-    FileSystemSync.fsync(temp);
-    Files.move(
-        temp,
-        dataDir.resolve(FILE_NAME),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-    FileSystemSync.fsyncDirectory(dataDir);
+    AtomicFile.at(dataDir.resolve(FILE_NAME)).write(stream -> write(stream, tree));
   }
 
-  private static void emit(Writer out, CRC32C crc, CharSequence line) throws IOException {
-    crc.update(line.toString().getBytes(StandardCharsets.UTF_8));
-    out.append(line);
+  private static void write(OutputStream out, TreeSnapshot tree) throws IOException {
+    CRC32C crc = new CRC32C();
+    emit(
+        out,
+        crc,
+        HEADER_PREFIX
+            + FORMAT
+            + " epoch="
+            + tree.epoch()
+            + " seq="
+            + tree.seq()
+            + " files="
+            + tree.files().size()
+            + "\n");
+    StringBuilder line = new StringBuilder(256);
+    for (TreeFile f : tree.files()) {
+      line.setLength(0);
+      line.append(f.seq())
+          .append('\t')
+          .append(f.time())
+          .append('\t')
+          .append(f.size())
+          .append('\t')
+          .append(f.sha256().hex())
+          .append('\t')
+          .append(f.path().value())
+          .append('\n');
+      emit(out, crc, line);
+    }
+    out.write(String.format("end %08x\n", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void emit(OutputStream out, CRC32C crc, CharSequence line) throws IOException {
+    byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+    crc.update(bytes);
+    out.write(bytes);
   }
 
   /** Returns null when there is no checkpoint yet. */
@@ -101,13 +93,7 @@ final class Checkpoint {
       }
       String[] parts = header.substring(HEADER_PREFIX.length()).split(" ");
       if (!parts[0].equals(Integer.toString(FORMAT))) {
-        throw new UnsupportedFormatException(
-            "tree checkpoint "
-                + file
-                + " has format "
-                + parts[0]
-                + " but this metamirror reads format "
-                + FORMAT);
+        throw UnsupportedFormatException.of("tree checkpoint " + file, parts[0], FORMAT);
       }
       if (parts.length != 4
           || !parts[1].equals("epoch=" + epoch)

@@ -1,12 +1,8 @@
 package io.metamirror.origin.repository;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.DirectoryLock;
 import io.metamirror.protocol.Epoch;
-import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.Sha256;
 import java.io.Closeable;
@@ -14,9 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,13 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash: whatever the instant, re-opening finds the state after the last committed batch (the
  * journal cuts a torn tail; stale staging files are deleted; a checkpoint is only ever replaced
- * whole).
+ * whole); {@link Recovery} is that start-up.
  */
 public final class OriginRepository implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(OriginRepository.class);
-  static final int FORMAT = 1;
-  static final String MARKER = "metamirror-origin.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * @param retainEntries how many of the newest entries the feed can replay; older ones need a
@@ -121,28 +110,17 @@ public final class OriginRepository implements Closeable {
   private volatile boolean closed;
 
   private OriginRepository(
-      Path dataDir,
-      Options options,
-      Clock clock,
-      Epoch epoch,
-      DirectoryLock lock,
-      BlobStore blobs,
-      Journal journal,
-      Map<ContentPath, TreeFile> tree,
-      long checkpointSeq) {
+      Path dataDir, Options options, Clock clock, DirectoryLock lock, Recovery.State state) {
     this.dataDir = dataDir;
     this.options = options;
     this.clock = clock;
-    this.epoch = epoch;
     this.lock = lock;
-    this.blobs = blobs;
-    this.journal = journal;
-    this.tree = tree;
-    this.checkpointSeq = checkpointSeq;
-    this.lastTime =
-        Math.max(
-            tree.values().stream().mapToLong(TreeFile::time).max().orElse(0),
-            lastEntryTime(journal));
+    this.epoch = state.epoch();
+    this.blobs = state.blobs();
+    this.journal = state.journal();
+    this.tree = state.tree();
+    this.checkpointSeq = state.checkpointSeq();
+    this.lastTime = state.lastTime();
     this.checkpointer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -173,124 +151,20 @@ public final class OriginRepository implements Closeable {
                         + holder
                         + ")"));
     try {
-      Epoch epoch = readOrCreateMarker(dataDir, clock);
-      BlobStore blobs = new BlobStore(dataDir.resolve("blobs"), new FileSystemSync(options.syncfs));
-      int stale = blobs.removeStaleTemps();
-      if (stale > 0) {
-        log.info("event=stale_staging_removed files={}", stale);
-      }
-      TreeSnapshot checkpoint = Checkpoint.read(dataDir, epoch);
-      Map<ContentPath, TreeFile> tree = new ConcurrentHashMap<>();
-      long checkpointSeq = 0;
-      if (checkpoint != null) {
-        checkpointSeq = checkpoint.seq();
-        for (TreeFile f : checkpoint.files()) {
-          tree.put(f.path(), f);
-        }
-      }
-      Journal journal =
-          Journal.open(
-              dataDir.resolve("journal"),
-              epoch,
-              options.segmentEntries,
-              checkpointSeq,
-              entry -> apply(tree, entry));
-      if (journal.head() < checkpointSeq) {
-        journal.close();
-        throw new CorruptDataException(
-            "the journal in "
-                + dataDir
-                + " ends at seq "
-                + journal.head()
-                + " but the tree checkpoint is at seq "
-                + checkpointSeq
-                + "; restore the data directory from a backup");
-      }
-      if (journal.firstSeq() > checkpointSeq + 1) {
-        journal.close();
-        throw new CorruptDataException(
-            "the journal in "
-                + dataDir
-                + " starts at seq "
-                + journal.firstSeq()
-                + " but the tree checkpoint is at seq "
-                + checkpointSeq
-                + "; entries in between are missing");
-      }
-      OriginRepository repo =
-          new OriginRepository(
-              dataDir, options, clock, epoch, lock, blobs, journal, tree, checkpointSeq);
+      Recovery.State state = Recovery.recover(dataDir, options, clock);
+      OriginRepository repo = new OriginRepository(dataDir, options, clock, lock, state);
       log.info(
           "event=origin_opened data={} epoch={} head={} first={} files={} checkpoint={}",
           dataDir,
-          epoch,
-          journal.head(),
-          journal.firstSeq(),
-          tree.size(),
-          checkpointSeq);
+          state.epoch(),
+          state.journal().head(),
+          state.journal().firstSeq(),
+          state.tree().size(),
+          state.checkpointSeq());
       return repo;
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
-    }
-  }
-
-  private static Epoch readOrCreateMarker(Path dataDir, Clock clock) throws IOException {
-    Path marker = dataDir.resolve(MARKER);
-    if (Files.exists(marker)) {
-      JsonNode node;
-      try {
-        node = JSON.readTree(marker.toFile());
-      } catch (IOException e) {
-        throw new CorruptDataException(marker + " is not valid JSON: " + e.getMessage());
-      }
-      int format = node.path("format").asInt(-1);
-      if (format != FORMAT) {
-        throw new UnsupportedFormatException(
-            "data directory "
-                + dataDir
-                + " was written in format "
-                + node.path("format")
-                + " but this metamirror reads format "
-                + FORMAT
-                + "; use the metamirror version that wrote it");
-      }
-      try {
-        return new Epoch(node.path("epoch").asText());
-      } catch (IllegalArgumentException e) {
-        throw new CorruptDataException(marker + ": " + e.getMessage());
-      }
-    }
-    try (Stream<Path> entries = Files.list(dataDir)) {
-      List<String> others =
-          entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock")).toList();
-      if (!others.isEmpty()) {
-        throw new CorruptDataException(
-            dataDir
-                + " is not empty and has no "
-                + MARKER
-                + "; it is not a metamirror origin data directory");
-      }
-    }
-    Epoch epoch = Epoch.random();
-    ObjectNode node = JSON.createObjectNode();
-    node.put("format", FORMAT);
-    node.put("epoch", epoch.value());
-    node.put("created", Instant.now(clock).toString());
-    Path temp = dataDir.resolve("." + MARKER + ".tmp");
-    Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
-    FileSystemSync.fsync(temp);
-    Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE);
-    FileSystemSync.fsyncDirectory(dataDir);
-    log.info("event=origin_created data={} epoch={}", dataDir, epoch);
-    return epoch;
-  }
-
-  private static void apply(Map<ContentPath, TreeFile> tree, JournalEntry e) {
-    if (e.op() == JournalEntry.Op.PUT) {
-      tree.put(e.path(), new TreeFile(e.path(), e.sha256(), e.size(), e.time(), e.seq()));
-    } else {
-      tree.remove(e.path());
     }
   }
 
@@ -428,7 +302,7 @@ public final class OriginRepository implements Closeable {
       }
       journal.append(entries);
       for (JournalEntry e : entries) {
-        apply(tree, e);
+        Recovery.apply(tree, e);
       }
       lastTime = newest;
     } finally {
@@ -455,20 +329,6 @@ public final class OriginRepository implements Closeable {
           });
     }
     return new PublishResult(head, List.copyOf(entries));
-  }
-
-  /** The time of the newest journaled entry (a delete leaves no trace in the tree), or 0. */
-  private static long lastEntryTime(Journal journal) {
-    long head = journal.head();
-    if (head <= 0 || head < journal.firstSeq()) {
-      return 0;
-    }
-    try {
-      List<byte[]> last = journal.read(head - 1, 1, head);
-      return last.isEmpty() ? 0 : JournalEntry.parse(last.get(0)).time();
-    } catch (IOException e) {
-      return 0; // recovery already validated the journal; the tree's times still bound it
-    }
   }
 
   /**

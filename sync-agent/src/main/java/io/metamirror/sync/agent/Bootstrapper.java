@@ -11,20 +11,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +45,11 @@ import org.slf4j.LoggerFactory;
  *       staging changes, so the old tree stays servable. The archive is read on this thread; files
  *       are hashed, compressed and written by the worker pool meanwhile, and the file system is
  *       flushed in the background every {@link #FLUSH_AHEAD_FILES} files.
- *   <li>Flush staging, then move it into place in the seq order of the puts, which replays the tree
- *       in journal order (referenced files before their indexes). A directory the store does not
- *       have yet moves whole, with one rename, when the last put inside it is due: all its files
- *       appear at once, none before its turn. Into directories the store has, files move one by
- *       one. Then what the new tree lacks is deleted. A reader in between sees the old tree with
- *       some files newer; into an empty store (a new node) that is what bootstrap mostly does, one
- *       rename per top-level directory instead of two per file.
+ *   <li>Flush staging, then move it into place ({@link TreeInstaller}) in the seq order of the
+ *       puts, which replays the tree in journal order: a directory the store does not have yet
+ *       moves whole, with one rename, when the last put inside it is due; into directories the
+ *       store has, files move one by one. Then what the new tree lacks is deleted. A reader in
+ *       between sees the old tree with some files newer.
  *   <li>Write the manifest and, last, the cursor. A crash before that restarts the bootstrap from
  *       an empty staging directory; what was already moved is then overwritten file by file.
  * </ol>
@@ -134,12 +125,12 @@ final class Bootstrapper {
       Path file = manifest.files().get(i).path().resolveUnder(staging);
       written.add(file);
       if (staged.twins()[i]) {
-        written.add(twinOf(file));
+        written.add(Store.twinFile(file));
       }
     }
     store.syncAll(written, staged.directories());
     long flushed = System.nanoTime();
-    install(staging, staged);
+    new TreeInstaller(store, afterInstallStep).install(staging, manifest, staged.twins());
     long installed = System.nanoTime();
     Cursor cursor = new Cursor(manifest.epoch(), manifest.seq());
     List<LocalFile> files = new ArrayList<>(manifest.files().size());
@@ -356,7 +347,7 @@ final class Bootstrapper {
     Store.writeNew(target, content, content.length);
     Store.stamp(target, mtime);
     if (twin) {
-      Path twinPath = twinOf(target);
+      Path twinPath = Store.twinFile(target);
       if (Store.writeTwin(content, content.length, twinPath)) {
         Store.stamp(twinPath, mtime);
         return true;
@@ -384,133 +375,12 @@ final class Bootstrapper {
     }
     FileTime mtime = FileTime.fromMillis(f.time());
     Store.stamp(target, mtime);
-    Path twinPath = twinOf(target);
+    Path twinPath = Store.twinFile(target);
     if (twin && Store.writeTwin(target, twinPath)) {
       Store.stamp(twinPath, mtime);
       return true;
     }
     return false;
-  }
-
-  private static Path twinOf(Path file) {
-    return file.resolveSibling(file.getFileName() + ".gz");
-  }
-
-  /**
-   * A step of the install: one file, or a whole directory the store lacks ({@code directory} is
-   * then its path relative to the content root). Steps run in order of {@code seq}: a file's own, a
-   * directory's latest.
-   */
-  private record Step(long seq, String directory, int file) {}
-
-  private void install(Path staging, Staged staged) throws IOException {
-    List<Manifest.File> files = staged.manifest().files();
-    Set<ContentPath> content = new HashSet<>();
-    files.forEach(f -> content.add(f.path()));
-    Path root = store.root();
-    // For each file, the outermost directory on its way that the store lacks, if any.
-    Map<String, Boolean> present = new HashMap<>();
-    Map<String, Long> movedWhole = new HashMap<>();
-    List<Step> steps = new ArrayList<>();
-    for (int i = 0; i < files.size(); i++) {
-      Manifest.File f = files.get(i);
-      String missing = outermostMissing(root, f.path().value(), present);
-      if (missing == null) {
-        steps.add(new Step(f.seq(), null, i));
-      } else {
-        movedWhole.merge(missing, f.seq(), Math::max);
-      }
-    }
-    movedWhole.forEach((dir, seq) -> steps.add(new Step(seq, dir, -1)));
-    steps.sort(
-        Comparator.comparingLong(Step::seq)
-            .thenComparing(
-                s -> s.directory() != null ? s.directory() : files.get(s.file()).path().value()));
-    Set<Path> directories = new LinkedHashSet<>();
-    Set<Path> keep = new HashSet<>();
-    Set<Path> wholeTargets = new HashSet<>();
-    int done = 0;
-    for (Step step : steps) {
-      if (step.directory() != null) {
-        Path to = root.resolve(step.directory());
-        Files.move(staging.resolve(step.directory()), to, StandardCopyOption.ATOMIC_MOVE);
-        wholeTargets.add(to);
-        directories.add(to.getParent());
-      } else {
-        Manifest.File f = files.get(step.file());
-        Path to = store.pathOf(f.path());
-        if (directories.add(to.getParent())) {
-          Files.createDirectories(to.getParent()); // once per directory, not once per file
-        }
-        boolean twin = staged.twins()[step.file()];
-        moveFile(f, f.path().resolveUnder(staging), to, twin, content);
-        keep.add(to);
-        if (twin) {
-          keep.add(twinOf(to));
-        }
-      }
-      afterInstallStep.accept(++done);
-    }
-    Path state = store.stateDir();
-    List<Path> extraneous = new ArrayList<>();
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            // A directory moved in whole holds exactly the new tree's files.
-            return dir.equals(state) || wholeTargets.contains(dir)
-                ? FileVisitResult.SKIP_SUBTREE
-                : FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (!keep.contains(file)) {
-              extraneous.add(file);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    for (Path file : extraneous) {
-      Files.deleteIfExists(file);
-      directories.add(file.getParent());
-    }
-    store.syncAll(List.of(), directories);
-  }
-
-  /** Moves one file (and its twin, first) over whatever the store has at its path. */
-  private static void moveFile(
-      Manifest.File f, Path from, Path to, boolean twin, Set<ContentPath> content)
-      throws IOException {
-    Path twinTo = twinOf(to);
-    if (twin) {
-      Files.move(
-          twinOf(from),
-          twinTo,
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } else if (Store.wantsTwin(f.path(), content::contains)) {
-      Files.deleteIfExists(twinTo); // the old content's twin must not outlive it
-    }
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /**
-   * The outermost directory of {@code path} (relative, {@code /}-separated) that {@code root}
-   * lacks, or null when the file's directory exists. {@code present} caches what was looked up.
-   */
-  private static String outermostMissing(Path root, String path, Map<String, Boolean> present) {
-    for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
-      String dir = path.substring(0, slash);
-      boolean exists =
-          present.computeIfAbsent(
-              dir, d -> Files.exists(root.resolve(d), LinkOption.NOFOLLOW_LINKS));
-      if (!exists) {
-        return dir;
-      }
-    }
-    return null;
   }
 
   static void deleteTree(Path dir) throws IOException {

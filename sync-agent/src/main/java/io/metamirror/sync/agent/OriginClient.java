@@ -3,6 +3,7 @@ package io.metamirror.sync.agent;
 import io.metamirror.protocol.FeedPage;
 import io.metamirror.protocol.ProtocolException;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.OriginHttpClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,12 +28,7 @@ final class OriginClient {
   OriginClient(URI origin, Duration connectTimeout, Duration requestTimeout) {
     this.base = origin.toString().endsWith("/") ? origin : URI.create(origin + "/");
     this.requestTimeout = requestTimeout;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = OriginHttpClients.create(connectTimeout);
   }
 
   URI base() {

@@ -51,7 +51,7 @@ final class PageApplier {
   /** A put to perform: the entry whose place it takes and the entry whose content it writes. */
   private record Put(JournalEntry at, JournalEntry content, Path temp) {
     Path twinTemp() {
-      return temp.resolveSibling(temp.getFileName() + ".gz");
+      return Store.twinFile(temp);
     }
   }
 
@@ -219,7 +219,7 @@ final class PageApplier {
       store.install(e.path(), put.temp(), hasTwin ? put.twinTemp() : null, c.time());
       written.add(target);
       if (hasTwin) {
-        written.add(target.resolveSibling(target.getFileName() + ".gz"));
+        written.add(Store.twinFile(target));
       }
       directories.add(target.getParent());
       recorded.add(new LocalFile(e.path(), c.sha256(), c.size(), c.time(), c.seq()));

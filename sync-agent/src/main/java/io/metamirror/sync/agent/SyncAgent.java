@@ -8,9 +8,6 @@ import io.metamirror.sync.store.Store;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -369,11 +366,12 @@ public final class SyncAgent implements Closeable {
     writeStatus();
   }
 
-  /** For {@code metamirror sync status} in another process; not durable, only atomic. */
+  /**
+   * For {@code metamirror sync status} in another process; atomic, not durable: it is rewritten
+   * after every page, and a status lost in a crash is stale anyway.
+   */
   private void writeStatus() {
     try {
-      Path file = store.stateDir().resolve("status.json");
-      Path temp = store.stateDir().resolve(".status.json.tmp");
       SyncStatus s = status();
       java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
       body.put("state", s.state());
@@ -387,8 +385,9 @@ public final class SyncAgent implements Closeable {
       body.put("lastErrorTime", s.lastErrorTime());
       body.put("updated", clock.millis());
       body.put("pid", ProcessHandle.current().pid());
-      Files.write(temp, JSON.writeValueAsBytes(body));
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      io.metamirror.protocol.AtomicFile.at(store.stateDir().resolve("status.json"))
+          .withoutFsync()
+          .write(JSON.writeValueAsBytes(body));
     } catch (IOException e) {
       log.debug("cannot write status.json: {}", e.toString());
     }

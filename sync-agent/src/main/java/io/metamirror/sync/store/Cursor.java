@@ -3,16 +3,15 @@ package io.metamirror.sync.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.protocol.AtomicFile;
 import io.metamirror.protocol.Epoch;
-import io.metamirror.protocol.FileSystemSync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
- * How far a store has applied the origin's journal: {@code STORE/.metamirror/cursor}, written to a
- * dot-named temp file, flushed and renamed, so it is always a whole old or a whole new cursor.
+ * How far a store has applied the origin's journal: {@code STORE/.metamirror/cursor}, replaced
+ * whole ({@link AtomicFile}), so it is always a whole old or a whole new cursor.
  *
  * <pre>
  * {"format":1,"epoch":"9f86d081884c7d659a2feaa0c55ad015","seq":1200}
@@ -57,10 +56,6 @@ public record Cursor(Epoch epoch, long seq) {
     node.put("format", FORMAT);
     node.put("epoch", epoch.value());
     node.put("seq", seq);
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.write(temp, JSON.writeValueAsBytes(node));
-    FileSystemSync.fsync(temp);
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    FileSystemSync.fsyncDirectory(file.getParent());
+    AtomicFile.at(file).write(JSON.writeValueAsBytes(node));
   }
 }

@@ -1,20 +1,17 @@
 package io.metamirror.sync.store;
 
+import io.metamirror.protocol.AtomicFile;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Epoch;
-import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.Sha256;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -171,37 +168,9 @@ final class LocalManifest {
 
   /** Writes the whole map as the new base and empties the log. */
   void rewrite(Epoch epoch, long seq) throws IOException {
-    Path temp = base.resolveSibling(".manifest.tmp");
-    CRC32C crc = new CRC32C();
     List<LocalFile> sorted = new ArrayList<>(files.values());
     sorted.sort((a, b) -> a.path().compareTo(b.path()));
-    try (Writer out =
-        new BufferedWriter(
-            new OutputStreamWriter(Files.newOutputStream(temp), StandardCharsets.UTF_8), 1 << 16)) {
-      emit(
-          out,
-          crc,
-          HEADER + FORMAT + " epoch=" + epoch + " seq=" + seq + " files=" + sorted.size() + "\n");
-      for (LocalFile f : sorted) {
-        emit(
-            out,
-            crc,
-            f.seq()
-                + "\t"
-                + f.time()
-                + "\t"
-                + f.size()
-                + "\t"
-                + f.sha256()
-                + "\t"
-                + f.path()
-                + "\n");
-      }
-      out.write(String.format("end %08x\n", crc.getValue()));
-    }
-    FileSystemSync.fsync(temp);
-    Files.move(temp, base, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    FileSystemSync.fsyncDirectory(base.getParent());
+    AtomicFile.at(base).write(out -> writeBase(out, epoch, seq, sorted));
     if (logChannel != null) {
       logChannel.close();
       logChannel = null;
@@ -217,9 +186,26 @@ final class LocalManifest {
     }
   }
 
-  private static void emit(Writer out, CRC32C crc, String line) throws IOException {
-    crc.update(line.getBytes(StandardCharsets.UTF_8));
-    out.write(line);
+  private static void writeBase(OutputStream out, Epoch epoch, long seq, List<LocalFile> sorted)
+      throws IOException {
+    CRC32C crc = new CRC32C();
+    emit(
+        out,
+        crc,
+        HEADER + FORMAT + " epoch=" + epoch + " seq=" + seq + " files=" + sorted.size() + "\n");
+    for (LocalFile f : sorted) {
+      emit(
+          out,
+          crc,
+          f.seq() + "\t" + f.time() + "\t" + f.size() + "\t" + f.sha256() + "\t" + f.path() + "\n");
+    }
+    out.write(String.format("end %08x\n", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void emit(OutputStream out, CRC32C crc, String line) throws IOException {
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    crc.update(bytes);
+    out.write(bytes);
   }
 
   private static void line(StringBuilder out, char type, String payload) {

@@ -4,6 +4,7 @@ import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.DirectoryLock;
 import io.metamirror.protocol.Epoch;
 import io.metamirror.protocol.FileSystemSync;
+import io.metamirror.protocol.http.CompressedTypes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,10 +22,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class Store implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Store.class);
   public static final String STATE_DIR = ".metamirror";
-  private static final Set<String> COMPRESSED =
-      Set.of(
-          "gz", "tgz", "bz2", "xz", "zst", "zip", "lz4", "br", "7z", "jar", "phar", "png", "jpg");
 
   /**
    * Twins of files up to this size are made in memory ({@link TwinEncoder}); larger ones stream.
@@ -164,14 +161,11 @@ public final class Store implements Closeable {
 
   /**
    * Whether {@code path} gets a precompressed twin in a tree where {@code isContent} tells which
-   * paths are content: not for already-compressed formats, not when {@code <path>.gz} is content.
+   * paths are content: not for already-compressed formats ({@link CompressedTypes}), not when
+   * {@code <path>.gz} is content.
    */
-  public static boolean wantsTwin(
-      ContentPath path, java.util.function.Predicate<ContentPath> isContent) {
-    String value = path.value();
-    int dot = value.lastIndexOf('.');
-    if (dot > value.lastIndexOf('/')
-        && COMPRESSED.contains(value.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+  public static boolean wantsTwin(ContentPath path, Predicate<ContentPath> isContent) {
+    if (CompressedTypes.alreadyCompressed(path)) {
       return false;
     }
     ContentPath twin = twinPath(path);
@@ -235,6 +229,11 @@ public final class Store implements Closeable {
    */
   public static void stamp(Path file, FileTime time) throws IOException {
     Files.getFileAttributeView(file, BasicFileAttributeView.class).setTimes(time, time, null);
+  }
+
+  /** The file of {@code file}'s twin, {@code <file>.gz} beside it (or of a temp file's twin). */
+  public static Path twinFile(Path file) {
+    return file.resolveSibling(file.getFileName() + ".gz");
   }
 
   /** {@code <path>.gz}, or null when that would be too long to be a content path. */
@@ -323,25 +322,45 @@ public final class Store implements Closeable {
   /** Deletes dot-named temp files anywhere in the content tree; returns how many. */
   int removeTempFiles() throws IOException {
     AtomicInteger removed = new AtomicInteger();
+    forEachContentFile(
+        directory -> false,
+        file -> {
+          if (isTemp(file)) {
+            Files.deleteIfExists(file);
+            removed.incrementAndGet();
+          }
+        });
+    return removed.get();
+  }
+
+  /** What {@link #forEachContentFile} does with each file. */
+  @FunctionalInterface
+  public interface FileAction {
+    void accept(Path file) throws IOException;
+  }
+
+  /**
+   * Walks the content tree: every file under the root, except in the state directory and in
+   * directories {@code skip} accepts.
+   */
+  public void forEachContentFile(Predicate<Path> skip, FileAction action) throws IOException {
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            return dir.equals(state) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            return dir.equals(state) || skip.test(dir)
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            if (isTemp(file)) {
-              Files.deleteIfExists(file);
-              removed.incrementAndGet();
-            }
+            action.accept(file);
             return FileVisitResult.CONTINUE;
           }
         });
-    return removed.get();
   }
 
   @Override

@@ -87,7 +87,7 @@ public final class StoreVerifier {
       }
       Path target = store.pathOf(f.path());
       Path temp = store.tempFor(target);
-      Path twinTemp = temp.resolveSibling(temp.getFileName() + ".gz");
+      Path twinTemp = Store.twinFile(temp);
       try {
         source.fetch(f.sha256(), f.size(), temp);
         boolean twin = store.wantsTwin(f.path()) && Store.writeTwin(temp, twinTemp);
