@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.Sha256;
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.origin.TestOrigin;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -62,13 +64,13 @@ class KilledAgentTest {
               new SyncAgent(store, SyncAgent.Config.defaults(origin.uri()), Clock.systemUTC())) {
         agent.catchUp();
       }
-      long start = origin.repository.head();
+      long start = origin.head();
 
       // 5,000 entries: new files, overwrites, deletes, and an index every few entries.
       List<String> live = new ArrayList<>(initial.keySet());
       live.remove("packages.json");
       int next = 500;
-      while (origin.repository.head() < start + 5000) {
+      while (origin.head() < start + 5000) {
         Map<String, String> puts = new TreeMap<>();
         List<String> deletes = new ArrayList<>();
         for (int j = 0; j < 9; j++) {
@@ -90,7 +92,7 @@ class KilledAgentTest {
         puts.put("packages.json", "{\"round\":" + next + "}");
         origin.publish(puts, deletes);
       }
-      long head = origin.repository.head();
+      long head = origin.head();
       History history = History.of(origin);
 
       long[] targets = random.longs(50, start + 1, head).sorted().toArray();
@@ -99,13 +101,12 @@ class KilledAgentTest {
       Set<Path> leftBehind = new HashSet<>(); // temp files of kills since the last commit
       long cursorBefore = readCursor(storeDir);
       for (int k = 0; k < targets.length; k++) {
-        Process agent = startAgent(origin, storeDir);
+        Process agent = SyncProcessMain.start(origin.uri(), storeDir, 25);
         long reached = awaitCursor(storeDir, agent, targets[k]);
         if (k % 2 == 1) {
           awaitTempFile(storeDir, agent);
         }
-        // Returns once the process is gone: its file operations are over.
-        agent.destroyForcibly().waitFor();
+        ChildJvm.kill(agent);
         if (reached < head) {
           killedDuringCatchUp++;
         }
@@ -132,31 +133,12 @@ class KilledAgentTest {
           killsLeavingTempFiles >= 1,
           "some kill landed while a page's temp files were in the tree: " + killsLeavingTempFiles);
 
-      Process last = startAgent(origin, storeDir);
+      Process last = SyncProcessMain.start(origin.uri(), storeDir, 25);
       assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
       assertEquals(0, last.exitValue());
       StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
       assertEquals(head, readCursor(storeDir));
     }
-  }
-
-  private Process startAgent(TestOrigin origin, Path storeDir) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return new ProcessBuilder(
-            java,
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            classpath,
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            SyncProcessMain.class.getName(),
-            origin.uri().toString(),
-            storeDir.toString(),
-            "25")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
   }
 
   /** Waits until the store's cursor reaches {@code target} (or the agent exits); returns it. */
@@ -201,8 +183,7 @@ class KilledAgentTest {
 
     static History of(TestOrigin origin) throws IOException {
       List<JournalEntry> entries = new ArrayList<>();
-      for (byte[] json :
-          origin.repository.readFeed(0, origin.repository.head(), Integer.MAX_VALUE)) {
+      for (byte[] json : origin.repository().readFeed(0, origin.head(), Integer.MAX_VALUE)) {
         entries.add(JournalEntry.parse(json));
       }
       return new History(entries);
