@@ -1,5 +1,6 @@
 package io.metamirror.testsupport.origin;
 
+import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.repository.Change;
 import io.metamirror.origin.repository.OriginRepository;
@@ -31,14 +32,16 @@ public final class TestOrigin implements AutoCloseable {
   public static final String TOKEN = "test-token";
 
   private final OriginRepository repository;
+  private final ComposerRepository composer;
   private final int port;
 
   /** Replaced by {@link #restart()}; volatile because tests restart from other threads too. */
   private volatile OriginServer server;
 
-  private TestOrigin(OriginRepository repository, OriginServer server) {
+  private TestOrigin(OriginRepository repository, ComposerRepository composer, int port) {
     this.repository = repository;
-    this.server = server;
+    this.composer = composer;
+    this.server = OriginServer.start(repository, composer, config(port));
     this.port = server.port();
   }
 
@@ -51,8 +54,8 @@ public final class TestOrigin implements AutoCloseable {
       throws IOException {
     OriginRepository repository = OriginRepository.open(data, options, Clock.systemUTC());
     try {
-      return new TestOrigin(repository, OriginServer.start(repository, config(port)));
-    } catch (RuntimeException e) {
+      return new TestOrigin(repository, ComposerRepository.open(repository), port);
+    } catch (IOException | RuntimeException e) {
       repository.close();
       throw e;
     }
@@ -65,6 +68,11 @@ public final class TestOrigin implements AutoCloseable {
   /** For what only the repository can say or do (epoch, retention, checkpoints, the feed). */
   public OriginRepository repository() {
     return repository;
+  }
+
+  /** The Composer store the server publishes through, to read what a Composer publish did. */
+  public ComposerRepository composer() {
+    return composer;
   }
 
   public int port() {
@@ -147,7 +155,7 @@ public final class TestOrigin implements AutoCloseable {
 
   /** Listens again on the port it had. */
   public void restart() {
-    server = OriginServer.start(repository, config(port));
+    server = OriginServer.start(repository, composer, config(port));
   }
 
   @Override
