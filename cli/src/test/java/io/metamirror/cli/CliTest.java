@@ -155,6 +155,19 @@ class CliTest {
     assertNoStackTrace(run);
   }
 
+  /** A data directory this test holds open, so that publishing into it is refused as in use. */
+  private Path heldDataDirectory() throws IOException {
+    Path data = temp.resolve("data");
+    openRepository(data);
+    return data;
+  }
+
+  /** Refused (exit 3), with the stack trace that --verbose asks for. */
+  private static void assertRefusedWithAStackTrace(Run run) {
+    assertEquals(3, run.exit(), run.toString());
+    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+  }
+
   /** The run failed with exit 1 and one line naming the origin it could not reach. */
   private static void assertCannotReach(Run run, URI origin) {
     assertEquals(1, run.exit(), run.toString());
@@ -339,44 +352,37 @@ class CliTest {
 
   @Test
   void publishDirWithVerbosePrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
 
     Run run = run("--verbose", "origin", "publish-dir", "--data", data.toString(), src.toString());
 
-    assertEquals(3, run.exit(), run.toString());
+    assertRefusedWithAStackTrace(run);
     assertContains(run.err(), "in use", "DataDirectoryLockedException");
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
   }
 
   @Test
   void verboseAfterTheSubcommandAlsoPrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
 
     Run run = run("origin", "publish-dir", "--data", data.toString(), "--verbose", src.toString());
 
-    assertEquals(3, run.exit(), run.toString());
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+    assertRefusedWithAStackTrace(run);
   }
 
   @Test
   void verboseFromTheConfigFileAlsoPrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
     Path config = yaml("verbose: true\n");
 
     Run run =
         run("--config", config.toString(), "origin", "publish-dir", "--data", "" + data, "" + src);
 
-    assertEquals(3, run.exit(), run.toString());
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+    assertRefusedWithAStackTrace(run);
   }
 
   @Test
   void verboseFromTheEnvironmentAlsoPrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
 
     Run run =
         run(
@@ -387,8 +393,7 @@ class CliTest {
             data.toString(),
             src.toString());
 
-    assertEquals(3, run.exit(), run.toString());
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+    assertRefusedWithAStackTrace(run);
   }
 
   @Test

@@ -3,8 +3,6 @@ package io.metamirror.sync.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.Sha256;
 import io.metamirror.sync.store.Store;
@@ -44,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * kills land in the middle of a page and not only right after a commit (where the cursor moves).
  */
 class KilledAgentTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path tmp;
 
   @Test
@@ -99,7 +95,7 @@ class KilledAgentTest {
       int killedDuringCatchUp = 0;
       int killsLeavingTempFiles = 0;
       Set<Path> leftBehind = new HashSet<>(); // temp files of kills since the last commit
-      long cursorBefore = readCursor(storeDir);
+      long cursorBefore = StoreAssertions.cursorSeq(storeDir);
       for (int k = 0; k < targets.length; k++) {
         Process agent = SyncProcessMain.start(origin.uri(), storeDir, 25);
         long reached = awaitCursor(storeDir, agent, targets[k]);
@@ -110,7 +106,7 @@ class KilledAgentTest {
         if (reached < head) {
           killedDuringCatchUp++;
         }
-        long cursorAfter = readCursor(storeDir);
+        long cursorAfter = StoreAssertions.cursorSeq(storeDir);
         if (cursorAfter > cursorBefore) {
           // This agent committed a page, so it had opened the store, which deletes temp files.
           for (Path p : leftBehind) {
@@ -137,14 +133,14 @@ class KilledAgentTest {
       assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
       assertEquals(0, last.exitValue());
       StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
-      assertEquals(head, readCursor(storeDir));
+      assertEquals(head, StoreAssertions.cursorSeq(storeDir));
     }
   }
 
   /** Waits until the store's cursor reaches {@code target} (or the agent exits); returns it. */
   private static long awaitCursor(Path storeDir, Process agent, long target) throws Exception {
     for (int i = 0; i < 60_000; i++) {
-      long seq = readCursor(storeDir);
+      long seq = StoreAssertions.cursorSeq(storeDir);
       if (seq >= target || !agent.isAlive()) {
         return seq;
       }
@@ -168,12 +164,6 @@ class KilledAgentTest {
     }
   }
 
-  private static long readCursor(Path storeDir) throws IOException {
-    Path cursor = storeDir.resolve(".metamirror/cursor");
-    JsonNode node = JSON.readTree(Files.readAllBytes(cursor));
-    return node.get("seq").asLong();
-  }
-
   /** Every version of every path, to judge a store against. */
   private record History(List<JournalEntry> entries) {
     /** How {@link Store#tempFor} names a temp file (and its twin) for target NAME. */
@@ -195,7 +185,7 @@ class KilledAgentTest {
      * the agent's (see {@link #TEMP}) beside a path of the history; returns those.
      */
     List<Path> assertPrefixConsistent(Path storeDir) throws IOException {
-      long cursor = readCursor(storeDir);
+      long cursor = StoreAssertions.cursorSeq(storeDir);
       Map<String, Sha256> atCursor = new HashMap<>();
       Map<String, Set<Sha256>> newer = new HashMap<>();
       Set<String> deletedLater = new HashSet<>();

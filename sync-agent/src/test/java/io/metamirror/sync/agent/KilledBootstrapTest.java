@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.process.ChildJvm;
 import java.io.IOException;
@@ -29,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * restart completes the bootstrap.
  */
 class KilledBootstrapTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path tmp;
 
   @Test
@@ -108,8 +105,7 @@ class KilledBootstrapTest {
     assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
     assertEquals(0, last.exitValue());
     StoreAssertions.assertStoreEquals(expected, times, storeDir);
-    assertEquals(
-        head, JSON.readTree(storeDir.resolve(".metamirror/cursor").toFile()).get("seq").asLong());
+    assertEquals(head, StoreAssertions.cursorSeq(storeDir));
   }
 
   /**

@@ -33,17 +33,9 @@ public final class TestOrigin implements AutoCloseable {
 
   private final OriginRepository repository;
   private final ComposerRepository composer;
-  private final int port;
 
   /** Replaced by {@link #restart()}; volatile because tests restart from other threads too. */
   private volatile OriginServer server;
-
-  private TestOrigin(OriginRepository repository, ComposerRepository composer, int port) {
-    this.repository = repository;
-    this.composer = composer;
-    this.server = OriginServer.start(repository, composer, config(port));
-    this.port = server.port();
-  }
 
   /** An origin over {@code data} (created when missing) on a free loopback port. */
   public static TestOrigin start(Path data) throws IOException {
@@ -54,34 +46,38 @@ public final class TestOrigin implements AutoCloseable {
       throws IOException {
     OriginRepository repository = OriginRepository.open(data, options, Clock.systemUTC());
     try {
-      return new TestOrigin(repository, ComposerRepository.open(repository), port);
+      ComposerRepository composer = ComposerRepository.open(repository);
+      OriginServer server = OriginServer.start(repository, composer, config(port));
+      return new TestOrigin(repository, composer, server);
     } catch (IOException | RuntimeException e) {
       repository.close();
       throw e;
     }
   }
 
+  private TestOrigin(OriginRepository repository, ComposerRepository composer, OriginServer s) {
+    this.repository = repository;
+    this.composer = composer;
+    this.server = s;
+  }
+
   private static OriginServer.Config config(int port) {
     return new OriginServer.Config("127.0.0.1", port, TOKEN);
+  }
+
+  /** The port it listens on; kept across {@link #stop()} and {@link #restart()}. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The same across {@link #restart()}: it names the port, not the server. */
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + port() + "/");
   }
 
   /** For what only the repository can say or do (epoch, retention, checkpoints, the feed). */
   public OriginRepository repository() {
     return repository;
-  }
-
-  /** The Composer store the server publishes through, to read what a Composer publish did. */
-  public ComposerRepository composer() {
-    return composer;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The same across {@link #restart()}: it names the port, not the server. */
-  public URI uri() {
-    return URI.create("http://127.0.0.1:" + port + "/");
   }
 
   /** Publishes UTF-8 texts and deletes as one journal batch; returns the new head. */
@@ -130,6 +126,11 @@ public final class TestOrigin implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("origin has no " + path));
   }
 
+  /** The Composer store the server publishes through, to read what a Composer publish did. */
+  public ComposerRepository composer() {
+    return composer;
+  }
+
   /** The origin's tree now: path → bytes. */
   public Map<String, byte[]> tree() throws IOException {
     Map<String, byte[]> out = new HashMap<>();
@@ -155,7 +156,7 @@ public final class TestOrigin implements AutoCloseable {
 
   /** Listens again on the port it had. */
   public void restart() {
-    server = OriginServer.start(repository, composer, config(port));
+    server = OriginServer.start(repository, composer, config(port()));
   }
 
   @Override
