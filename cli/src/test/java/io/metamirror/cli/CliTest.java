@@ -1,5 +1,6 @@
 package io.metamirror.cli;
 
+import static io.metamirror.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.protocol.Manifest;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -45,7 +45,6 @@ import picocli.CommandLine.Model.OptionSpec;
  * 0.
  */
 class CliTest {
-  private static final String TOKEN = "test-token-0123456789";
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -63,7 +62,7 @@ class CliTest {
     write("packages.json", "{\"metadata-url\":\"/p2/%package%.json\"}");
     write("p2/acme/widget.json", "{\"packages\":{\"acme/widget\":[]}}");
     write("p2/acme/gadget.json", "{\"packages\":{\"acme/gadget\":[]}}");
-    tokenFile = Files.writeString(temp.resolve("token"), TOKEN + "\n");
+    tokenFile = Files.writeString(temp.resolve("token"), TestOrigin.TOKEN + "\n");
   }
 
   @AfterEach
@@ -74,31 +73,6 @@ class CliTest {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  record Run(int exit, String out, String err) {
-    List<String> errLines() {
-      return err.lines().toList();
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- out:\n" + out + "--- err:\n" + err;
-    }
-  }
-
-  private static Run run(Map<String, String> env, String... args) {
-    CommandLine cli = Main.commandLine(env, args);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private static Run run(String... args) {
-    return run(Map.of(), args);
-  }
 
   private Path write(String relative, String content) throws IOException {
     Path file = src.resolve(relative);
@@ -115,10 +89,9 @@ class CliTest {
 
   /** A running origin on a free loopback port over a fresh data directory; returns its URL. */
   private URI startOrigin(String name) throws IOException {
-    OriginRepository repo = openRepository(temp.resolve(name));
-    OriginServer server = OriginServer.start(repo, new OriginServer.Config("127.0.0.1", 0, TOKEN));
-    toClose.add(server);
-    return server.uri();
+    TestOrigin origin = TestOrigin.start(temp.resolve(name));
+    toClose.add(origin);
+    return origin.uri();
   }
 
   /** A loopback port nothing listens on (it was free a moment ago). */
@@ -168,7 +141,7 @@ class CliTest {
 
   private static void assertNoStackTrace(Run run) {
     assertTrue(run.errLines().stream().noneMatch(l -> l.startsWith("\tat ")), run.toString());
-    assertFalse(run.out.contains("\tat "), run.toString());
+    assertFalse(run.out().contains("\tat "), run.toString());
   }
 
   /** Exactly one line of stderr is the error, and it says {@code fragments}. */
@@ -180,6 +153,25 @@ class CliTest {
       assertTrue(errors.get(0).contains(fragment), "'" + fragment + "' not in: " + run);
     }
     assertNoStackTrace(run);
+  }
+
+  /** A data directory this test holds open, so that publishing into it is refused as in use. */
+  private Path heldDataDirectory() throws IOException {
+    Path data = temp.resolve("data");
+    openRepository(data);
+    return data;
+  }
+
+  /** Refused (exit 3), with the stack trace that --verbose asks for. */
+  private static void assertRefusedWithAStackTrace(Run run) {
+    assertEquals(3, run.exit(), run.toString());
+    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+  }
+
+  /** The run failed with exit 1 and one line naming the origin it could not reach. */
+  private static void assertCannotReach(Run run, URI origin) {
+    assertEquals(1, run.exit(), run.toString());
+    assertOneErrorLine(run, "cannot reach the origin at " + origin);
   }
 
   private static void assertContains(String text, String... fragments) {
@@ -202,11 +194,11 @@ class CliTest {
       Run run = run(args.toArray(String[]::new));
       String qualified = String.join(" ", List.of("metamirror", String.join(" ", path))).trim();
 
-      assertEquals(0, run.exit, args + "\n" + run);
+      assertEquals(0, run.exit(), args + "\n" + run);
       // picocli's own help command prints a header line before its usage
       assertTrue(
-          run.out.lines().anyMatch(l -> l.startsWith("Usage: " + qualified)), args + "\n" + run);
-      assertEquals("", run.err, args + "\n" + run);
+          run.out().lines().anyMatch(l -> l.startsWith("Usage: " + qualified)), args + "\n" + run);
+      assertEquals("", run.err(), args + "\n" + run);
 
       CommandLine command = Main.commandLine(Map.of());
       for (String name : path) {
@@ -216,7 +208,7 @@ class CliTest {
         if (option.hidden()) {
           continue;
         }
-        assertContains(run.out, option.longestName());
+        assertContains(run.out(), option.longestName());
         assertTrue(
             option.description().length > 0 && !option.description()[0].isBlank(),
             qualified + " " + option.longestName() + " has no description");
@@ -237,17 +229,17 @@ class CliTest {
   void versionPrintsTheProgramsName() {
     Run run = run("--version");
 
-    assertEquals(0, run.exit, run.toString());
-    assertTrue(run.out.startsWith("metamirror "), run.toString());
+    assertEquals(0, run.exit(), run.toString());
+    assertTrue(run.out().startsWith("metamirror "), run.toString());
   }
 
   @Test
   void rootHelpDocumentsEveryExitCode() {
     Run run = run("--help");
 
-    assertEquals(0, run.exit, run.toString());
-    assertContains(run.out, "Exit codes:");
-    String codes = run.out.substring(run.out.indexOf("Exit codes:"));
+    assertEquals(0, run.exit(), run.toString());
+    assertContains(run.out(), "Exit codes:");
+    String codes = run.out().substring(run.out().indexOf("Exit codes:"));
     for (String code : List.of("0", "1", "2", "3")) {
       assertTrue(
           codes.lines().anyMatch(l -> l.strip().startsWith(code + "  ")),
@@ -259,19 +251,19 @@ class CliTest {
   void rootHelpDocumentsTheConfigurationSourcesAndTheirOrder() {
     Run run = run("--help");
 
-    assertContains(run.out, "--config", "METAMIRROR_", "Flags win over the file");
+    assertContains(run.out(), "--config", "METAMIRROR_", "Flags win over the file");
   }
 
   @Test
   void anUnknownOptionExitsTwoNamingIt() {
     Run root = run("--bogus");
-    assertEquals(2, root.exit, root.toString());
-    assertContains(root.err, "--bogus");
+    assertEquals(2, root.exit(), root.toString());
+    assertContains(root.err(), "--bogus");
 
     Run sub =
         run("publish", "--origin", "http://127.0.0.1:1/", "--token-file", "t", "--frob", "src");
-    assertEquals(2, sub.exit, sub.toString());
-    assertContains(sub.err, "--frob");
+    assertEquals(2, sub.exit(), sub.toString());
+    assertContains(sub.err(), "--frob");
     assertNoStackTrace(sub);
   }
 
@@ -279,16 +271,16 @@ class CliTest {
   void aMissingRequiredOptionExitsTwoNamingIt() {
     Run run = run("origin", "publish-dir", src.toString());
 
-    assertEquals(2, run.exit, run.toString());
-    assertContains(run.err, "--data");
+    assertEquals(2, run.exit(), run.toString());
+    assertContains(run.err(), "--data");
   }
 
   @Test
   void aListenAddressWithoutAPortIsAUsageErrorNamingTheOption() {
     Run run = run("origin", "serve", "--data", temp.resolve("d").toString(), "--listen", "nohost");
 
-    assertEquals(2, run.exit, run.toString());
-    assertContains(run.err, "--listen", "nohost");
+    assertEquals(2, run.exit(), run.toString());
+    assertContains(run.err(), "--listen", "nohost");
     assertFalse(Files.exists(temp.resolve("d")), "nothing was started");
   }
 
@@ -297,8 +289,8 @@ class CliTest {
     String data = temp.resolve("data").toString();
 
     Run flag = run("origin", "publish-dir", "--index", "a,[b", "--data", data, src.toString());
-    assertEquals(2, flag.exit, flag.toString());
-    assertContains(flag.err, "--index", "not a valid glob: [b");
+    assertEquals(2, flag.exit(), flag.toString());
+    assertContains(flag.err(), "--index", "not a valid glob: [b");
 
     Path config = yaml("index: \"[b\"\n");
     Run fromFile =
@@ -311,8 +303,8 @@ class CliTest {
             "--token-file",
             "" + tokenFile,
             "" + src);
-    assertEquals(2, fromFile.exit, fromFile.toString());
-    assertContains(fromFile.err, "--index", "not a valid glob: [b");
+    assertEquals(2, fromFile.exit(), fromFile.toString());
+    assertContains(fromFile.err(), "--index", "not a valid glob: [b");
     assertFalse(Files.exists(temp.resolve("data")), "nothing was done");
   }
 
@@ -324,28 +316,26 @@ class CliTest {
 
     Run run = run("origin", "publish-dir", "--data", data.toString(), src.toString());
 
-    assertEquals(0, run.exit, run.toString());
-    assertContains(run.out, "published 3 entries; head is now 3");
-    OriginRepository repo = openRepository(data);
-    OriginServer server = OriginServer.start(repo, new OriginServer.Config("127.0.0.1", 0, TOKEN));
-    toClose.add(server);
+    assertEquals(0, run.exit(), run.toString());
+    assertContains(run.out(), "published 3 entries; head is now 3");
+    URI origin = startOrigin("new/data");
     for (String path : List.of("packages.json", "p2/acme/widget.json", "p2/acme/gadget.json")) {
-      HttpResponse<byte[]> response = get(server.uri(), path);
+      HttpResponse<byte[]> response = get(origin, path);
       assertEquals(200, response.statusCode(), path);
       assertArrayEquals(Files.readAllBytes(src.resolve(path)), response.body(), path);
     }
-    assertEquals(sourceTree(), manifest(server.uri()));
+    assertEquals(sourceTree(), manifest(origin));
   }
 
   @Test
   void publishDirOfAnUnchangedDirectorySaysNothingToPublish() {
     String data = temp.resolve("data").toString();
-    assertEquals(0, run("origin", "publish-dir", "--data", data, src.toString()).exit);
+    assertEquals(0, run("origin", "publish-dir", "--data", data, src.toString()).exit());
 
     Run again = run("origin", "publish-dir", "--data", data, src.toString());
 
-    assertEquals(0, again.exit, again.toString());
-    assertContains(again.out, "3 unchanged", "nothing to publish");
+    assertEquals(0, again.exit(), again.toString());
+    assertContains(again.out(), "3 unchanged", "nothing to publish");
   }
 
   @Test
@@ -355,51 +345,44 @@ class CliTest {
 
     Run run = run("origin", "publish-dir", "--data", data.toString(), src.toString());
 
-    assertEquals(3, run.exit, run.toString());
+    assertEquals(3, run.exit(), run.toString());
     assertOneErrorLine(run, "in use", data.toString());
     assertEquals(0, holder.head(), "nothing was published");
   }
 
   @Test
   void publishDirWithVerbosePrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
 
     Run run = run("--verbose", "origin", "publish-dir", "--data", data.toString(), src.toString());
 
-    assertEquals(3, run.exit, run.toString());
-    assertContains(run.err, "in use", "DataDirectoryLockedException");
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+    assertRefusedWithAStackTrace(run);
+    assertContains(run.err(), "in use", "DataDirectoryLockedException");
   }
 
   @Test
   void verboseAfterTheSubcommandAlsoPrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
 
     Run run = run("origin", "publish-dir", "--data", data.toString(), "--verbose", src.toString());
 
-    assertEquals(3, run.exit, run.toString());
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+    assertRefusedWithAStackTrace(run);
   }
 
   @Test
   void verboseFromTheConfigFileAlsoPrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
     Path config = yaml("verbose: true\n");
 
     Run run =
         run("--config", config.toString(), "origin", "publish-dir", "--data", "" + data, "" + src);
 
-    assertEquals(3, run.exit, run.toString());
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+    assertRefusedWithAStackTrace(run);
   }
 
   @Test
   void verboseFromTheEnvironmentAlsoPrintsTheStackTrace() throws IOException {
-    Path data = temp.resolve("data");
-    openRepository(data);
+    Path data = heldDataDirectory();
 
     Run run =
         run(
@@ -410,8 +393,7 @@ class CliTest {
             data.toString(),
             src.toString());
 
-    assertEquals(3, run.exit, run.toString());
-    assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("\tat ")), run.toString());
+    assertRefusedWithAStackTrace(run);
   }
 
   @Test
@@ -421,7 +403,7 @@ class CliTest {
 
     Run run = run("origin", "publish-dir", "--data", data.toString(), src.toString());
 
-    assertEquals(1, run.exit, run.toString());
+    assertEquals(1, run.exit(), run.toString());
     assertOneErrorLine(run, "cannot be published", "backslash", "acme\\evil.json");
     assertEquals(0, openRepository(data).head());
   }
@@ -432,8 +414,8 @@ class CliTest {
 
     Run run = run("origin", "publish-dir", "--dry-run", "--data", data.toString(), src.toString());
 
-    assertEquals(0, run.exit, run.toString());
-    assertContains(run.out, "2 new or changed files, 1 index files", "dry run");
+    assertEquals(0, run.exit(), run.toString());
+    assertContains(run.out(), "2 new or changed files, 1 index files", "dry run");
     assertEquals(0, openRepository(data).head());
   }
 
@@ -447,19 +429,19 @@ class CliTest {
     };
 
     Run first = run(args);
-    assertEquals(0, first.exit, first.toString());
-    assertContains(first.out, "published 3 changes");
+    assertEquals(0, first.exit(), first.toString());
+    assertContains(first.out(), "published 3 changes");
     assertEquals(sourceTree(), manifest(origin));
 
     Run second = run(args);
-    assertEquals(0, second.exit, second.toString());
-    assertContains(second.out, "3 unchanged", "nothing to publish");
+    assertEquals(0, second.exit(), second.toString());
+    assertContains(second.out(), "3 unchanged", "nothing to publish");
 
     write("p2/acme/widget.json", "{\"packages\":{\"acme/widget\":[\"2.0\"]}}");
     Files.delete(src.resolve("p2/acme/gadget.json"));
     Run third = run(args);
-    assertEquals(0, third.exit, third.toString());
-    assertContains(third.out, "1 new or changed files, 0 index files, 1 deletions");
+    assertEquals(0, third.exit(), third.toString());
+    assertContains(third.out(), "1 new or changed files, 0 index files, 1 deletions");
     assertEquals(sourceTree(), manifest(origin));
     HttpResponse<byte[]> widget = get(origin, "p2/acme/widget.json");
     assertArrayEquals(Files.readAllBytes(src.resolve("p2/acme/widget.json")), widget.body());
@@ -474,7 +456,7 @@ class CliTest {
     Run run =
         run("publish", "--origin", origin.toString(), "--token-file", wrong.toString(), "" + src);
 
-    assertEquals(1, run.exit, run.toString());
+    assertEquals(1, run.exit(), run.toString());
     assertOneErrorLine(run, "403", "refused");
     assertEquals(Map.of(), manifest(origin));
   }
@@ -492,7 +474,7 @@ class CliTest {
             tokenFile.toString(),
             src.toString());
 
-    assertEquals(1, run.exit, run.toString());
+    assertEquals(1, run.exit(), run.toString());
     assertOneErrorLine(run, "cannot reach the origin", origin.toString());
   }
 
@@ -504,7 +486,7 @@ class CliTest {
     Run run =
         run("publish", "--origin", origin.toString(), "--token-file", missing.toString(), "" + src);
 
-    assertEquals(1, run.exit, run.toString());
+    assertEquals(1, run.exit(), run.toString());
     assertOneErrorLine(run, "token file not found", missing.toString());
     assertEquals(Map.of(), manifest(origin));
   }
@@ -523,8 +505,8 @@ class CliTest {
             tokenFile.toString(),
             src.toString());
 
-    assertEquals(0, run.exit, run.toString());
-    assertContains(run.out, "2 new or changed files, 1 index files", "dry run");
+    assertEquals(0, run.exit(), run.toString());
+    assertContains(run.out(), "2 new or changed files, 1 index files", "dry run");
     assertEquals(Map.of(), manifest(origin));
   }
 
@@ -558,7 +540,7 @@ class CliTest {
             live.toString(),
             "--token-file",
             tokenFile.toString());
-    assertEquals(0, flagLive.exit, flagLive.toString());
+    assertEquals(0, flagLive.exit(), flagLive.toString());
 
     Path liveConfig = yaml("origin: " + live + "\n");
     URI deadFlag = closedOrigin();
@@ -571,8 +553,7 @@ class CliTest {
             deadFlag.toString(),
             "--token-file",
             tokenFile.toString());
-    assertEquals(1, flagDead.exit, flagDead.toString());
-    assertOneErrorLine(flagDead, "cannot reach the origin at " + deadFlag);
+    assertCannotReach(flagDead, deadFlag);
   }
 
   @Test
@@ -584,7 +565,7 @@ class CliTest {
     Run fileLive =
         dryRunPublish(
             Map.of("METAMIRROR_ORIGIN", dead.toString()), "--config", liveConfig.toString());
-    assertEquals(0, fileLive.exit, fileLive.toString());
+    assertEquals(0, fileLive.exit(), fileLive.toString());
 
     Path deadConfig = yaml("origin: " + dead + "\n");
     Run fileDead =
@@ -594,8 +575,7 @@ class CliTest {
             deadConfig.toString(),
             "--token-file",
             tokenFile.toString());
-    assertEquals(1, fileDead.exit, fileDead.toString());
-    assertOneErrorLine(fileDead, "cannot reach the origin at " + dead);
+    assertCannotReach(fileDead, dead);
   }
 
   @Test
@@ -605,8 +585,8 @@ class CliTest {
 
     Run run = dryRunPublish(Map.of("METAMIRROR_CONFIG", config.toString()));
 
-    assertEquals(0, run.exit, run.toString());
-    assertContains(run.out, "dry run");
+    assertEquals(0, run.exit(), run.toString());
+    assertContains(run.out(), "dry run");
   }
 
   @Test
@@ -618,15 +598,14 @@ class CliTest {
             Map.of(
                 "METAMIRROR_ORIGIN", live.toString(),
                 "METAMIRROR_TOKEN_FILE", tokenFile.toString()));
-    assertEquals(0, run.exit, run.toString());
-    assertContains(run.out, "2 new or changed files, 1 index files");
+    assertEquals(0, run.exit(), run.toString());
+    assertContains(run.out(), "2 new or changed files, 1 index files");
 
     URI dead = closedOrigin();
     Run deadEnv =
         dryRunPublish(
             Map.of("METAMIRROR_ORIGIN", dead.toString()), "--token-file", tokenFile.toString());
-    assertEquals(1, deadEnv.exit, deadEnv.toString());
-    assertOneErrorLine(deadEnv, "cannot reach the origin at " + dead);
+    assertCannotReach(deadEnv, dead);
   }
 
   @Test
@@ -640,17 +619,17 @@ class CliTest {
     Path list = yaml("index:\n  - \"**/*.idx\"\n");
     args.addAll(List.of("--config", list.toString()));
     Run fromList = run(Map.of(), args.toArray(String[]::new));
-    assertEquals(0, fromList.exit, fromList.toString());
-    assertContains(fromList.out, "3 new or changed files, 2 index files");
+    assertEquals(0, fromList.exit(), fromList.toString());
+    assertContains(fromList.out(), "3 new or changed files, 2 index files");
 
     yaml("index: \"**/*.idx,packages.json\"\n"); // same file, new content
     Run fromString = run(Map.of(), args.toArray(String[]::new));
-    assertEquals(0, fromString.exit, fromString.toString());
-    assertContains(fromString.out, "2 new or changed files, 3 index files");
+    assertEquals(0, fromString.exit(), fromString.toString());
+    assertContains(fromString.out(), "2 new or changed files, 3 index files");
 
     Run fromEnv = run(Map.of("METAMIRROR_INDEX", "**/*.idx"), publishDir);
-    assertEquals(0, fromEnv.exit, fromEnv.toString());
-    assertContains(fromEnv.out, "3 new or changed files, 2 index files");
+    assertEquals(0, fromEnv.exit(), fromEnv.toString());
+    assertContains(fromEnv.out(), "3 new or changed files, 2 index files");
   }
 
   @Test
@@ -668,8 +647,8 @@ class CliTest {
             "--token-file",
             tokenFile.toString());
 
-    assertNotEquals(0, run.exit, run.toString());
-    assertContains(run.err, "config file not found: " + missing);
+    assertNotEquals(0, run.exit(), run.toString());
+    assertContains(run.err(), "config file not found: " + missing);
     assertNoStackTrace(run);
 
     Run fromEnv =
@@ -679,8 +658,8 @@ class CliTest {
             live.toString(),
             "--token-file",
             tokenFile.toString());
-    assertNotEquals(0, fromEnv.exit, fromEnv.toString());
-    assertContains(fromEnv.err, "config file not found: " + missing);
+    assertNotEquals(0, fromEnv.exit(), fromEnv.toString());
+    assertContains(fromEnv.err(), "config file not found: " + missing);
     assertNoStackTrace(fromEnv);
   }
 
@@ -690,7 +669,7 @@ class CliTest {
 
     Run run = run("publish", "--config", missing.toString(), src.toString());
 
-    assertNotEquals(0, run.exit, run.toString());
+    assertNotEquals(0, run.exit(), run.toString());
     assertOneErrorLine(run, "config file not found: " + missing);
   }
 
@@ -701,7 +680,7 @@ class CliTest {
 
     Run run = run("--config", "" + config, "origin", "publish-dir", "--data", data, "" + src);
 
-    assertNotEquals(0, run.exit, run.toString());
+    assertNotEquals(0, run.exit(), run.toString());
     assertOneErrorLine(run, "must be a YAML mapping", config.toString());
     assertFalse(Files.exists(temp.resolve("data")), "nothing was done");
   }
@@ -713,7 +692,7 @@ class CliTest {
 
     Run run = run("--config", "" + config, "origin", "publish-dir", "--data", data, "" + src);
 
-    assertNotEquals(0, run.exit, run.toString());
+    assertNotEquals(0, run.exit(), run.toString());
     assertOneErrorLine(run, "config file " + config + " is not valid YAML");
     assertEquals(1, run.errLines().size(), run.toString());
   }
@@ -724,8 +703,8 @@ class CliTest {
 
     Run run = run(Map.of("METAMIRROR_CONFIG", missing.toString()), "publish", "--help");
 
-    assertEquals(0, run.exit, run.toString());
-    assertContains(run.out, "Usage: metamirror publish");
+    assertEquals(0, run.exit(), run.toString());
+    assertContains(run.out(), "Usage: metamirror publish");
   }
 
   // ---------------------------------------------------------------- HostPort
@@ -738,18 +717,17 @@ class CliTest {
     assertEquals(new HostPort("example.test", 65535), HostPort.parse("example.test:65535"));
   }
 
-  @Test
-  void hostPortRejectsAMissingPortAnOutOfRangePortAndANonNumber() {
-    Map<String, String> expected = new HashMap<>();
-    expected.put("nohost", "expected HOST:PORT");
-    expected.put("h:99999", "out of range");
-    expected.put("h:-1", "out of range");
-    expected.put("h:x", "not a number");
-    expected.put("h:", "not a number");
-    for (Map.Entry<String, String> e : expected.entrySet()) {
-      IllegalArgumentException thrown =
-          assertThrows(IllegalArgumentException.class, () -> HostPort.parse(e.getKey()));
-      assertContains(thrown.getMessage(), e.getValue(), e.getKey());
-    }
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+    "nohost, expected HOST:PORT",
+    "h:99999, out of range",
+    "h:-1, out of range",
+    "h:x, not a number",
+    "h:, not a number"
+  })
+  void hostPortRejectsAMissingPortAnOutOfRangePortAndANonNumber(String hostPort, String why) {
+    IllegalArgumentException thrown =
+        assertThrows(IllegalArgumentException.class, () -> HostPort.parse(hostPort));
+    assertContains(thrown.getMessage(), why, hostPort);
   }
 }

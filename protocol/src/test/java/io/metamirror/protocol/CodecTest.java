@@ -196,9 +196,7 @@ class CodecTest {
   void feedPageOfAnotherFormatIsRefusedNamingTheVersion(int format, String named) {
     String json =
         "{\"format\":" + format + ",\"epoch\":\"" + EPOCH + "\",\"head\":0,\"entries\":[]}";
-    ProtocolException e =
-        assertThrows(
-            ProtocolException.class, () -> FeedPage.read(new ByteArrayInputStream(utf8(json))));
+    ProtocolException e = feedPageRefused(json);
     assertEquals(
         "feed page format " + named + " is not supported (this version reads 1)", e.getMessage());
   }
@@ -206,24 +204,18 @@ class CodecTest {
   @Test
   void feedPageWithoutFormatIsRefused() {
     String json = "{\"epoch\":\"" + EPOCH + "\",\"head\":0,\"entries\":[]}";
-    ProtocolException e =
-        assertThrows(
-            ProtocolException.class, () -> FeedPage.read(new ByteArrayInputStream(utf8(json))));
+    ProtocolException e = feedPageRefused(json);
     assertTrue(e.getMessage().contains("feed page format null is not supported"), e.getMessage());
   }
 
   @Test
   void feedPageMissingHeadOrWithABadEpochIsRefused() {
     String noHead = "{\"format\":1,\"epoch\":\"" + EPOCH + "\",\"entries\":[]}";
-    ProtocolException e =
-        assertThrows(
-            ProtocolException.class, () -> FeedPage.read(new ByteArrayInputStream(utf8(noHead))));
+    ProtocolException e = feedPageRefused(noHead);
     assertEquals("feed page: epoch, head and entries are required", e.getMessage());
 
     String badEpoch = "{\"format\":1,\"epoch\":\"NOT-AN-EPOCH\",\"head\":0,\"entries\":[]}";
-    e =
-        assertThrows(
-            ProtocolException.class, () -> FeedPage.read(new ByteArrayInputStream(utf8(badEpoch))));
+    e = feedPageRefused(badEpoch);
     assertTrue(e.getMessage().contains("epoch must be 32 lowercase hex digits"), e.getMessage());
   }
 
@@ -234,13 +226,23 @@ class CodecTest {
             + EPOCH
             + "\",\"head\":1,\"entries\":[{\"seq\":1,\"op\":\"delete\",\"path\":\"a/../b\","
             + "\"time\":1}]}";
-    ProtocolException e =
-        assertThrows(
-            ProtocolException.class, () -> FeedPage.read(new ByteArrayInputStream(utf8(json))));
+    ProtocolException e = feedPageRefused(json);
     assertTrue(e.getMessage().contains("journal entry 1: path must not contain"), e.getMessage());
   }
 
+  /** Reading {@code json} as a feed page fails; returns the failure, for its message. */
+  private static ProtocolException feedPageRefused(String json) {
+    return assertThrows(
+        ProtocolException.class, () -> FeedPage.read(new ByteArrayInputStream(utf8(json))));
+  }
+
   // ---- Manifest ----
+
+  /** Reading {@code json} as a manifest fails; returns the failure, for its message. */
+  private static ProtocolException manifestRefused(String json) {
+    return assertThrows(
+        ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(json))));
+  }
 
   private static Manifest manifest() {
     return new Manifest(
@@ -282,9 +284,7 @@ class CodecTest {
   @Test
   void manifestOfAnotherFormatIsRefusedNamingTheVersion() {
     String json = "{\"format\":2,\"epoch\":\"" + EPOCH + "\",\"seq\":0,\"files\":[]}";
-    ProtocolException e =
-        assertThrows(
-            ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(json))));
+    ProtocolException e = manifestRefused(json);
     assertEquals("manifest format 2 is not supported (this version reads 1)", e.getMessage());
   }
 
@@ -296,9 +296,7 @@ class CodecTest {
             + "\",\"seq\":1,\"files\":[{\"path\":\"../../etc/passwd\",\"sha256\":\""
             + SHA
             + "\",\"size\":1,\"time\":1,\"seq\":1}]}";
-    ProtocolException e =
-        assertThrows(
-            ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(json))));
+    ProtocolException e = manifestRefused(json);
     assertTrue(
         e.getMessage().startsWith("manifest: path must not contain '.' or '..' segments"),
         e.getMessage());
@@ -312,18 +310,14 @@ class CodecTest {
             + "\",\"seq\":1,\"files\":[{\"path\":\"a.json\",\"sha256\":\""
             + SHA
             + "\",\"time\":1}]}";
-    ProtocolException e =
-        assertThrows(
-            ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(noSize))));
+    ProtocolException e = manifestRefused(noSize);
     assertEquals("manifest: file a.json needs size, time and seq", e.getMessage());
 
     String noSha =
         "{\"format\":1,\"epoch\":\""
             + EPOCH
             + "\",\"seq\":1,\"files\":[{\"path\":\"a.json\",\"size\":1,\"time\":1,\"seq\":1}]}";
-    e =
-        assertThrows(
-            ProtocolException.class, () -> Manifest.read(new ByteArrayInputStream(utf8(noSha))));
+    e = manifestRefused(noSha);
     assertTrue(e.getMessage().startsWith("manifest: sha256 must be 64"), e.getMessage());
   }
 }

@@ -1,65 +1,42 @@
 package io.metamirror.cli.composer;
 
+import static io.metamirror.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.metamirror.cli.Main;
+import io.metamirror.cli.Run;
 import io.metamirror.origin.composer.ComposerRepository;
-import io.metamirror.origin.http.OriginServer;
-import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code metamirror composer publish|import|scan} as a user runs them, against a real origin. */
 class ComposerCommandsTest {
   @TempDir Path dir;
-  OriginRepository repository;
+  TestOrigin origin;
   ComposerRepository composer;
-  OriginServer origin;
   Path token;
 
   @BeforeEach
   void start() throws IOException {
-    repository =
-        OriginRepository.open(
-            dir.resolve("origin"), OriginRepository.Options.defaults(), Clock.systemUTC());
-    composer = ComposerRepository.open(repository);
-    origin =
-        OriginServer.start(repository, composer, new OriginServer.Config("127.0.0.1", 0, "t0ken"));
-    token = Files.writeString(dir.resolve("token"), "t0ken\n");
+    origin = TestOrigin.start(dir.resolve("origin"));
+    composer = origin.composer();
+    token = Files.writeString(dir.resolve("token"), TestOrigin.TOKEN + "\n");
   }
 
   @AfterEach
   void stop() throws IOException {
     origin.close();
-    repository.close();
-  }
-
-  record Run(int exit, String out, String err) {}
-
-  Run run(String... args) {
-    CommandLine cli = Main.commandLine(Map.of(), args);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
   }
 
   String[] command(String sub, String... rest) {

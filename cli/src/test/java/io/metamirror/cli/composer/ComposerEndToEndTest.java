@@ -11,12 +11,10 @@ import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
-import io.metamirror.origin.http.OriginServer;
-import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +37,7 @@ class ComposerEndToEndTest {
   static final Path COMPOSER = Path.of("/usr/bin/composer");
 
   @TempDir Path dir;
-  OriginRepository repository;
-  OriginServer origin;
+  TestOrigin origin;
   MirrorNode mirror;
   ComposerApiClient api;
   Path ca;
@@ -57,16 +54,13 @@ class ComposerEndToEndTest {
     SSLContext tls =
         TlsContexts.serverContext(ReloadingKeyManager.open(cert.chainFile(), cert.keyFile()));
     ca = authority.certificateFile();
-    repository =
-        OriginRepository.open(
-            dir.resolve("origin"), OriginRepository.Options.defaults(), Clock.systemUTC());
-    origin = OriginServer.start(repository, new OriginServer.Config("127.0.0.1", 0, "t0ken"));
+    origin = TestOrigin.start(dir.resolve("origin"));
     mirror =
         MirrorNode.start(
             MirrorNode.Config.defaults(origin.uri(), dir.resolve("mirror"))
                 .with("127.0.0.1", 0, tls, "test", "t1")
                 .withDrainGrace(Duration.ZERO));
-    api = new ComposerApiClient(origin.uri(), "t0ken");
+    api = new ComposerApiClient(origin.uri(), TestOrigin.TOKEN);
   }
 
   @AfterEach
@@ -76,9 +70,6 @@ class ComposerEndToEndTest {
     }
     if (origin != null) {
       origin.close();
-    }
-    if (repository != null) {
-      repository.close();
     }
   }
 

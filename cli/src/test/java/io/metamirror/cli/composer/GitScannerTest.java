@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -168,25 +169,20 @@ class GitScannerTest {
 
     String id = commit.name();
     assertEquals(
-        List.of(
-            JSON.readTree(
-                """
-                {"name":"acme/foo","require":{"php":">=8.1"},"version":"v1.2.0",
-                 "source":{"type":"git","url":"https://git.example/acme/foo.git","reference":"%s"},
-                 "dist":{"type":"zip","url":"https://codeload.example/acme/foo/zip/%s?v=v1.2.0",
-                         "reference":"%s"},
-                 "time":"2024-05-01T12:00:00+00:00"}"""
-                    .formatted(id, id, id)),
-            JSON.readTree(
-                """
-                {"name":"acme/foo","require":{"php":">=8.1"},"version":"dev-main",
-                 "source":{"type":"git","url":"https://git.example/acme/foo.git","reference":"%s"},
-                 "dist":{"type":"zip","url":"https://codeload.example/acme/foo/zip/%s?v=dev-main",
-                         "reference":"%s"},
-                 "time":"2024-05-01T12:00:00+00:00"}"""
-                    .formatted(id, id, id))),
-        result.documents());
+        List.of(fooDocument("v1.2.0", id), fooDocument("dev-main", id)), result.documents());
     assertEquals(List.of(), result.warnings());
+  }
+
+  /** What a scan makes of acme/foo's composer.json at {@code version}, from commit {@code id}. */
+  private static JsonNode fooDocument(String version, String id) throws IOException {
+    return JSON.readTree(
+        """
+        {"name":"acme/foo","require":{"php":">=8.1"},"version":"%1$s",
+         "source":{"type":"git","url":"https://git.example/acme/foo.git","reference":"%2$s"},
+         "dist":{"type":"zip","url":"https://codeload.example/acme/foo/zip/%2$s?v=%1$s",
+                 "reference":"%2$s"},
+         "time":"2024-05-01T12:00:00+00:00"}"""
+            .formatted(version, id));
   }
 
   @Test

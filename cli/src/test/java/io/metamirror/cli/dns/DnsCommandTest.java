@@ -1,17 +1,16 @@
 package io.metamirror.cli.dns;
 
+import static io.metamirror.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.metamirror.cli.Main;
+import io.metamirror.cli.Run;
 import io.metamirror.dns.aws.AwsAccess;
 import io.metamirror.dns.testing.MotoServer;
 import io.metamirror.dns.testing.SampleFleetFile;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,7 +23,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /**
@@ -47,18 +45,6 @@ class DnsCommandTest {
           r -> r.name("example.test.").callerReference("cli-" + System.nanoTime()));
     }
     fleet = Files.writeString(temp.resolve("fleet.yaml"), FLEET);
-  }
-
-  record Run(int exit, String out, String err) {}
-
-  Run run(String... args) {
-    CommandLine cli = Main.commandLine(Map.of(), args);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
   }
 
   JsonNode planJson() throws Exception {

@@ -11,6 +11,8 @@ import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
 import io.metamirror.sync.agent.SyncAgent;
+import io.metamirror.testsupport.origin.TestOrigin;
+import io.metamirror.testsupport.poll.Polling;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static io.metamirror.mirror.node.HttpsClient.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.testsupport.origin.TestOrigin;
+import io.metamirror.testsupport.poll.Polling;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -73,6 +73,16 @@ class PemKeyMaterialTest {
     return ca.issue(dir, name, List.of("localhost"), List.of("127.0.0.1"), keys);
   }
 
+  /** A certificate for localhost, signed by the test CA, and its key, in {@code dir}. */
+  private LocalCa.Issued issueNode() throws IOException {
+    return ca.issue(dir, "node", List.of("localhost"), List.of());
+  }
+
+  /** Loading {@code chain} with {@code key} fails; returns the failure, for its message. */
+  private static IOException loadRefused(Path chain, Path key) {
+    return assertThrows(IOException.class, () -> PemKeyMaterial.load(chain, key));
+  }
+
   /** What {@code openssl} and older ACME clients write: PKCS#1 for RSA, SEC1 for EC. */
   private static String traditionalPem(Object object) throws IOException {
     StringWriter out = new StringWriter();
@@ -135,7 +145,7 @@ class PemKeyMaterialTest {
 
   @Test
   void chainIsReadLeafFirstThenIntermediates() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
 
     PemKeyMaterial material = PemKeyMaterial.load(issued.chainFile(), issued.keyFile());
 
@@ -159,7 +169,7 @@ class PemKeyMaterialTest {
 
   @Test
   void oneFileHoldingChainAndKeyServesAsBoth() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     Path combined = dir.resolve("combined.pem");
     Files.writeString(
         combined, Files.readString(issued.chainFile()) + Files.readString(issued.keyFile()));
@@ -174,8 +184,7 @@ class PemKeyMaterialTest {
     LocalCa.Issued a = ca.issue(dir, "a", List.of("localhost"), List.of());
     LocalCa.Issued b = ca.issue(dir, "b", List.of("localhost"), List.of());
 
-    IOException e =
-        assertThrows(IOException.class, () -> PemKeyMaterial.load(a.chainFile(), b.keyFile()));
+    IOException e = loadRefused(a.chainFile(), b.keyFile());
 
     assertTrue(e.getMessage().contains(b.keyFile() + " does not match"), e.getMessage());
     assertTrue(e.getMessage().contains(a.chainFile().toString()), e.getMessage());
@@ -186,9 +195,7 @@ class PemKeyMaterialTest {
     LocalCa.Issued ec = ca.issue(dir, "ec", List.of("localhost"), List.of());
     LocalCa.Issued rsaIssued = issue("rsa", rsa);
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(ec.chainFile(), rsaIssued.keyFile()));
+    IOException e = loadRefused(ec.chainFile(), rsaIssued.keyFile());
 
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     assertTrue(e.getMessage().contains("the key is RSA, the certificate's is EC"), e.getMessage());
@@ -199,20 +206,16 @@ class PemKeyMaterialTest {
     LocalCa.Issued p256 = issue("p256", keyPair("secp256r1"));
     LocalCa.Issued p384 = issue("p384", keyPair("secp384r1"));
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(p256.chainFile(), p384.keyFile()));
+    IOException e = loadRefused(p256.chainFile(), p384.keyFile());
 
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
   }
 
   @Test
   void chainWithoutTheLeafIsRefusedWithAHintAboutFullchain() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(ca.certificateFile(), issued.keyFile()));
+    IOException e = loadRefused(ca.certificateFile(), issued.keyFile());
 
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
     assertTrue(e.getMessage().contains("fullchain.pem, not chain.pem"), e.getMessage());
@@ -220,7 +223,7 @@ class PemKeyMaterialTest {
 
   @Test
   void encryptedTraditionalKeyIsRefusedAsUnsupported() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     KeyPair keys = keyPair("secp256r1");
     Files.writeString(
         issued.keyFile(),
@@ -232,9 +235,7 @@ class PemKeyMaterialTest {
                     .build(PASSWORD))));
     assertTrue(Files.readString(issued.keyFile()).contains("Proc-Type: 4,ENCRYPTED"));
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(e.getMessage().contains(issued.keyFile().toString()), e.getMessage());
     assertTrue(e.getMessage().contains("is encrypted, which is not supported"), e.getMessage());
@@ -242,7 +243,7 @@ class PemKeyMaterialTest {
 
   @Test
   void encryptedPkcs8KeyIsRefusedAsUnsupported() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     KeyPair keys = keyPair("secp256r1");
     Files.writeString(
         issued.keyFile(),
@@ -255,16 +256,14 @@ class PemKeyMaterialTest {
                     .build())));
     assertTrue(Files.readString(issued.keyFile()).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY"));
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(e.getMessage().contains("is encrypted, which is not supported"), e.getMessage());
   }
 
   @Test
   void missingFilesAreNamedInTheError() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     Path nowhere = dir.resolve("nowhere.pem");
 
     NoSuchFileException chain =
@@ -280,11 +279,9 @@ class PemKeyMaterialTest {
 
   @Test
   void chainFileWithoutACertificateIsRefused() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.keyFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.keyFile(), issued.keyFile());
 
     assertEquals(
         "certificate chain file "
@@ -295,11 +292,9 @@ class PemKeyMaterialTest {
 
   @Test
   void keyFileHoldingOnlyCertificatesIsRefused() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.chainFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.chainFile());
 
     assertTrue(e.getMessage().contains("no private key in it"), e.getMessage());
     assertTrue(e.getMessage().contains("found only CERTIFICATE"), e.getMessage());
@@ -307,14 +302,12 @@ class PemKeyMaterialTest {
 
   @Test
   void binaryGarbageIsRefusedAsNotPem() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     byte[] garbage = new byte[300];
     new Random(1).nextBytes(garbage);
     Files.write(issued.keyFile(), garbage);
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertEquals(
         "private key file " + issued.keyFile() + ": not a PEM file (no '-----BEGIN' line)",
@@ -323,25 +316,21 @@ class PemKeyMaterialTest {
 
   @Test
   void emptyKeyFileIsRefusedAsEmpty() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     Files.write(issued.keyFile(), new byte[0]);
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(e.getMessage().endsWith("the file is empty)"), e.getMessage());
   }
 
   @Test
   void truncatedChainFileIsRefusedAsMalformed() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     String chain = Files.readString(issued.chainFile());
     Files.writeString(issued.chainFile(), chain.substring(0, chain.length() / 3));
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(
         e.getMessage()
@@ -351,13 +340,11 @@ class PemKeyMaterialTest {
 
   @Test
   void corruptBase64InTheKeyIsRefusedAsMalformed() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     Files.writeString(
         issued.keyFile(), "-----BEGIN PRIVATE KEY-----\nAAAA!!!!AAAA\n-----END PRIVATE KEY-----\n");
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(
         e.getMessage().startsWith("private key file " + issued.keyFile() + ": malformed PEM"),
@@ -366,39 +353,33 @@ class PemKeyMaterialTest {
 
   @Test
   void publicKeyInPlaceOfThePrivateKeyIsRefused() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     Files.writeString(
         issued.keyFile(),
         LocalCa.pem("PUBLIC KEY", issued.certificate().getPublicKey().getEncoded()));
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(e.getMessage().contains("found only PUBLIC KEY"), e.getMessage());
   }
 
   @Test
   void fileTooLargeToBePemIsRefusedUnread() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     Files.write(issued.chainFile(), new byte[(int) PemKeyMaterial.MAX_PEM_FILE_BYTES + 1]);
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(e.getMessage().contains("too large to be a PEM"), e.getMessage());
   }
 
   @Test
   void twoKeysInTheKeyFileAreRefused() throws Exception {
-    LocalCa.Issued issued = ca.issue(dir, "node", List.of("localhost"), List.of());
+    LocalCa.Issued issued = issueNode();
     String key = Files.readString(issued.keyFile(), StandardCharsets.US_ASCII);
     Files.writeString(issued.keyFile(), key + key);
 
-    IOException e =
-        assertThrows(
-            IOException.class, () -> PemKeyMaterial.load(issued.chainFile(), issued.keyFile()));
+    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
 
     assertTrue(e.getMessage().contains("more than one private key"), e.getMessage());
   }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,11 @@ class ComposerRepositoryTest {
   void reopen() throws IOException {
     origin.close();
     open();
+  }
+
+  /** The versions of {@code name} as the package store keeps them (normalized). */
+  private static List<ObjectNode> stored(String name, String... versions) {
+    return Stream.of(versions).map(v -> VersionDocuments.normalize(version(name, v))).toList();
   }
 
   static ObjectNode version(String name, String version) {
@@ -206,12 +212,8 @@ class ComposerRepositoryTest {
     PackageStore store = PackageStore.open(dir.resolve("packages"));
     store.writeAll(
         Map.of(
-            "acme/a",
-            List.of(
-                VersionDocuments.normalize(version("acme/a", "1.0.0")),
-                VersionDocuments.normalize(version("acme/a", "1.1.0"))),
-            "acme/new",
-            List.of(VersionDocuments.normalize(version("acme/new", "0.1.0")))));
+            "acme/a", stored("acme/a", "1.0.0", "1.1.0"),
+            "acme/new", stored("acme/new", "0.1.0")));
 
     reopen();
 
@@ -227,12 +229,7 @@ class ComposerRepositoryTest {
     composer.publish(List.of(version("acme/a", "1.0.0"), version("acme/b", "1.0.0")));
     Path dir = data.resolve("composer");
     PackageStore store = PackageStore.open(dir.resolve("packages"));
-    store.writeAll(
-        Map.of(
-            "acme/b",
-            List.of(
-                VersionDocuments.normalize(version("acme/b", "1.0.0")),
-                VersionDocuments.normalize(version("acme/b", "2.0.0")))));
+    store.writeAll(Map.of("acme/b", stored("acme/b", "1.0.0", "2.0.0")));
     Files.writeString(dir.resolve("pending.json"), "{\"packages\":[\"acme/");
 
     reopen();

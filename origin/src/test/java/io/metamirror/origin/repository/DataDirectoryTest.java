@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -214,25 +215,31 @@ class DataDirectoryTest {
 
   @Test
   void treeCheckpointWithoutItsEndLineIsCorrupt() throws IOException {
-    populated();
-    Path checkpoint = dataDir.resolve("tree.checkpoint");
-    String text = Files.readString(checkpoint, StandardCharsets.UTF_8);
-    Files.writeString(checkpoint, text.substring(0, text.lastIndexOf("end ")));
-    CorruptDataException e = assertOpenRefused(CorruptDataException.class, dataDir);
+    CorruptDataException e =
+        openRefusedWithTheCheckpoint(t -> t.substring(0, t.lastIndexOf("end ")));
     assertContains(e.getMessage(), "is corrupt", "checksum mismatch or missing end line");
   }
 
   @Test
   void treeCheckpointWithAFlippedDigitFailsItsChecksum() throws IOException {
+    // The size of packages.json ("{}") is 2; make it 3.
+    CorruptDataException e = openRefusedWithTheCheckpoint(t -> t.replace("\t2\t", "\t3\t"));
+    assertContains(e.getMessage(), "is corrupt", "checksum mismatch");
+  }
+
+  /**
+   * Rewrites the tree checkpoint of a {@link #populated} data directory with {@code edit}, which
+   * must change it; opening is then refused, and the refusal is returned.
+   */
+  private CorruptDataException openRefusedWithTheCheckpoint(UnaryOperator<String> edit)
+      throws IOException {
     populated();
     Path checkpoint = dataDir.resolve("tree.checkpoint");
     String text = Files.readString(checkpoint, StandardCharsets.UTF_8);
-    // The size of packages.json ("{}") is 2; make it 3.
-    String tampered = text.replace("\t2\t", "\t3\t");
-    assertFalse(tampered.equals(text), text);
-    Files.writeString(checkpoint, tampered);
-    CorruptDataException e = assertOpenRefused(CorruptDataException.class, dataDir);
-    assertContains(e.getMessage(), "is corrupt", "checksum mismatch");
+    String edited = edit.apply(text);
+    assertFalse(edited.equals(text), text);
+    Files.writeString(checkpoint, edited);
+    return assertOpenRefused(CorruptDataException.class, dataDir);
   }
 
   @Test

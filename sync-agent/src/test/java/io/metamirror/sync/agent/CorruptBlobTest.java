@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.protocol.Sha256;
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,12 +54,11 @@ class CorruptBlobTest {
             });
         agent.catchUp();
         agent.start();
-        long before =
-            origin.publish(Map.of("p2/acme/before.json", "{\"before\":1}"), List.of()).head();
+        long before = origin.publish(Map.of("p2/acme/before.json", "{\"before\":1}"), List.of());
         awaitCaughtUp(agent, before);
 
         proxy.corruptBlob(sha(BAD_CONTENT));
-        long bad = origin.publish(Map.of("p2/acme/bad.json", BAD_CONTENT), List.of()).head();
+        long bad = origin.publish(Map.of("p2/acme/bad.json", BAD_CONTENT), List.of());
         SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state().equals("stalled"));
 
         assertTrue(
@@ -91,11 +91,10 @@ class CorruptBlobTest {
         agent.catchUp();
         // Published while the agent is not following, so that all three come in one page.
         origin.publish(Map.of("p2/acme/one.json", "{\"one\":1}"), List.of());
-        long two = origin.publish(Map.of("p2/acme/two.json", "{\"two\":2}"), List.of()).head();
+        long two = origin.publish(Map.of("p2/acme/two.json", "{\"two\":2}"), List.of());
         proxy.corruptBlob(sha(BAD_CONTENT));
-        long bad = origin.publish(Map.of("p2/acme/bad.json", BAD_CONTENT), List.of()).head();
-        long after =
-            origin.publish(Map.of("p2/acme/after.json", "{\"after\":3}"), List.of()).head();
+        long bad = origin.publish(Map.of("p2/acme/bad.json", BAD_CONTENT), List.of());
+        long after = origin.publish(Map.of("p2/acme/after.json", "{\"after\":3}"), List.of());
 
         agent.start();
         SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state().equals("stalled"));
@@ -118,7 +117,7 @@ class CorruptBlobTest {
   void catchUpThrowsOnACorruptBlobAndLeavesTheStoreAsItWas() throws Exception {
     try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"));
         ByteFlippingProxy proxy = ByteFlippingProxy.start(origin.uri())) {
-      long first = origin.publish(Map.of("packages.json", "{\"round\":0}"), List.of()).head();
+      long first = origin.publish(Map.of("packages.json", "{\"round\":0}"), List.of());
       Path storeDir = tmp.resolve("store");
       try (Store store = Store.open(storeDir);
           SyncAgent agent = new SyncAgent(store, config(proxy), Clock.systemUTC())) {

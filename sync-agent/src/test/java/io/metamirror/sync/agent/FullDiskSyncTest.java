@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.disk.Tmpfs;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,25 +38,26 @@ class FullDiskSyncTest {
   private static final String BIG = "dist/acme-widget-2.0.zip"; // compressed: no twin is made
 
   @TempDir Path tmp;
-  private Path mount;
+  @RegisterExtension final Tmpfs tmpfs = new Tmpfs();
 
   /** Every content each path has had at the origin. */
   private final Map<String, Set<String>> published = new HashMap<>();
 
-  @AfterEach
-  void unmount() throws Exception {
-    if (mount != null
-        && new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor() != 0) {
-      new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor();
-    }
+  /** Holds the store's disk nearly full; deleting it frees the room. */
+  private Path ballast;
+
+  private Path storeDir;
+
+  /** A 1 MB disk with 700 KB taken: room for a small tree, not for {@link #BIG}. */
+  @BeforeEach
+  void mountANearlyFullDiskForTheStore() throws Exception {
+    Path disk = tmpfs.mount(tmp.resolve("disk"), "1m");
+    ballast = Files.write(disk.resolve("ballast"), new byte[700 * 1024]);
+    storeDir = disk.resolve("store");
   }
 
   @Test
   void aFullDiskStallsTheAgentWithWholeFilesOnlyAndItCatchesUpWhenSpaceIsFreed() throws Exception {
-    Path disk = mountSmallDisk();
-    Path ballast = disk.resolve("ballast");
-    Files.write(ballast, new byte[700 * 1024]);
-    Path storeDir = disk.resolve("store");
     try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"));
         Store store = Store.open(storeDir);
         SyncAgent agent = new SyncAgent(store, config(origin), Clock.systemUTC())) {
@@ -82,10 +85,6 @@ class FullDiskSyncTest {
 
   @Test
   void anAgentStoppedOnAFullDiskLeavesNoTempFilesAndANewOneCarriesOn() throws Exception {
-    Path disk = mountSmallDisk();
-    Path ballast = disk.resolve("ballast");
-    Files.write(ballast, new byte[700 * 1024]);
-    Path storeDir = disk.resolve("store");
     try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"))) {
       long fits = publish(origin, smallTree());
       try (Store store = Store.open(storeDir)) {
@@ -108,23 +107,11 @@ class FullDiskSyncTest {
     }
   }
 
-  private Path mountSmallDisk() throws Exception {
-    Path disk = tmp.resolve("disk");
-    Files.createDirectories(disk);
-    Process m =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString())
-            .redirectErrorStream(true)
-            .start();
-    assumeTrue(m.waitFor() == 0, "cannot mount a tmpfs here (not root?)");
-    mount = disk;
-    return disk;
-  }
-
   /** Publishes and remembers every content; returns the head. */
   private long publish(TestOrigin origin, Map<String, String> puts) throws IOException {
     puts.forEach(
         (path, content) -> published.computeIfAbsent(path, p -> new HashSet<>()).add(content));
-    return origin.publish(puts, List.of()).head();
+    return origin.publish(puts, List.of());
   }
 
   /** Every content file, and every twin, holds a whole version the origin published. */

@@ -3,11 +3,11 @@ package io.metamirror.sync.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.Sha256;
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.origin.TestOrigin;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * kills land in the middle of a page and not only right after a commit (where the cursor moves).
  */
 class KilledAgentTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path tmp;
 
   @Test
@@ -62,13 +60,13 @@ class KilledAgentTest {
               new SyncAgent(store, SyncAgent.Config.defaults(origin.uri()), Clock.systemUTC())) {
         agent.catchUp();
       }
-      long start = origin.repository.head();
+      long start = origin.head();
 
       // 5,000 entries: new files, overwrites, deletes, and an index every few entries.
       List<String> live = new ArrayList<>(initial.keySet());
       live.remove("packages.json");
       int next = 500;
-      while (origin.repository.head() < start + 5000) {
+      while (origin.head() < start + 5000) {
         Map<String, String> puts = new TreeMap<>();
         List<String> deletes = new ArrayList<>();
         for (int j = 0; j < 9; j++) {
@@ -90,26 +88,25 @@ class KilledAgentTest {
         puts.put("packages.json", "{\"round\":" + next + "}");
         origin.publish(puts, deletes);
       }
-      long head = origin.repository.head();
+      long head = origin.head();
       History history = History.of(origin);
 
       long[] targets = random.longs(50, start + 1, head).sorted().toArray();
       int killedDuringCatchUp = 0;
       int killsLeavingTempFiles = 0;
       Set<Path> leftBehind = new HashSet<>(); // temp files of kills since the last commit
-      long cursorBefore = readCursor(storeDir);
+      long cursorBefore = StoreAssertions.cursorSeq(storeDir);
       for (int k = 0; k < targets.length; k++) {
-        Process agent = startAgent(origin, storeDir);
+        Process agent = SyncProcessMain.start(origin.uri(), storeDir, 25);
         long reached = awaitCursor(storeDir, agent, targets[k]);
         if (k % 2 == 1) {
           awaitTempFile(storeDir, agent);
         }
-        // Returns once the process is gone: its file operations are over.
-        agent.destroyForcibly().waitFor();
+        ChildJvm.kill(agent);
         if (reached < head) {
           killedDuringCatchUp++;
         }
-        long cursorAfter = readCursor(storeDir);
+        long cursorAfter = StoreAssertions.cursorSeq(storeDir);
         if (cursorAfter > cursorBefore) {
           // This agent committed a page, so it had opened the store, which deletes temp files.
           for (Path p : leftBehind) {
@@ -132,37 +129,18 @@ class KilledAgentTest {
           killsLeavingTempFiles >= 1,
           "some kill landed while a page's temp files were in the tree: " + killsLeavingTempFiles);
 
-      Process last = startAgent(origin, storeDir);
+      Process last = SyncProcessMain.start(origin.uri(), storeDir, 25);
       assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
       assertEquals(0, last.exitValue());
       StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
-      assertEquals(head, readCursor(storeDir));
+      assertEquals(head, StoreAssertions.cursorSeq(storeDir));
     }
-  }
-
-  private Process startAgent(TestOrigin origin, Path storeDir) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return new ProcessBuilder(
-            java,
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            classpath,
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            SyncProcessMain.class.getName(),
-            origin.uri().toString(),
-            storeDir.toString(),
-            "25")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
   }
 
   /** Waits until the store's cursor reaches {@code target} (or the agent exits); returns it. */
   private static long awaitCursor(Path storeDir, Process agent, long target) throws Exception {
     for (int i = 0; i < 60_000; i++) {
-      long seq = readCursor(storeDir);
+      long seq = StoreAssertions.cursorSeq(storeDir);
       if (seq >= target || !agent.isAlive()) {
         return seq;
       }
@@ -186,12 +164,6 @@ class KilledAgentTest {
     }
   }
 
-  private static long readCursor(Path storeDir) throws IOException {
-    Path cursor = storeDir.resolve(".metamirror/cursor");
-    JsonNode node = JSON.readTree(Files.readAllBytes(cursor));
-    return node.get("seq").asLong();
-  }
-
   /** Every version of every path, to judge a store against. */
   private record History(List<JournalEntry> entries) {
     /** How {@link Store#tempFor} names a temp file (and its twin) for target NAME. */
@@ -201,8 +173,7 @@ class KilledAgentTest {
 
     static History of(TestOrigin origin) throws IOException {
       List<JournalEntry> entries = new ArrayList<>();
-      for (byte[] json :
-          origin.repository.readFeed(0, origin.repository.head(), Integer.MAX_VALUE)) {
+      for (byte[] json : origin.repository().readFeed(0, origin.head(), Integer.MAX_VALUE)) {
         entries.add(JournalEntry.parse(json));
       }
       return new History(entries);
@@ -214,7 +185,7 @@ class KilledAgentTest {
      * the agent's (see {@link #TEMP}) beside a path of the history; returns those.
      */
     List<Path> assertPrefixConsistent(Path storeDir) throws IOException {
-      long cursor = readCursor(storeDir);
+      long cursor = StoreAssertions.cursorSeq(storeDir);
       Map<String, Sha256> atCursor = new HashMap<>();
       Map<String, Set<Sha256>> newer = new HashMap<>();
       Set<String> deletedLater = new HashSet<>();

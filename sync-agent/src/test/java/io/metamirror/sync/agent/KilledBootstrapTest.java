@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metamirror.testsupport.origin.TestOrigin;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * restart completes the bootstrap.
  */
 class KilledBootstrapTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path tmp;
 
   @Test
@@ -48,17 +47,17 @@ class KilledBootstrapTest {
       origin.publish(Map.of("packages.json", "{\"files\":" + tree.size() + "}"), List.of());
       Map<String, byte[]> expected = origin.tree();
       Map<String, Long> times = origin.times();
-      long head = origin.repository.head();
+      long head = origin.head();
 
       // Killed at random moments of the unpacking into staging.
       int killedBeforeCursor = 0;
       for (int s = 0; s < 2; s++) {
         Path storeDir = tmp.resolve("killed-" + s);
         for (int k = 0; k < 3; k++) {
-          Process agent = startAgent(origin, storeDir);
+          Process agent = SyncProcessMain.start(origin.uri(), storeDir, 1000);
           awaitStaging(storeDir, agent);
           if (!agent.waitFor(random.nextInt(300), TimeUnit.MILLISECONDS)) {
-            agent.destroyForcibly().waitFor();
+            ChildJvm.kill(agent);
           }
           if (!Files.exists(storeDir.resolve(".metamirror/cursor"))) {
             killedBeforeCursor++;
@@ -75,7 +74,7 @@ class KilledBootstrapTest {
       for (int[] haltAfter : new int[][] {{2, 1500}, {4, 3}}) {
         Path storeDir = tmp.resolve("halted-" + haltAfter[0]);
         for (int steps : haltAfter) {
-          Process agent = startAgent(origin, storeDir, steps);
+          Process agent = SyncProcessMain.start(origin.uri(), storeDir, 1000, steps);
           assertTrue(agent.waitFor(120, TimeUnit.SECONDS), "the agent halts");
           assertEquals(137, agent.exitValue(), "halted after " + steps + " install steps");
           assertTrue(!Files.exists(storeDir.resolve(".metamirror/cursor")), "no cursor yet");
@@ -102,12 +101,11 @@ class KilledBootstrapTest {
       Map<String, Long> times,
       long head)
       throws Exception {
-    Process last = startAgent(origin, storeDir);
+    Process last = SyncProcessMain.start(origin.uri(), storeDir, 1000);
     assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
     assertEquals(0, last.exitValue());
     StoreAssertions.assertStoreEquals(expected, times, storeDir);
-    assertEquals(
-        head, JSON.readTree(storeDir.resolve(".metamirror/cursor").toFile()).get("seq").asLong());
+    assertEquals(head, StoreAssertions.cursorSeq(storeDir));
   }
 
   /**
@@ -140,30 +138,5 @@ class KilledBootstrapTest {
       assertEquals(
           (long) times.get(path), Files.getLastModifiedTime(f).toMillis(), "mtime of " + rel);
     }
-  }
-
-  private static Process startAgent(TestOrigin origin, Path storeDir) throws IOException {
-    return startAgent(origin, storeDir, -1);
-  }
-
-  private static Process startAgent(TestOrigin origin, Path storeDir, int haltAfterInstallSteps)
-      throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return new ProcessBuilder(
-            java,
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            classpath,
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            SyncProcessMain.class.getName(),
-            origin.uri().toString(),
-            storeDir.toString(),
-            "1000",
-            Integer.toString(haltAfterInstallSteps))
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class OriginOutageTest {
     Path data = tmp.resolve("origin");
     Path storeDir = tmp.resolve("store");
     TestOrigin first = TestOrigin.start(data);
-    int port = first.server.port();
+    int port = first.port();
     try (Store store = Store.open(storeDir);
         SyncAgent agent =
             new SyncAgent(
@@ -47,7 +48,7 @@ class OriginOutageTest {
         }
         first.publish(tree, List.of());
         agent.start();
-        seqBefore = first.publish(Map.of("packages.json", "{\"round\":1}"), List.of()).head();
+        seqBefore = first.publish(Map.of("packages.json", "{\"round\":1}"), List.of());
         awaitCaughtUp(agent, seqBefore);
         before = first.tree();
         timesBefore = first.times();
@@ -67,7 +68,7 @@ class OriginOutageTest {
 
       try (TestOrigin again = TestOrigin.start(data, port, OriginRepository.Options.defaults())) {
         again.publish(Map.of("packages.json", "{\"round\":2}"), List.of("p2/vendor/pkg0.json"));
-        long head = again.publish(Map.of("p2/vendor/pkg20.json", "{\"pkg\":20}"), List.of()).head();
+        long head = again.publish(Map.of("p2/vendor/pkg20.json", "{\"pkg\":20}"), List.of());
 
         awaitCaughtUp(agent, head);
 

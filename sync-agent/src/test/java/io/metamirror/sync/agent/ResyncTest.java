@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class ResyncTest {
   void aFollowingAgentResyncsWhenTheOriginComesBackWithANewEpoch() throws Exception {
     Path storeDir = tmp.resolve("store");
     TestOrigin a = TestOrigin.start(tmp.resolve("a"));
-    int port = a.server.port();
+    int port = a.port();
     // B's tree is published before B listens on A's port, so the agent never sees B empty.
     try (TestOrigin unlisted = TestOrigin.start(tmp.resolve("b"))) {
       publishWithHistory(unlisted, treeB(), 10);
@@ -40,17 +41,17 @@ class ResyncTest {
         a.publish(treeA(), List.of());
         agent.catchUp();
         agent.start();
-        awaitCaughtUp(agent, a.repository.head());
+        awaitCaughtUp(agent, a.head());
         StoreAssertions.assertStoreEquals(a.tree(), a.times(), storeDir);
       }
       try (TestOrigin b = TestOrigin.start(tmp.resolve("b"), port, options())) {
-        assertNotEquals(b.repository.epoch(), store.cursor().epoch());
-        assertTrue(b.repository.head() > store.cursor().seq(), "B's feed has a page to give");
+        assertNotEquals(b.repository().epoch(), store.cursor().epoch());
+        assertTrue(b.head() > store.cursor().seq(), "B's feed has a page to give");
 
-        awaitCaughtUp(agent, b.repository.head());
+        awaitCaughtUp(agent, b.head());
 
-        assertEquals(b.repository.epoch(), store.cursor().epoch());
-        assertEquals(b.repository.epoch().value(), agent.status().epoch());
+        assertEquals(b.repository().epoch(), store.cursor().epoch());
+        assertEquals(b.repository().epoch().value(), agent.status().epoch());
         StoreAssertions.assertStoreEquals(b.tree(), b.times(), storeDir);
         assertFalse(Files.exists(storeDir.resolve("p2/acme/only-a.json")), "A's file is gone");
         assertFalse(Files.exists(storeDir.resolve("p2/acme/only-a.json.gz")), "and its twin");
@@ -63,7 +64,7 @@ class ResyncTest {
   void catchUpResyncsWhenTheOriginComesBackWithANewEpochAndAShorterJournal() throws Exception {
     Path storeDir = tmp.resolve("store");
     TestOrigin a = TestOrigin.start(tmp.resolve("a"));
-    int port = a.server.port();
+    int port = a.port();
     try (Store store = Store.open(storeDir);
         SyncAgent agent = new SyncAgent(store, config(a.uri()), Clock.systemUTC())) {
       try (a) {
@@ -72,12 +73,12 @@ class ResyncTest {
       }
       try (TestOrigin b = TestOrigin.start(tmp.resolve("b"), port, options())) {
         b.publish(treeB(), List.of());
-        assertTrue(b.repository.head() < store.cursor().seq(), "B's journal is shorter");
+        assertTrue(b.head() < store.cursor().seq(), "B's journal is shorter");
 
         agent.catchUp();
 
-        assertEquals(b.repository.epoch(), store.cursor().epoch());
-        assertEquals(b.repository.head(), store.cursor().seq());
+        assertEquals(b.repository().epoch(), store.cursor().epoch());
+        assertEquals(b.head(), store.cursor().seq());
         StoreAssertions.assertStoreEquals(b.tree(), b.times(), storeDir);
         assertEquals(b.tree().size(), store.fileCount(), "the local manifest is B's");
       }
@@ -103,15 +104,15 @@ class ResyncTest {
         for (int i = 0; i < 48; i++) {
           origin.publish(Map.of("p2/new/pkg" + i + ".json", "{\"pkg\":" + i + "}"), List.of());
         }
-        origin.repository.checkpoint();
+        origin.repository().checkpoint();
         assertTrue(
-            origin.repository.firstRetainedSeq() > synced + 1,
+            origin.repository().firstRetainedSeq() > synced + 1,
             "the origin dropped entries the agent needs: first retained "
-                + origin.repository.firstRetainedSeq());
+                + origin.repository().firstRetainedSeq());
 
         agent.catchUp();
 
-        assertEquals(origin.repository.head(), store.cursor().seq());
+        assertEquals(origin.head(), store.cursor().seq());
         StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
         assertEquals(origin.tree().size(), store.fileCount());
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.sync.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,8 @@ import java.util.zip.GZIPInputStream;
 
 /** What a store looks like from outside: its content files, twins, temp files. */
 final class StoreAssertions {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private StoreAssertions() {}
 
   /** Content files (not twins of other content, not state), path → bytes. */
@@ -93,6 +96,15 @@ final class StoreAssertions {
       }
     }
     assertNoTempFiles(store);
+  }
+
+  /**
+   * The seq of the store's cursor, read from its file: the store cannot be opened while another
+   * process, an agent under test, holds it.
+   */
+  static long cursorSeq(Path store) throws IOException {
+    Path cursor = store.resolve(Store.STATE_DIR).resolve("cursor");
+    return JSON.readTree(Files.readAllBytes(cursor)).get("seq").asLong();
   }
 
   static void assertNoTempFiles(Path store) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class SyncEndToEndTest {
           SyncAgent agent =
               new SyncAgent(store, SyncAgent.Config.defaults(origin.uri()), Clock.systemUTC())) {
         agent.catchUp();
-        assertEquals(origin.repository.head(), store.cursor().seq());
+        assertEquals(origin.head(), store.cursor().seq());
         StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
 
         Random random = new Random(1);
@@ -62,7 +63,7 @@ class SyncEndToEndTest {
           }
         }
         agent.catchUp();
-        assertEquals(origin.repository.head(), store.cursor().seq());
+        assertEquals(origin.head(), store.cursor().seq());
         StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
         assertEquals(
             origin.tree().size(), store.fileCount(), "the local manifest lists every file");

@@ -1,9 +1,12 @@
 package io.metamirror.sync.agent;
 
 import io.metamirror.sync.store.Store;
+import io.metamirror.testsupport.process.ChildJvm;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Runs a sync agent in a child JVM for tests that kill it: {@code ORIGIN STORE PAGE_LIMIT
@@ -12,6 +15,26 @@ import java.time.Clock;
  */
 public final class SyncProcessMain {
   private SyncProcessMain() {}
+
+  /** An agent catching {@code store} up with {@code origin}, {@code pageLimit} entries a page. */
+  static Process start(URI origin, Path store, int pageLimit) throws IOException {
+    return start(origin, store, pageLimit, -1);
+  }
+
+  /** The same, halting after that many install steps of a bootstrap (none when not positive). */
+  static Process start(URI origin, Path store, int pageLimit, int haltAfterInstallSteps)
+      throws IOException {
+    // C1 only: the child lives for seconds, so compiling hot code fully would not pay off.
+    return ChildJvm.command(
+            SyncProcessMain.class,
+            List.of("-XX:TieredStopAtLevel=1"),
+            origin.toString(),
+            store.toString(),
+            Integer.toString(pageLimit),
+            Integer.toString(haltAfterInstallSteps))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
 
   public static void main(String[] args) throws Exception {
     try (Store store = Store.open(Path.of(args[1]));

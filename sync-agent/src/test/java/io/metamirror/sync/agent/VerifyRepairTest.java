@@ -11,6 +11,7 @@ import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
 import io.metamirror.sync.verify.StoreVerifier;
 import io.metamirror.sync.verify.StoreVerifier.Problem;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,91 +36,91 @@ class VerifyRepairTest {
   private static final String GONE = "p2/vendor/pkg3.json";
 
   @TempDir Path tmp;
+  private TestOrigin origin;
+  private Path storeDir;
+
+  @BeforeEach
+  void startAnOriginServingTheTree() throws IOException {
+    origin = TestOrigin.start(tmp.resolve("origin"));
+    origin.publish(tree(), List.of());
+    storeDir = tmp.resolve("store");
+  }
+
+  @AfterEach
+  void closeTheOrigin() throws IOException {
+    origin.close();
+  }
 
   @Test
   void verifyListsADamagedAndAMissingFileAndRepairPutsThemBack() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"))) {
-      origin.publish(tree(), List.of());
-      Path storeDir = tmp.resolve("store");
-      try (Store store = synced(origin.uri(), storeDir)) {
-        Files.writeString(storeDir.resolve(WIDGET), "{\"widget\":\"tampered\"}");
-        Files.delete(storeDir.resolve(GONE));
-        AtomicLong checked = new AtomicLong();
+    try (Store store = synced(origin.uri(), storeDir)) {
+      Files.writeString(storeDir.resolve(WIDGET), "{\"widget\":\"tampered\"}");
+      Files.delete(storeDir.resolve(GONE));
+      AtomicLong checked = new AtomicLong();
 
-        List<Problem> problems = StoreVerifier.verify(storeDir, files(store), checked::set);
+      List<Problem> problems = StoreVerifier.verify(storeDir, files(store), checked::set);
 
-        assertEquals(origin.tree().size(), checked.get(), "every file was checked");
-        assertEquals(
-            List.of(ContentPath.parse(WIDGET), ContentPath.parse(GONE)),
-            problems.stream().map(Problem::path).toList(),
-            problems.toString());
-        assertEquals(
-            "content is "
-                + Sha256.of("{\"widget\":\"tampered\"}".getBytes(StandardCharsets.UTF_8))
-                + ", expected "
-                + store.file(ContentPath.parse(WIDGET)).sha256(),
-            problems.get(0).what());
-        assertEquals("missing or not a regular file", problems.get(1).what());
+      assertEquals(origin.tree().size(), checked.get(), "every file was checked");
+      assertEquals(
+          List.of(ContentPath.parse(WIDGET), ContentPath.parse(GONE)),
+          problems.stream().map(Problem::path).toList(),
+          problems.toString());
+      assertEquals(
+          "content is "
+              + Sha256.of("{\"widget\":\"tampered\"}".getBytes(StandardCharsets.UTF_8))
+              + ", expected "
+              + store.file(ContentPath.parse(WIDGET)).sha256(),
+          problems.get(0).what());
+      assertEquals("missing or not a regular file", problems.get(1).what());
 
-        int repaired = StoreVerifier.repair(store, problems, blobSource(origin.uri()));
+      int repaired = StoreVerifier.repair(store, problems, blobSource(origin.uri()));
 
-        assertEquals(2, repaired);
-        assertEquals(List.of(), StoreVerifier.verify(storeDir, files(store), n -> {}));
-        assertEquals(
-            (long) origin.times().get(WIDGET),
-            Files.getLastModifiedTime(storeDir.resolve(WIDGET)).toMillis(),
-            "the repaired file has its journal time");
-        StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
-      }
+      assertEquals(2, repaired);
+      assertEquals(List.of(), StoreVerifier.verify(storeDir, files(store), n -> {}));
+      assertEquals(
+          (long) origin.times().get(WIDGET),
+          Files.getLastModifiedTime(storeDir.resolve(WIDGET)).toMillis(),
+          "the repaired file has its journal time");
+      StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
     }
   }
 
   @Test
   void verifyFindsATwinWithOtherContentAndRepairRewritesIt() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"))) {
-      origin.publish(tree(), List.of());
-      Path storeDir = tmp.resolve("store");
-      try (Store store = synced(origin.uri(), storeDir)) {
-        Path twin = storeDir.resolve("packages.json.gz");
-        assertTrue(Files.exists(twin), "packages.json compresses, so it has a twin");
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(twin))) {
-          out.write("{\"stale\":true}".getBytes(StandardCharsets.UTF_8));
-        }
-
-        List<Problem> problems = StoreVerifier.verify(storeDir, files(store), n -> {});
-
-        assertEquals(
-            List.of(
-                new Problem(
-                    ContentPath.parse("packages.json"), "its .gz twin holds other content")),
-            problems);
-        assertEquals(1, StoreVerifier.repair(store, problems, blobSource(origin.uri())));
-        assertEquals(List.of(), StoreVerifier.verify(storeDir, files(store), n -> {}));
-        StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
+    try (Store store = synced(origin.uri(), storeDir)) {
+      Path twin = storeDir.resolve("packages.json.gz");
+      assertTrue(Files.exists(twin), "packages.json compresses, so it has a twin");
+      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(twin))) {
+        out.write("{\"stale\":true}".getBytes(StandardCharsets.UTF_8));
       }
+
+      List<Problem> problems = StoreVerifier.verify(storeDir, files(store), n -> {});
+
+      assertEquals(
+          List.of(
+              new Problem(ContentPath.parse("packages.json"), "its .gz twin holds other content")),
+          problems);
+      assertEquals(1, StoreVerifier.repair(store, problems, blobSource(origin.uri())));
+      assertEquals(List.of(), StoreVerifier.verify(storeDir, files(store), n -> {}));
+      StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);
     }
   }
 
   @Test
   void repairNeverInstallsContentThatArrivesDamaged() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"));
-        ByteFlippingProxy proxy = ByteFlippingProxy.start(origin.uri())) {
-      origin.publish(tree(), List.of());
-      Path storeDir = tmp.resolve("store");
-      try (Store store = synced(origin.uri(), storeDir)) {
-        byte[] tampered = "{\"widget\":\"tampered\"}".getBytes(StandardCharsets.UTF_8);
-        Files.write(storeDir.resolve(WIDGET), tampered);
-        List<Problem> problems = StoreVerifier.verify(storeDir, files(store), n -> {});
-        proxy.corruptBlob(store.file(ContentPath.parse(WIDGET)).sha256());
+    try (ByteFlippingProxy proxy = ByteFlippingProxy.start(origin.uri());
+        Store store = synced(origin.uri(), storeDir)) {
+      byte[] tampered = "{\"widget\":\"tampered\"}".getBytes(StandardCharsets.UTF_8);
+      Files.write(storeDir.resolve(WIDGET), tampered);
+      List<Problem> problems = StoreVerifier.verify(storeDir, files(store), n -> {});
+      proxy.corruptBlob(store.file(ContentPath.parse(WIDGET)).sha256());
 
-        assertThrows(
-            IOException.class,
-            () -> StoreVerifier.repair(store, problems, blobSource(proxy.uri())));
+      assertThrows(
+          IOException.class, () -> StoreVerifier.repair(store, problems, blobSource(proxy.uri())));
 
-        assertArrayEquals(tampered, Files.readAllBytes(storeDir.resolve(WIDGET)), "untouched");
-        StoreAssertions.assertNoTempFiles(storeDir);
-        assertEquals(problems, StoreVerifier.verify(storeDir, files(store), n -> {}));
-      }
+      assertArrayEquals(tampered, Files.readAllBytes(storeDir.resolve(WIDGET)), "untouched");
+      StoreAssertions.assertNoTempFiles(storeDir);
+      assertEquals(problems, StoreVerifier.verify(storeDir, files(store), n -> {}));
     }
   }
 

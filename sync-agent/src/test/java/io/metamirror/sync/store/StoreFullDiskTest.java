@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.metamirror.protocol.Epoch;
+import io.metamirror.testsupport.disk.Tmpfs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,15 +25,7 @@ class StoreFullDiskTest {
   private static final int PAGE = 4096;
 
   @TempDir Path tmp;
-  private Path mount;
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (mount != null
-        && new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor() != 0) {
-      new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor();
-    }
-  }
+  @RegisterExtension final Tmpfs tmpfs = new Tmpfs();
 
   /**
    * tmpfs, like most file systems, writes what fits and then fails: the manifest log gets part of a
@@ -40,14 +33,7 @@ class StoreFullDiskTest {
    */
   @Test
   void aManifestAppendCutShortByAFullDiskLosesNothingOnceRetried() throws Exception {
-    Path disk = tmp.resolve("disk");
-    Files.createDirectories(disk);
-    Process m =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk.toString())
-            .redirectErrorStream(true)
-            .start();
-    assumeTrue(m.waitFor() == 0, "cannot mount a tmpfs here (not root?)");
-    mount = disk;
+    Path disk = tmpfs.mount(tmp.resolve("disk"), "256k");
     Path dir = disk.resolve("store");
     Path log = dir.resolve(".metamirror/manifest.log");
     Epoch epoch = Epoch.random();
