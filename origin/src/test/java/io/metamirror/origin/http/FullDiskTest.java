@@ -2,9 +2,9 @@ package io.metamirror.origin.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.testsupport.disk.Tmpfs;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,25 +24,11 @@ class FullDiskTest {
   private static final String TOKEN = "full-disk-token";
 
   @TempDir Path tmp;
-  private Path mount;
-
-  @AfterEach
-  void unmount() throws Exception {
-    if (mount != null) {
-      new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
-    }
-  }
+  @RegisterExtension final Tmpfs tmpfs = new Tmpfs();
 
   @Test
   void aFullDiskRefusesThePublishWith507AndLosesNothing() throws Exception {
-    Path disk = tmp.resolve("disk");
-    Files.createDirectories(disk);
-    Process m =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString())
-            .redirectErrorStream(true)
-            .start();
-    assumeTrue(m.waitFor() == 0, "cannot mount a tmpfs here (not root?)");
-    mount = disk;
+    Path disk = tmpfs.mount(tmp.resolve("disk"), "1m");
     Path ballast = disk.resolve("ballast");
     Files.write(ballast, new byte[256 * 1024]);
     Path data = disk.resolve("origin");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
@@ -71,11 +72,11 @@ class KilledOriginTest {
         publisher.start();
         Thread.sleep(100 + random.nextInt(400));
         int ackedBeforeKill = nextBatch.get() - 1;
-        origin.destroyForcibly().waitFor();
+        ChildJvm.kill(origin);
         publisher.join();
         acknowledged = Math.max(acknowledged, ackedBeforeKill);
       } finally {
-        origin.destroyForcibly().waitFor();
+        ChildJvm.kill(origin);
       }
     }
     Process last = start();
@@ -84,7 +85,7 @@ class KilledOriginTest {
       assertTrue(present >= acknowledged);
       assertTrue(present > 1, "the test published something: " + present);
     } finally {
-      last.destroyForcibly().waitFor();
+      ChildJvm.kill(last);
     }
   }
 
@@ -140,19 +141,7 @@ class KilledOriginTest {
   }
 
   private Process start() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return new ProcessBuilder(
-            java,
-            "-cp",
-            classpath,
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            OriginProcessMain.class.getName(),
-            data.toString(),
-            TOKEN)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    return ChildJvm.command(OriginProcessMain.class, List.of(), data.toString(), TOKEN).start();
   }
 
   private static int port(Process origin) throws Exception {

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.protocol.Manifest;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,17 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotConsistencyTest {
-  private static final String TOKEN = "snapshot-test-token";
-
   @TempDir Path data;
 
   @Test
   void aSnapshotTakenWhilePublishingContinuesIsTheTreeAtItsSeq() throws Exception {
-    try (OriginRepository repository =
-            OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC());
-        OriginServer server =
-            OriginServer.start(repository, new OriginServer.Config("127.0.0.1", 0, TOKEN))) {
-      OriginClient client = new OriginClient(server.port(), TOKEN);
+    try (TestOrigin origin = TestOrigin.start(data)) {
+      OriginClient client = new OriginClient(origin.port(), TestOrigin.TOKEN);
       Map<String, String> seed = new TreeMap<>();
       for (int i = 0; i < 300; i++) {
         seed.put("p2/v" + (i % 10) + "/pkg" + i + ".json", "{\"v\":0,\"i\":" + i + "}");
