@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.testsupport.disk.Tmpfs;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped elsewhere.
  */
 class FullDiskTest {
-  private static final String TOKEN = "full-disk-token";
-
   @TempDir Path tmp;
   @RegisterExtension final Tmpfs tmpfs = new Tmpfs();
 
@@ -33,11 +32,8 @@ class FullDiskTest {
     Files.write(ballast, new byte[256 * 1024]);
     Path data = disk.resolve("origin");
 
-    try (OriginRepository repository =
-            OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC());
-        OriginServer server =
-            OriginServer.start(repository, new OriginServer.Config("127.0.0.1", 0, TOKEN))) {
-      OriginClient client = new OriginClient(server.port(), TOKEN);
+    try (TestOrigin origin = TestOrigin.start(data)) {
+      OriginClient client = new OriginClient(origin.port(), TestOrigin.TOKEN);
       byte[] body = new byte[64 * 1024];
       int published = 0;
       HttpResponse<String> refused = null;
@@ -54,7 +50,7 @@ class FullDiskTest {
       assertTrue(refused != null, "the disk filled up");
       assertEquals(507, refused.statusCode(), refused.body());
       assertTrue(refused.body().contains("disk is full"), refused.body());
-      assertEquals(published, repository.head(), "the refused publish journaled nothing");
+      assertEquals(published, origin.head(), "the refused publish journaled nothing");
       assertEquals(404, client.get("f" + published + ".bin").statusCode());
       try (Stream<Path> staging = Files.list(data.resolve("blobs/.staging"))) {
         assertEquals(0, staging.count(), "no partial blob is left behind");
@@ -64,7 +60,7 @@ class FullDiskTest {
       Files.delete(ballast);
       HttpResponse<String> after = put(client, "after.bin", "room again".getBytes());
       assertEquals(200, after.statusCode(), after.body());
-      assertEquals(published + 1, repository.head());
+      assertEquals(published + 1, origin.head());
     }
     try (OriginRepository reopened =
         OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC())) {
@@ -77,7 +73,7 @@ class FullDiskTest {
       throws Exception {
     return client.http.send(
         HttpRequest.newBuilder(client.base.resolve(".metamirror/api/files/" + path))
-            .header("Authorization", "Bearer " + TOKEN)
+            .header("Authorization", "Bearer " + TestOrigin.TOKEN)
             .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
