@@ -4,6 +4,7 @@ import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.JournalEntry;
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.agent.SyncAgent;
 import io.metamirror.sync.agent.SyncStatus;
 import io.metamirror.sync.store.Store;
@@ -437,12 +438,12 @@ public final class MirrorNode implements Closeable {
     String status = "ok";
     if (draining) {
       status = "draining";
-    } else if (s.epoch() == null || s.state().equals("bootstrapping")) {
+    } else if (s.epoch() == null || s.state() == SyncState.BOOTSTRAPPING) {
       // "starting" with a tree is a restart on an existing store: it serves that tree, and lasts
       // as long as the agent's first long poll when the store is caught up. If the store is
       // behind, the first feed answer comes at once and the lag rule below takes over.
       status = "bootstrapping";
-    } else if (s.state().equals("stalled")) {
+    } else if (s.state() == SyncState.STALLED) {
       status = "stalled";
     } else if (s.lagEntries() > config.maxLagEntries() && s.lagSeconds() > config.maxLagSeconds()) {
       status = "behind";

@@ -4,6 +4,7 @@ import static io.metamirror.mirror.node.HttpsClient.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metamirror.protocol.health.SyncState;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class RestartTest {
 
         Polling.await(
             "the agent to find the origin down",
-            () -> !again.syncStatus().state().equals("starting"));
+            () -> again.syncStatus().state() != SyncState.STARTING);
         HttpsClient.Health health = client.health(again);
         assertEquals(200, health.status(), health.body().toString());
         assertEquals("ok", health.body().get("status").asText());

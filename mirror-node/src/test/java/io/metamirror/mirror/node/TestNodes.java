@@ -1,5 +1,6 @@
 package io.metamirror.mirror.node;
 
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.agent.SyncAgent;
 import java.io.IOException;
 import java.net.URI;
@@ -41,7 +42,8 @@ final class TestNodes {
     Polling.await(
         "node " + node.uri() + " to reach seq " + seq,
         () ->
-            node.syncStatus().appliedSeq() >= seq && node.syncStatus().state().equals("following"),
+            node.syncStatus().appliedSeq() >= seq
+                && node.syncStatus().state() == SyncState.FOLLOWING,
         () -> "; last status " + node.syncStatus());
   }
 

@@ -2,6 +2,7 @@ package io.metamirror.sync.agent;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.metamirror.protocol.health.SyncState;
 import java.util.function.Predicate;
 
 /**
@@ -32,6 +33,6 @@ final class StatusPolling {
     return awaitStatus(
         agent,
         "appliedSeq " + seq + " with no error",
-        s -> s.appliedSeq() == seq && s.lastError() == null && s.state().equals("following"));
+        s -> s.appliedSeq() == seq && s.lastError() == null && s.state() == SyncState.FOLLOWING);
   }
 }
