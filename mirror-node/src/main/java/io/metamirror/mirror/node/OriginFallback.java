@@ -58,23 +58,17 @@ final class OriginFallback implements MirrorServer.ContentHandler {
   private final AtomicLong openUntil = new AtomicLong();
 
   OriginFallback(
-      URI origin,
-      Duration connectTimeout,
-      Duration timeout,
-      Duration negativeTtl,
-      Duration openFor,
-      Clock clock,
-      MirrorMetrics metrics) {
+      URI origin, MirrorNodeConfig.FallbackSettings settings, Clock clock, MirrorMetrics metrics) {
     this.origin = origin;
-    this.timeout = timeout;
-    this.negativeTtl = negativeTtl;
-    this.openFor = openFor;
+    this.timeout = settings.timeout();
+    this.negativeTtl = settings.negativeTtl();
+    this.openFor = settings.circuitOpenFor();
     this.clock = clock;
     this.metrics = metrics;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
+            .connectTimeout(settings.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }

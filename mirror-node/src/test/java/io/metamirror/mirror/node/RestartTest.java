@@ -25,7 +25,7 @@ class RestartTest {
       long head = origin.publish(Map.of(WIDGET, widget));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
+      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
       HttpResponse<byte[]> before;
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         before = client.get(node, "/" + WIDGET);
@@ -62,7 +62,7 @@ class RestartTest {
       long head = origin.publish(Map.of(WIDGET, widget));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
+      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         assertEquals(200, client.get(node, "/" + WIDGET).statusCode());
       }
@@ -88,7 +88,7 @@ class RestartTest {
       long head = origin.publish(Map.of(WIDGET, "{}".getBytes(StandardCharsets.UTF_8)));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
+      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         assertEquals(200, client.health(node).status());
       }

@@ -11,7 +11,7 @@ final class TestNodes {
   private TestNodes() {}
 
   /** A node syncing from and falling back to {@code origin}. */
-  static MirrorNode.Config config(URI origin, Path store, TestTls tls, String nodeId) {
+  static MirrorNodeConfig config(URI origin, Path store, TestTls tls, String nodeId) {
     return config(origin, origin, store, tls, nodeId);
   }
 
@@ -19,14 +19,15 @@ final class TestNodes {
    * A node that syncs from {@code syncOrigin} and sends local misses to {@code fallbackOrigin}; the
    * two differ only when a test puts a seam in front of the fallback.
    */
-  static MirrorNode.Config config(
+  static MirrorNodeConfig config(
       URI fallbackOrigin, URI syncOrigin, Path store, TestTls tls, String nodeId) {
-    return MirrorNode.Config.defaults(fallbackOrigin, store)
-        .with("127.0.0.1", 0, tls.server(), "eu-west-1", nodeId)
+    return MirrorNodeConfig.defaults(fallbackOrigin, store)
+        .withListener(MirrorNodeConfig.Listener.tls("127.0.0.1", 0, tls.server()))
+        .withIdentity("eu-west-1", nodeId)
         .withSync(SyncAgent.Config.defaults(syncOrigin).withParallel(4));
   }
 
-  static MirrorNode startCaughtUp(MirrorNode.Config config, long head) throws Exception {
+  static MirrorNode startCaughtUp(MirrorNodeConfig config, long head) throws Exception {
     MirrorNode node = MirrorNode.start(config);
     try {
       awaitCaughtUp(node, head);
