@@ -1,11 +1,13 @@
 package io.metamirror.cli;
 
 import io.metamirror.mirror.node.MirrorNode;
+import io.metamirror.mirror.node.MirrorNodeConfig;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.protocol.health.HealthDocument;
 import io.metamirror.sync.agent.SyncStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -100,10 +101,10 @@ public final class DemoCommand implements Callable<Integer> {
         String region = REGIONS.get(i);
         MirrorNode node =
             MirrorNode.start(
-                MirrorNode.Config.defaults(origin.uri(), dir.resolve("mirrors").resolve(region))
-                    .with(
-                        "127.0.0.1", mirrorPorts.get(i), null, region, region.substring(0, 2) + "1")
-                    .withTls(tls)
+                MirrorNodeConfig.defaults(origin.uri(), dir.resolve("mirrors").resolve(region))
+                    .withListener(
+                        MirrorNodeConfig.Listener.reloading("127.0.0.1", mirrorPorts.get(i), tls))
+                    .withIdentity(region, region.substring(0, 2) + "1")
                     .withDrainGrace(Duration.ZERO));
         mirrors.add(node);
         running.add(0, node);
@@ -205,17 +206,17 @@ public final class DemoCommand implements Callable<Integer> {
     for (MirrorNode m : mirrors) {
       SyncStatus s = m.syncStatus();
       long[] totals = m.requestTotals();
-      Map<String, Object> health = m.health();
+      HealthDocument health = m.health();
       t.append(
           String.format(
               "%-11s %6d %5d %9d %7d %9d  %-9s%n",
-              health.get("region"),
+              health.region(),
               s.appliedSeq(),
               Math.max(0, head - s.appliedSeq()),
               totals[0],
               totals[1],
               totals[2],
-              health.get("status")));
+              health.status()));
     }
     // Move the cursor back up so the next draw overwrites this one.
     t.append("\u001b[").append(mirrors.size() + 2).append('A');

@@ -4,6 +4,7 @@ import io.metamirror.cli.HostPort;
 import io.metamirror.cli.TokenFile;
 import io.metamirror.mirror.node.CachePolicy;
 import io.metamirror.mirror.node.MirrorNode;
+import io.metamirror.mirror.node.MirrorNodeConfig;
 import io.metamirror.sync.agent.SyncAgent;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -201,27 +202,30 @@ public final class MirrorServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--io-threads < 0: " + ioThreads);
     }
     String node = nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName();
-    MirrorNode.Config config =
-        MirrorNode.Config.defaults(origin, store)
-            .with(listen.host(), listen.port(), null, region, node)
-            .withDrainGrace(Duration.ofSeconds(drainGraceSeconds))
-            .withLag(maxLagEntries, maxLagSeconds)
-            .withFallback(
+    MirrorNodeConfig.Listener listener =
+        tlsCert != null
+            ? MirrorNodeConfig.Listener.reloading(
+                listen.host(), listen.port(), Tls.serverKeys(tlsCert, tlsKey))
+            : MirrorNodeConfig.Listener.plain(listen.host(), listen.port());
+    MirrorNodeConfig config =
+        new MirrorNodeConfig(
+            origin,
+            store,
+            listener,
+            region,
+            node,
+            new MirrorNodeConfig.DrainSettings(
+                Duration.ofSeconds(drainGraceSeconds),
+                adminTokenFile == null ? null : TokenFile.read(adminTokenFile)),
+            new MirrorNodeConfig.LagThresholds(maxLagEntries, maxLagSeconds),
+            new MirrorNodeConfig.FallbackSettings(
                 seconds(fallbackConnectTimeout),
                 seconds(fallbackTimeout),
                 seconds(negativeTtl),
-                Duration.ofSeconds(5))
-            .withCachePolicy(new CachePolicy(rules))
-            .withSync(SyncAgent.Config.defaults(origin).withParallel(parallel))
-            .withRateLimit(rateLimit)
-            .withFileCache(fileCacheMb << 20)
-            .withIoThreads(ioThreads);
-    if (tlsCert != null) {
-      config = config.withTls(Tls.serverKeys(tlsCert, tlsKey));
-    }
-    if (adminTokenFile != null) {
-      config = config.withAdminToken(TokenFile.read(adminTokenFile));
-    }
+                MirrorNodeConfig.FallbackSettings.CIRCUIT_OPEN_FOR),
+            new MirrorNodeConfig.Serving(
+                new CachePolicy(rules), fileCacheMb << 20, rateLimit, ioThreads),
+            SyncAgent.Config.defaults(origin).withParallel(parallel));
     MirrorNode mirror = MirrorNode.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(mirror::drain, "metamirror-shutdown"));
     out.printf(

@@ -1,5 +1,6 @@
 package io.metamirror.cli.sync;
 
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.agent.SyncStatus;
 import java.io.PrintWriter;
 import java.util.function.Supplier;
@@ -63,7 +64,7 @@ final class Progress implements AutoCloseable {
     }
     double fraction = Math.min(1.0, (double) s.progressDone() / s.progressTotal());
     int filled = (int) Math.round(fraction * WIDTH);
-    String what = s.state().equals("bootstrapping") ? "files" : "entries";
+    String what = s.state() == SyncState.BOOTSTRAPPING ? "files" : "entries";
     return String.format(
         "%s [%s%s] %3d%% %d/%d %s",
         s.state(),

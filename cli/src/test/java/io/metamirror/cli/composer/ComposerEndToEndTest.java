@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.mirror.node.MirrorNode;
+import io.metamirror.mirror.node.MirrorNodeConfig;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
@@ -57,8 +58,9 @@ class ComposerEndToEndTest {
     origin = TestOrigin.start(dir.resolve("origin"));
     mirror =
         MirrorNode.start(
-            MirrorNode.Config.defaults(origin.uri(), dir.resolve("mirror"))
-                .with("127.0.0.1", 0, tls, "test", "t1")
+            MirrorNodeConfig.defaults(origin.uri(), dir.resolve("mirror"))
+                .withListener(MirrorNodeConfig.Listener.tls("127.0.0.1", 0, tls))
+                .withIdentity("test", "t1")
                 .withDrainGrace(Duration.ZERO));
     api = new ComposerApiClient(origin.uri(), TestOrigin.TOKEN);
   }

@@ -6,6 +6,7 @@ import io.metamirror.dns.fleet.HealthCheckSettings;
 import io.metamirror.dns.fleet.Node;
 import io.metamirror.dns.probe.HealthProbe;
 import io.metamirror.mirror.node.MirrorNode;
+import io.metamirror.mirror.node.MirrorNodeConfig;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
@@ -68,8 +69,9 @@ class HealthProbeTest {
 
   private MirrorNode start(OriginServer origin, SSLContext tls, String id) throws Exception {
     return MirrorNode.start(
-        MirrorNode.Config.defaults(origin.uri(), tmp.resolve("store-" + id))
-            .with("127.0.0.1", 0, tls, "eu-west-1", id)
+        MirrorNodeConfig.defaults(origin.uri(), tmp.resolve("store-" + id))
+            .withListener(MirrorNodeConfig.Listener.tls("127.0.0.1", 0, tls))
+            .withIdentity("eu-west-1", id)
             .withDrainGrace(Duration.ofSeconds(60)));
   }
 

@@ -1,9 +1,9 @@
 package io.metamirror.dns.probe;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.dns.fleet.HealthCheckSettings;
 import io.metamirror.dns.fleet.Node;
+import io.metamirror.protocol.ProtocolException;
+import io.metamirror.protocol.health.HealthDocument;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +34,6 @@ public final class HealthProbe {
 
   public record Result(Status status, String detail) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http;
   private final Duration timeout;
 
@@ -66,22 +65,16 @@ public final class HealthProbe {
                 + settings.port()
                 + settings.path());
     try {
-      HttpResponse<String> r =
+      HttpResponse<byte[]> r =
           http.send(
               HttpRequest.newBuilder(uri).timeout(timeout).build(),
-              HttpResponse.BodyHandlers.ofString());
-      boolean draining = false;
-      String status = null;
-      try {
-        JsonNode body = JSON.readTree(r.body());
-        draining = body.path("draining").asBoolean(false);
-        status = body.path("status").asText(null);
-      } catch (Exception notJson) {
-        // A health endpoint that is not ours: the status code alone decides.
-      }
-      if (draining || "draining".equals(status)) {
+              HttpResponse.BodyHandlers.ofByteArray());
+      HealthDocument health = readOrNull(r.body());
+      HealthDocument.Status said = health == null ? null : health.status();
+      if (said == HealthDocument.Status.DRAINING || (health != null && health.draining())) {
         return new Result(Status.DRAINING, "draining");
       }
+      String status = said == null ? null : said.toString();
       if (r.statusCode() / 100 != 2) {
         return new Result(Status.UNHEALTHY, r.statusCode() + (status == null ? "" : " " + status));
       }
@@ -91,6 +84,18 @@ public final class HealthProbe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result(Status.UNREACHABLE, "interrupted");
+    }
+  }
+
+  /**
+   * The node's document, or null from a health endpoint that is not a metamirror node's (then the
+   * status code alone decides).
+   */
+  private static HealthDocument readOrNull(byte[] body) {
+    try {
+      return HealthDocument.read(body);
+    } catch (ProtocolException notOurs) {
+      return null;
     }
   }
 

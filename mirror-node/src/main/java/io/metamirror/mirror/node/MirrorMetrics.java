@@ -4,6 +4,7 @@ import io.metamirror.sync.agent.SyncStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -11,9 +12,11 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSna
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +34,10 @@ final class MirrorMetrics {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
   };
 
-  final PrometheusRegistry registry = new PrometheusRegistry();
+  static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+  private static final PrometheusTextFormatWriter TEXT = new PrometheusTextFormatWriter(false);
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
 
   /** [source][status - MIN_STATUS] */
   private final LongAdder[][] requests = new LongAdder[SOURCES.length][];
@@ -49,7 +55,7 @@ final class MirrorMetrics {
   private final Counter negativeHits;
   private final Counter circuitOpened;
 
-  MirrorMetrics(Supplier<SyncStatus> sync, BooleanSupplier circuitOpen) {
+  MirrorMetrics(Supplier<SyncStatus> sync) {
     for (int s = 0; s < SOURCES.length; s++) {
       requests[s] = new LongAdder[MAX_STATUS - MIN_STATUS + 1];
       for (int i = 0; i < requests[s].length; i++) {
@@ -72,64 +78,65 @@ final class MirrorMetrics {
                 .dataPoint(CounterDataPointSnapshot.builder().value(bytes.sum()).build())
                 .build());
     fallbackFetches =
-        Counter.builder()
-            .name("metamirror_fallback_fetches_total")
-            .help("Requests sent to the origin for local misses")
-            .register(registry);
+        counter(
+            "metamirror_fallback_fetches_total", "Requests sent to the origin for local misses");
     fallbackErrors =
-        Counter.builder()
-            .name("metamirror_fallback_errors_total")
-            .help("Local misses answered 502 (origin failed, timed out, or circuit open)")
-            .register(registry);
+        counter(
+            "metamirror_fallback_errors_total",
+            "Local misses answered 502 (origin failed, timed out, or circuit open)");
     coalesced =
-        Counter.builder()
-            .name("metamirror_fallback_coalesced_total")
-            .help("Local misses that joined an origin request already in flight")
-            .register(registry);
+        counter(
+            "metamirror_fallback_coalesced_total",
+            "Local misses that joined an origin request already in flight");
     negativeHits =
-        Counter.builder()
-            .name("metamirror_fallback_negative_cache_hits_total")
-            .help("Local misses answered 404 from the cached origin 404")
-            .register(registry);
+        counter(
+            "metamirror_fallback_negative_cache_hits_total",
+            "Local misses answered 404 from the cached origin 404");
     circuitOpened =
-        Counter.builder()
-            .name("metamirror_fallback_circuit_opened_total")
-            .help("Times the origin circuit breaker opened")
-            .register(registry);
+        counter(
+            "metamirror_fallback_circuit_opened_total", "Times the origin circuit breaker opened");
+    gauge("metamirror_sync_applied_seq", "The seq the store is at", () -> sync.get().appliedSeq());
+    gauge(
+        "metamirror_sync_lag_entries",
+        "Entries the store is behind the origin's known head",
+        () -> sync.get().lagEntries());
+    gauge(
+        "metamirror_sync_lag_seconds",
+        "How long the oldest unapplied entry has waited",
+        () -> sync.get().lagSeconds());
+  }
+
+  private Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).register(registry);
+  }
+
+  /** A gauge read when scraped. */
+  private void gauge(String name, String help, DoubleSupplier value) {
     GaugeWithCallback.builder()
-        .name("metamirror_fallback_circuit_open")
-        .help("1 while the origin circuit breaker is open")
-        .callback(cb -> cb.call(circuitOpen.getAsBoolean() ? 1 : 0))
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(value.getAsDouble()))
         .register(registry);
-    GaugeWithCallback.builder()
-        .name("metamirror_sync_applied_seq")
-        .help("The seq the store is at")
-        .callback(cb -> cb.call(sync.get().appliedSeq()))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("metamirror_sync_lag_entries")
-        .help("Entries the store is behind the origin's known head")
-        .callback(cb -> cb.call(sync.get().lagEntries()))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("metamirror_sync_lag_seconds")
-        .help("How long the oldest unapplied entry has waited")
-        .callback(cb -> cb.call(sync.get().lagSeconds()))
-        .register(registry);
+  }
+
+  /** The circuit breaker's state, read when scraped. */
+  void watch(OriginFallback fallback) {
+    gauge(
+        "metamirror_fallback_circuit_open",
+        "1 while the origin circuit breaker is open",
+        () -> fallback.circuitOpen() ? 1 : 0);
   }
 
   /** The cache's size and misses, read when scraped. */
   void watch(SmallFileCache cache) {
-    GaugeWithCallback.builder()
-        .name("metamirror_file_cache_bytes")
-        .help("Bytes of file bodies held in the in-memory cache of small files")
-        .callback(cb -> cb.call(cache.bytes()))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("metamirror_file_cache_files")
-        .help("Files held in the in-memory cache of small files")
-        .callback(cb -> cb.call(cache.files()))
-        .register(registry);
+    gauge(
+        "metamirror_file_cache_bytes",
+        "Bytes of file bodies held in the in-memory cache of small files",
+        cache::bytes);
+    gauge(
+        "metamirror_file_cache_files",
+        "Files held in the in-memory cache of small files",
+        cache::files);
     CounterWithCallback.builder()
         .name("metamirror_file_cache_misses_total")
         .help(
@@ -137,6 +144,13 @@ final class MirrorMetrics {
                 + " the other local answers came from the cache")
         .callback(cb -> cb.call(cache.misses()))
         .register(registry);
+  }
+
+  /** Every metric in the Prometheus text format, as {@code GET /.metamirror/metrics} answers. */
+  byte[] scrape() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    TEXT.write(out, registry.scrape());
+    return out.toByteArray();
   }
 
   /** Requests answered so far: all, from the store, through the origin. */

@@ -12,8 +12,10 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
+import java.util.concurrent.TimeUnit;
 import org.xnio.Options;
 
 /**
@@ -50,25 +52,31 @@ final class MirrorServer {
           Methods.LOCK,
           Methods.UNLOCK);
 
-  final Undertow undertow;
-  final GracefulShutdownHandler graceful;
+  private final Undertow undertow;
+  private final GracefulShutdownHandler graceful;
+  private final MirrorNodeConfig.Listener listener;
 
-  private MirrorServer(Undertow undertow, GracefulShutdownHandler graceful) {
+  private MirrorServer(
+      Undertow undertow, GracefulShutdownHandler graceful, MirrorNodeConfig.Listener listener) {
     this.undertow = undertow;
     this.graceful = graceful;
+    this.listener = listener;
   }
 
+  /**
+   * Starts listening. {@code health} and {@code drain} answer their endpoints; the metrics endpoint
+   * answers from {@code metrics}, which also records every request.
+   */
   static MirrorServer start(
-      String host,
-      int port,
-      SSLContext tls,
+      MirrorNodeConfig.Listener listener,
+      MirrorNodeConfig.Serving serving,
+      Clock clock,
       MirrorMetrics metrics,
       HttpHandler health,
-      HttpHandler metricsEndpoint,
       HttpHandler drain,
-      ContentHandler content,
-      double rateLimitPerSecond,
-      int ioThreads) {
+      ContentHandler content) {
+    HttpHandler metricsEndpoint =
+        exchange -> Responses.send(exchange, 200, MirrorMetrics.CONTENT_TYPE, metrics.scrape());
     HttpHandler routes =
         exchange -> {
           String path = exchange.getRequestPath();
@@ -110,13 +118,10 @@ final class MirrorServer {
           }
           content.handle(exchange, contentPath);
         };
+    double perSecond = serving.rateLimitPerSecond();
     HttpHandler limited =
-        rateLimitPerSecond > 0
-            ? new RateLimiter(
-                rateLimitPerSecond,
-                Math.max(1, 2 * rateLimitPerSecond),
-                java.time.Clock.systemUTC(),
-                routes)
+        perSecond > 0
+            ? new RateLimiter(perSecond, Math.max(1, 2 * perSecond), clock, routes)
             : routes;
     GracefulShutdownHandler graceful = new GracefulShutdownHandler(limited);
     // Undertow stamps each request's start (RECORD_REQUEST_START_TIME), so one listener serves
@@ -138,10 +143,10 @@ final class MirrorServer {
         };
     Undertow.Builder builder =
         Undertow.builder()
-            .setIoThreads(ioThreads)
+            .setIoThreads(serving.effectiveIoThreads())
             .setWorkerThreads(8)
             // HTTP/2 over TLS only: on plain HTTP, h2c upgrade checks would cost every request.
-            .setServerOption(UndertowOptions.ENABLE_HTTP2, tls != null)
+            .setServerOption(UndertowOptions.ENABLE_HTTP2, listener.tls() != null)
             .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
             .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
@@ -151,17 +156,36 @@ final class MirrorServer {
             .setSocketOption(Options.READ_TIMEOUT, 30_000)
             .setSocketOption(Options.WRITE_TIMEOUT, 60_000)
             .setHandler(root);
-    if (tls != null) {
-      builder.addHttpsListener(port, host, tls);
+    if (listener.tls() != null) {
+      builder.addHttpsListener(listener.port(), listener.host(), listener.tls());
     } else {
-      builder.addHttpListener(port, host);
+      builder.addHttpListener(listener.port(), listener.host());
     }
     Undertow undertow = builder.build();
     undertow.start();
-    return new MirrorServer(undertow, graceful);
+    return new MirrorServer(undertow, graceful, listener);
   }
 
   int port() {
     return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  /** The base URL clients use; a wildcard listener is reached on loopback. */
+  URI uri() {
+    String scheme = listener.tls() == null ? "http" : "https";
+    String host = listener.host().equals("0.0.0.0") ? "127.0.0.1" : listener.host();
+    return URI.create(
+        scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+  }
+
+  /** Refuses new requests, waits up to 30 s for those in flight, then closes the listener. */
+  void stop() {
+    graceful.shutdown();
+    try {
+      graceful.awaitShutdown(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    undertow.stop();
   }
 }

@@ -61,20 +61,14 @@ final class OriginFallback implements MirrorServer.ContentHandler {
   private final AtomicLong openUntil = new AtomicLong();
 
   OriginFallback(
-      URI origin,
-      Duration connectTimeout,
-      Duration timeout,
-      Duration negativeTtl,
-      Duration openFor,
-      Clock clock,
-      MirrorMetrics metrics) {
+      URI origin, MirrorNodeConfig.FallbackSettings settings, Clock clock, MirrorMetrics metrics) {
     this.origin = origin;
-    this.timeout = timeout;
-    this.negativeTtl = negativeTtl;
-    this.openFor = openFor;
+    this.timeout = settings.timeout();
+    this.negativeTtl = settings.negativeTtl();
+    this.openFor = settings.circuitOpenFor();
     this.clock = clock;
     this.metrics = metrics;
-    this.http = OriginHttpClients.create(connectTimeout);
+    this.http = OriginHttpClients.create(settings.connectTimeout());
   }
 
   /** The feed brought these paths: a cached 404 for them is wrong from now on. */

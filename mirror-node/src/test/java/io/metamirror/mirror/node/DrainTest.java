@@ -40,7 +40,7 @@ class DrainTest {
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
       HttpsClient loopClient = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
               .withAdminToken("x")
               .withDrainGrace(Duration.ofSeconds(1));
@@ -106,7 +106,7 @@ class DrainTest {
       long head = origin.publish(Map.of("packages.json", PACKAGES));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n").withAdminToken("x");
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         assertEquals(401, client.send(node, "POST", "/.metamirror/admin/drain").statusCode());
@@ -154,7 +154,7 @@ class DrainTest {
       long head = origin.publish(Map.of("packages.json", PACKAGES));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n").withAdminToken("x");
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         HttpResponse<byte[]> r =

@@ -122,7 +122,7 @@ class FileCacheTest {
       long head = origin.publish(Map.of(WIDGET, widget(1), "p2/acme/large.json", large));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n").withFileCache(0);
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         for (String path : new String[] {WIDGET, "p2/acme/large.json"}) {

@@ -11,13 +11,15 @@ class HeapWarningTest {
   @Test
   void launcherDefaultHeapIsEnoughForAHundredThousandFilesAndTheDefaultCache() {
     assertNull(
-        MirrorNode.heapWarning(384 * MIB, 100_000, MirrorNode.Config.DEFAULT_FILE_CACHE_BYTES));
+        MirrorNode.heapWarning(
+            384 * MIB, 100_000, MirrorNodeConfig.Serving.DEFAULT_FILE_CACHE_BYTES));
   }
 
   @Test
   void twoMillionFilesInTheDefaultHeapAreWarnedAboutWithAHeapThatWouldDo() {
     String warning =
-        MirrorNode.heapWarning(384 * MIB, 2_000_000, MirrorNode.Config.DEFAULT_FILE_CACHE_BYTES);
+        MirrorNode.heapWarning(
+            384 * MIB, 2_000_000, MirrorNodeConfig.Serving.DEFAULT_FILE_CACHE_BYTES);
 
     assertTrue(warning != null && warning.contains("files=2000000"), warning);
     String suggested = warning.replaceAll(".*-Xmx(\\d+)m.*", "$1");

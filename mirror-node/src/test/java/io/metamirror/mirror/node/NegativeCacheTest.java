@@ -31,7 +31,7 @@ class NegativeCacheTest {
       long first = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(seam.uri(), origin.uri(), dir.resolve("b"), tls, "b")
               // A TTL far beyond the test's length: waiting cannot be what ends the 404.
               .withFallback(

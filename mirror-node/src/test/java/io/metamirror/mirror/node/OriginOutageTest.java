@@ -31,7 +31,7 @@ class OriginOutageTest {
       long head = origin.publish(Map.of("packages.json", PACKAGES));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
               .withFallback(
                   Duration.ofSeconds(1),
@@ -91,7 +91,7 @@ class OriginOutageTest {
       long head = origin.publish(Map.of("packages.json", PACKAGES));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
               .withFallback(
                   Duration.ofSeconds(1),
@@ -126,7 +126,7 @@ class OriginOutageTest {
       long head = origin.publish(Map.of("packages.json", PACKAGES));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config =
+      MirrorNodeConfig config =
           TestNodes.config(seam.uri(), origin.uri(), dir.resolve("n"), tls, "n")
               .withFallback(
                   Duration.ofSeconds(1),

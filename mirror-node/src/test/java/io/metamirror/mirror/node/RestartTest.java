@@ -4,6 +4,7 @@ import static io.metamirror.mirror.node.HttpsClient.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
 import java.net.http.HttpResponse;
@@ -26,7 +27,7 @@ class RestartTest {
       long head = origin.publish(Map.of(WIDGET, widget));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
+      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
       HttpResponse<byte[]> before;
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         before = client.get(node, "/" + WIDGET);
@@ -47,7 +48,7 @@ class RestartTest {
 
         Polling.await(
             "the agent to find the origin down",
-            () -> !again.syncStatus().state().equals("starting"));
+            () -> again.syncStatus().state() != SyncState.STARTING);
         HttpsClient.Health health = client.health(again);
         assertEquals(200, health.status(), health.body().toString());
         assertEquals("ok", health.body().get("status").asText());
@@ -63,7 +64,7 @@ class RestartTest {
       long head = origin.publish(Map.of(WIDGET, widget));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
+      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         assertEquals(200, client.get(node, "/" + WIDGET).statusCode());
       }
@@ -89,7 +90,7 @@ class RestartTest {
       long head = origin.publish(Map.of(WIDGET, "{}".getBytes(StandardCharsets.UTF_8)));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);
-      MirrorNode.Config config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
+      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
       try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
         assertEquals(200, client.health(node).status());
       }

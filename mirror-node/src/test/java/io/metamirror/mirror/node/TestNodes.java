@@ -1,6 +1,8 @@
 package io.metamirror.mirror.node;
 
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.agent.SyncAgent;
+import io.metamirror.testsupport.poll.Polling;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,7 +12,7 @@ final class TestNodes {
   private TestNodes() {}
 
   /** A node syncing from and falling back to {@code origin}. */
-  static MirrorNode.Config config(URI origin, Path store, TestTls tls, String nodeId) {
+  static MirrorNodeConfig config(URI origin, Path store, TestTls tls, String nodeId) {
     return config(origin, origin, store, tls, nodeId);
   }
 
@@ -18,14 +20,15 @@ final class TestNodes {
    * A node that syncs from {@code syncOrigin} and sends local misses to {@code fallbackOrigin}; the
    * two differ only when a test puts a seam in front of the fallback.
    */
-  static MirrorNode.Config config(
+  static MirrorNodeConfig config(
       URI fallbackOrigin, URI syncOrigin, Path store, TestTls tls, String nodeId) {
-    return MirrorNode.Config.defaults(fallbackOrigin, store)
-        .with("127.0.0.1", 0, tls.server(), "eu-west-1", nodeId)
+    return MirrorNodeConfig.defaults(fallbackOrigin, store)
+        .withListener(MirrorNodeConfig.Listener.tls("127.0.0.1", 0, tls.server()))
+        .withIdentity("eu-west-1", nodeId)
         .withSync(SyncAgent.Config.defaults(syncOrigin).withParallel(4));
   }
 
-  static MirrorNode startCaughtUp(MirrorNode.Config config, long head) throws Exception {
+  static MirrorNode startCaughtUp(MirrorNodeConfig config, long head) throws Exception {
     MirrorNode node = MirrorNode.start(config);
     try {
       awaitCaughtUp(node, head);
@@ -41,7 +44,8 @@ final class TestNodes {
     Polling.await(
         "node " + node.uri() + " to reach seq " + seq,
         () ->
-            node.syncStatus().appliedSeq() >= seq && node.syncStatus().state().equals("following"),
+            node.syncStatus().appliedSeq() >= seq
+                && node.syncStatus().state() == SyncState.FOLLOWING,
         () -> "; last status " + node.syncStatus());
   }
 

@@ -3,6 +3,7 @@ package io.metamirror.sync.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.protocol.FeedPage;
 import io.metamirror.protocol.JournalEntry;
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.Store;
 import java.io.Closeable;
@@ -105,7 +106,7 @@ public final class SyncAgent implements Closeable {
   private final Bootstrapper bootstrapper;
   private final List<Consumer<List<JournalEntry>>> listeners = new CopyOnWriteArrayList<>();
 
-  private volatile String state = "starting";
+  private volatile SyncState state = SyncState.STARTING;
   private volatile long knownHead;
   private volatile long behindSince;
   private volatile String lastError;
@@ -188,7 +189,7 @@ public final class SyncAgent implements Closeable {
   public void catchUp() throws IOException {
     while (true) {
       if (step(0) == 0 && store.cursor().seq() >= knownHead) {
-        setState("following");
+        setState(SyncState.FOLLOWING);
         return;
       }
     }
@@ -239,7 +240,9 @@ public final class SyncAgent implements Closeable {
         lastError = isDiskFull(e) ? "disk full: " + e.getMessage() : e.getMessage();
         lastErrorTime = clock.millis();
         setState(
-            stalled ? "stalled" : state.equals("bootstrapping") ? "bootstrapping" : "following");
+            stalled
+                ? SyncState.STALLED
+                : state == SyncState.BOOTSTRAPPING ? SyncState.BOOTSTRAPPING : SyncState.FOLLOWING);
         long pause = backoffMillis(failures);
         log.warn(
             "event=sync_failed state={} attempt={} retry_in_ms={} error=\"{}\"",
@@ -251,7 +254,7 @@ public final class SyncAgent implements Closeable {
         sleep(pause);
       }
     }
-    setState("stopped");
+    setState(SyncState.STOPPED);
   }
 
   /** Exponential from 250 ms, capped, with jitter in the upper half so retries spread out. */
@@ -289,7 +292,7 @@ public final class SyncAgent implements Closeable {
     }
     if (page.entries().isEmpty()) {
       behindSince = 0;
-      setState("following");
+      setState(SyncState.FOLLOWING);
       return 0;
     }
     if (behindSince == 0) {
@@ -308,7 +311,7 @@ public final class SyncAgent implements Closeable {
     } else {
       behindSince = Math.max(behindSince, applied.get(applied.size() - 1).time());
     }
-    setState("following");
+    setState(SyncState.FOLLOWING);
     notifyListeners(applied);
     return applied.size();
   }
@@ -346,7 +349,7 @@ public final class SyncAgent implements Closeable {
   }
 
   private void bootstrap() throws IOException {
-    setState("bootstrapping");
+    setState(SyncState.BOOTSTRAPPING);
     progressDone = 0;
     progressTotal = 0;
     Cursor cursor = bootstrapper.run(n -> progressTotal = n, n -> progressDone = n);
@@ -355,11 +358,11 @@ public final class SyncAgent implements Closeable {
     progressDone = 0;
     progressTotal = 0;
     behindSince = 0;
-    setState("following");
+    setState(SyncState.FOLLOWING);
   }
 
-  private void setState(String next) {
-    if (!next.equals(state)) {
+  private void setState(SyncState next) {
+    if (next != state) {
       log.info("event=sync_state state={} seq={}", next, store.cursor().seq());
     }
     state = next;
@@ -426,6 +429,6 @@ public final class SyncAgent implements Closeable {
       }
     }
     fetchers.shutdownNow();
-    setState("stopped");
+    setState(SyncState.STOPPED);
   }
 }

@@ -1,10 +1,11 @@
 package io.metamirror.sync.agent;
 
+import io.metamirror.protocol.health.SyncState;
+
 /**
  * What the agent is doing, for health checks, metrics and people.
  *
- * @param state {@code starting}, {@code bootstrapping}, {@code following}, {@code stalled} (a bad
- *     entry or a local failure stops progress; see lastError), or {@code stopped}
+ * @param state see {@link SyncState}; when {@code STALLED}, lastError says why
  * @param appliedSeq the seq the store is at (its cursor)
  * @param knownHead the newest seq the origin has reported
  * @param lagSeconds how long the oldest entry not yet applied has been waiting (0 when caught up)
@@ -13,7 +14,7 @@ package io.metamirror.sync.agent;
  * @param progressTotal the size of that piece of work, 0 when there is none
  */
 public record SyncStatus(
-    String state,
+    SyncState state,
     String epoch,
     long appliedSeq,
     long knownHead,

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.store.Store;
 import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class CorruptBlobTest {
 
         proxy.corruptBlob(sha(BAD_CONTENT));
         long bad = origin.publish(Map.of("p2/acme/bad.json", BAD_CONTENT), List.of());
-        SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state().equals("stalled"));
+        SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state() == SyncState.STALLED);
 
         assertTrue(
             stalled.lastError().contains("entry " + bad + " (p2/acme/bad.json)"),
@@ -97,7 +98,7 @@ class CorruptBlobTest {
         long after = origin.publish(Map.of("p2/acme/after.json", "{\"after\":3}"), List.of());
 
         agent.start();
-        SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state().equals("stalled"));
+        SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state() == SyncState.STALLED);
 
         assertTrue(stalled.lastError().contains("entry " + bad + " (p2/acme/bad.json)"));
         assertEquals(two, stalled.appliedSeq(), "everything before the bad entry is committed");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.store.Store;
 import io.metamirror.testsupport.disk.Tmpfs;
 import io.metamirror.testsupport.origin.TestOrigin;
@@ -69,7 +70,7 @@ class FullDiskSyncTest {
 
       publish(origin, Map.of(BIG, randomText(400 * 1024)));
       long after = publish(origin, Map.of("packages.json", "{\"round\":1}"));
-      SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state().equals("stalled"));
+      SyncStatus stalled = awaitStatus(agent, "stalled", s -> s.state() == SyncState.STALLED);
 
       assertTrue(stalled.lastError().startsWith("disk full"), stalled.lastError());
       assertEquals(fits, stalled.appliedSeq(), "the cursor stays at the last page that fit");
@@ -92,7 +93,7 @@ class FullDiskSyncTest {
           agent.catchUp();
           agent.start();
           publish(origin, Map.of(BIG, randomText(400 * 1024)));
-          awaitStatus(agent, "stalled", s -> s.state().equals("stalled"));
+          awaitStatus(agent, "stalled", s -> s.state() == SyncState.STALLED);
         }
         StoreAssertions.assertNoTempFiles(storeDir);
         assertEquals(fits, store.cursor().seq());

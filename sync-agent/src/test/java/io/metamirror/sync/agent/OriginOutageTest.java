@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.store.Store;
 import io.metamirror.testsupport.origin.TestOrigin;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class OriginOutageTest {
       SyncStatus stillDown =
           awaitStatus(agent, "another attempt", s -> s.lastErrorTime() > down.lastErrorTime());
       assertTrue(stillDown.lastError().contains("127.0.0.1:" + port), stillDown.lastError());
-      assertEquals("following", stillDown.state(), "an unreachable origin is not a stall");
+      assertEquals(SyncState.FOLLOWING, stillDown.state(), "an unreachable origin is not a stall");
       assertEquals(seqBefore, stillDown.appliedSeq());
       StoreAssertions.assertStoreEquals(before, timesBefore, storeDir);
 

@@ -1,5 +1,6 @@
 package io.metamirror.sync.agent;
 
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.testsupport.poll.Polling;
 import java.util.function.Predicate;
 
@@ -17,6 +18,6 @@ final class StatusPolling {
     return awaitStatus(
         agent,
         "appliedSeq " + seq + " with no error",
-        s -> s.appliedSeq() == seq && s.lastError() == null && s.state().equals("following"));
+        s -> s.appliedSeq() == seq && s.lastError() == null && s.state() == SyncState.FOLLOWING);
   }
 }
