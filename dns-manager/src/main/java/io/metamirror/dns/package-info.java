@@ -1,5 +1,5 @@
 /**
- * The DNS manager (DESIGN §6): a reconciler that keeps Route53 latency alias records, per-node
+ * The DNS manager (DESIGN §7): a reconciler that keeps Route53 latency alias records, per-node
  * records and per-node HTTPS health checks equal to the fleet file. It talks to Route53 only: nodes
  * found at run time come through {@link io.metamirror.dns.reconcile.NodeDiscovery}, which module
  * {@code fleet} implements.

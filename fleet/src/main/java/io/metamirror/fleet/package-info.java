@@ -1,5 +1,5 @@
 /**
- * Fleet operations (DESIGN §7): everything that needs EC2. Today, discovering a fleet's running
+ * Fleet operations (DESIGN §10): everything that needs EC2. Today, discovering a fleet's running
  * instances as DNS nodes ({@code discover: ec2} in the fleet file) and building the regional EC2
  * clients; this is the home of the coming EC2 launch and tags, user-data rendering and region
  * add/replace/remove. It drives the DNS manager only through its public API (nodes, desired state,

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * zone: example.test.              # hosted zone name, or
  * zoneId: Z0123456789ABC           # its id (either one, or both)
  * name: repo.example.test.         # required; the name clients resolve, inside the zone
- * ttl: 60                          # 0..60 (health-checked records, DESIGN §6); default 60
+ * ttl: 60                          # 0..60 (health-checked records, DESIGN §7); default 60
  * awsEndpoint: http://127.0.0.1:5000   # optional; see the README for the precedence
  * healthCheck: {type: HTTPS, path: /.metamirror/health, port: 443, interval: 30, failureThreshold: 3}
  * regions:
@@ -170,7 +170,7 @@ public final class FleetFileParser {
         } else if (t.asLong() < 0 || t.asLong() > 60) {
           problem(
               "/ttl",
-              "must be 0..60: records with health checks should expire within a minute (DESIGN §6),"
+              "must be 0..60: records with health checks should expire within a minute (DESIGN §7),"
                   + " got "
                   + t.asLong());
         } else {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The records and health checks the fleet should have (DESIGN §6), for {@code name} = {@code
+ * The records and health checks the fleet should have (DESIGN §7), for {@code name} = {@code
  * repo.example.test.} and a node {@code eu1} of {@code eu-west-1}:
  *
  * <pre>

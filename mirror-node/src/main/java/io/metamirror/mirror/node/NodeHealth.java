@@ -9,7 +9,7 @@ import io.metamirror.sync.agent.SyncStatus;
 import java.security.cert.X509Certificate;
 
 /**
- * A node's health document. Health is freshness (DESIGN §4): not OK while draining, bootstrapping,
+ * A node's health document. Health is freshness (DESIGN §5): not OK while draining, bootstrapping,
  * stalled on a bad entry, or when an entry has waited longer than the lag thresholds allow while
  * the node is more entries behind than they allow. An unreachable origin alone keeps a caught-up
  * node OK: every node is equally stale then, and serving stale beats serving nothing.

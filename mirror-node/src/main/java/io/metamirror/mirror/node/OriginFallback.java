@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A local miss, answered from the origin (DESIGN §4) so that a replication race never becomes a
+ * A local miss, answered from the origin (DESIGN §5) so that a replication race never becomes a
  * wrong 404: Composer treats a 404 on a p2 file as "no such package" for the whole run.
  *
  * <ul>

@@ -25,7 +25,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /.metamirror/health}: freshness, not just liveness (DESIGN §4). */
+/** {@code GET /.metamirror/health}: freshness, not just liveness (DESIGN §5). */
 class HealthTest {
   @TempDir Path dir;
 

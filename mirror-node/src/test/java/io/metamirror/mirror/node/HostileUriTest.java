@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile requests, sent byte for byte over a TLS socket: none reaches a file outside the store or
- * one of the store's own files, and none causes a 500. Refusals are 400 or 404 (DESIGN §4);
+ * one of the store's own files, and none causes a 500. Refusals are 400 or 404 (DESIGN §5);
  * symlinks planted in the store are never followed, so a planted one reads as a local miss that the
  * origin answers with the real content.
  */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a client sees on a local hit, over real HTTPS, on two nodes synced from one origin: the
  * validators are the same on both, so a client (or CDN) moved from one node to the other keeps its
- * cache (DESIGN §4; Composer sends Last-Modified back verbatim as If-Modified-Since).
+ * cache (DESIGN §5; Composer sends Last-Modified back verbatim as If-Modified-Since).
  */
 class LocalHitHeadersTest {
   private static final DateTimeFormatter HTTP_DATE =

@@ -11,7 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The freshness rule (DESIGN §4), decided from agent states alone: no node, no clock. */
+/** The freshness rule (DESIGN §5), decided from agent states alone: no node, no clock. */
 class NodeHealthTest {
   private static final String EPOCH = "27bcf4fcc75f6d60129fa889d8ae6b4c";
 
