@@ -8,6 +8,8 @@ import picocli.CommandLine.ScopeType;
 /** The root of the command tree. */
 @Command(
     name = "metamirror",
+    // Not scope = INHERIT here: subcommands would inherit the footer below as well. Each command
+    // group (origin, composer, sync, mirror, dns) passes --help and --version on instead.
     mixinStandardHelpOptions = true,
     versionProvider = Versions.class,
     description =

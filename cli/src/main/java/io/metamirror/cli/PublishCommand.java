@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror publish}: make a running origin's tree equal to a directory. */
 @Command(
@@ -16,7 +14,7 @@ import picocli.CommandLine.Spec;
     description =
         "Make a running origin's tree equal to SRC through its batch API: only new and changed files are sent, index files (--index) after the files they reference, deletions last. Any static registry generator's output works: Satis, a PEP 503 simple/ tree, an apt repository.")
 public final class PublishCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
 
   @Mixin OriginTarget target;
 
@@ -24,20 +22,13 @@ public final class PublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = cli.out();
     RemotePublisher publisher = new RemotePublisher(target.origin(), target.token());
     DirectoryPlan plan = dir.plan(publisher.currentTree(), out);
     if (dir.nothingToDo(plan, out)) {
       return 0;
     }
-    long head =
-        publisher.publish(
-            plan,
-            line -> {
-              err.println(line);
-              err.flush();
-            });
+    long head = publisher.publish(plan, cli::progress);
     out.printf("published %d changes; head is now %d%n", plan.changes(), head);
     return 0;
   }

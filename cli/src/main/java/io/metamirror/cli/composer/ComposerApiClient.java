@@ -3,13 +3,10 @@ package io.metamirror.cli.composer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.cli.publish.OriginApi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,18 +25,10 @@ public final class ComposerApiClient {
   static final long MAX_BYTES = 16L << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final URI endpoint;
-  private final String token;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  private final OriginApi api;
 
   public ComposerApiClient(URI origin, String token) {
-    URI base = origin.toString().endsWith("/") ? origin : URI.create(origin + "/");
-    this.endpoint = base.resolve(".metamirror/api/composer/packages");
-    this.token = token;
+    this.api = new OriginApi(origin, token);
   }
 
   /** What a run published: packages touched, versions sent, and the origin's head afterwards. */
@@ -92,36 +81,12 @@ public final class ComposerApiClient {
   private JsonNode post(List<ObjectNode> batch) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     JSON.writeValue(body, batch);
-    HttpRequest request =
-        HttpRequest.newBuilder(endpoint)
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
+    // The origin answers after regenerating every package the request names: allow it time.
+    return api.exchange(
+        api.post(".metamirror/api/composer/packages", body.toByteArray())
             .timeout(Duration.ofMinutes(5))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-            .build();
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (ConnectException e) {
-      throw new IOException("cannot reach the origin at " + endpoint + ": connection refused");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted");
-    }
-    JsonNode answer;
-    try {
-      answer = JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new IOException(
-          "origin answered " + response.statusCode() + " with a body that is not JSON");
-    }
-    if (response.statusCode() != 200) {
-      StringBuilder message =
-          new StringBuilder("origin refused the versions (" + response.statusCode() + "): ")
-              .append(answer.path("error").asText());
-      answer.path("problems").forEach(p -> message.append("\n  ").append(p.asText()));
-      throw new IOException(message.toString());
-    }
-    return answer;
+            .build(),
+        "versions",
+        "\n  ");
   }
 }

@@ -1,19 +1,17 @@
 package io.metamirror.cli.composer;
 
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.OriginTarget;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror composer import SRC}: publish every version of an existing repository. */
 @Command(
     name = "import",
-    mixinStandardHelpOptions = true,
     description = {
       "Publish every version found in SRC to a running origin. SRC is either an existing static"
           + " Composer repository (packages.json plus p2/, minified or not, or Satis output with"
@@ -27,7 +25,7 @@ import picocli.CommandLine.Spec;
       "  metamirror composer import --origin http://127.0.0.1:8080/ --token-file token ./satis-output"
     })
 public final class ComposerImportCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
   @Mixin OriginTarget target;
 
   @Option(
@@ -41,6 +39,6 @@ public final class ComposerImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScanResult found = StaticRepositoryReader.read(source);
-    return SourcePublishing.publish(spec, target, found, dryRun, "in " + source);
+    return SourcePublishing.publish(cli, target, found, dryRun, "in " + source);
   }
 }

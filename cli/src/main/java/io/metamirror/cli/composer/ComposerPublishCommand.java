@@ -3,11 +3,11 @@ package io.metamirror.cli.composer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.ExitCodes;
 import io.metamirror.cli.OriginTarget;
 import io.metamirror.origin.composer.VersionDocuments;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,14 +15,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror composer publish FILE.json...}: publish version documents. */
 @Command(
     name = "publish",
-    mixinStandardHelpOptions = true,
     description = {
       "Publish Composer package versions to a running origin. Each FILE holds one version document"
           + " or an array of them: the fields of composer.json plus \"version\" (e.g. \"1.2.0\","
@@ -38,7 +35,7 @@ import picocli.CommandLine.Spec;
 public final class ComposerPublishCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
   @Mixin OriginTarget target;
 
   @Parameters(paramLabel = "FILE.json", arity = "1..*", description = "Version documents.")
@@ -58,19 +55,12 @@ public final class ComposerPublishCommand implements Callable<Integer> {
               + " problem(s):\n  "
               + String.join("\n  ", problems));
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     ComposerApiClient.Summary summary =
-        new ComposerApiClient(target.origin(), target.token())
-            .publish(
-                documents,
-                line -> {
-                  err.println(line);
-                  err.flush();
-                });
-    out.printf(
-        "published %d version(s) of %d package(s); head is now %d%n",
-        summary.versions(), summary.packages(), summary.head());
+        new ComposerApiClient(target.origin(), target.token()).publish(documents, cli::progress);
+    cli.out()
+        .printf(
+            "published %d version(s) of %d package(s); head is now %d%n",
+            summary.versions(), summary.packages(), summary.head());
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package io.metamirror.cli.composer;
 
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.OriginTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,16 +8,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror composer scan GIT_DIR...}: publish the versions of git repositories. */
 @Command(
     name = "scan",
-    mixinStandardHelpOptions = true,
     description = {
       "Publish the versions of git repositories (bare or not) to a running origin: every tag"
           + " whose name is a version and whose composer.json is valid becomes that version;"
@@ -31,7 +28,7 @@ import picocli.CommandLine.Spec;
       "      --dist-url 'https://git.example/{name}/archive/{reference}.zip' /srv/git/widget.git"
     })
 public final class ComposerScanCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
   @Mixin OriginTarget target;
 
   @Option(
@@ -62,8 +59,7 @@ public final class ComposerScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (sourceUrl != null && repositories.size() > 1) {
-      throw new ParameterException(
-          spec.commandLine(), "--source-url names one repository; give one GIT_DIR with it");
+      throw cli.usageError("--source-url names one repository; give one GIT_DIR with it");
     }
     GitScanner scanner = GitScanner.defaults();
     try {
@@ -74,7 +70,7 @@ public final class ComposerScanCommand implements Callable<Integer> {
         scanner = scanner.withDistUrlTemplate(distUrl);
       }
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw cli.usageError(e.getMessage());
     }
     List<com.fasterxml.jackson.databind.node.ObjectNode> documents = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -84,6 +80,6 @@ public final class ComposerScanCommand implements Callable<Integer> {
       one.warnings().forEach(w -> warnings.add(repository + ": " + w));
     }
     return SourcePublishing.publish(
-        spec, target, new ScanResult(documents, warnings), dryRun, "in " + repositories);
+        cli, target, new ScanResult(documents, warnings), dryRun, "in " + repositories);
   }
 }

@@ -1,22 +1,22 @@
 package io.metamirror.cli.composer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.ExitCodes;
 import io.metamirror.cli.OriginTarget;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** What import and scan share: print the warnings, then publish (or list, for a dry run). */
 final class SourcePublishing {
   private SourcePublishing() {}
 
   static int publish(
-      CommandSpec spec, OriginTarget target, ScanResult found, boolean dryRun, String where)
+      CommandOutput cli, OriginTarget target, ScanResult found, boolean dryRun, String where)
       throws java.io.IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = cli.out();
+    PrintWriter err = cli.err();
     for (String warning : found.warnings()) {
       err.println("warning: " + warning);
     }
@@ -39,12 +39,7 @@ final class SourcePublishing {
     }
     ComposerApiClient.Summary summary =
         new ComposerApiClient(target.origin(), target.token())
-            .publish(
-                found.documents(),
-                line -> {
-                  err.println(line);
-                  err.flush();
-                });
+            .publish(found.documents(), cli::progress);
     out.printf(
         "published %d version(s) of %d package(s)%s; head is now %d%n",
         summary.versions(),

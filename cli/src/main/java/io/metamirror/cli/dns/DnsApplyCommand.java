@@ -1,5 +1,6 @@
 package io.metamirror.cli.dns;
 
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.ExitCodes;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.reconcile.Reconciler;
@@ -8,21 +9,18 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror dns apply}: print the plan, then carry it out (with --yes). */
 @Command(
     name = "apply",
-    mixinStandardHelpOptions = true,
     description =
         "Print the plan and apply it: health checks, then record batches (each waited on until"
             + " INSYNC), then health-check deletes. Without --yes it asks on a terminal and refuses"
             + " otherwise. Exit 1 when the plan has errors or a change failed (the others are still"
             + " applied).")
 public final class DnsApplyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
   @Mixin DnsOptions options;
 
   @Option(names = "--yes", description = "Apply without asking.")
@@ -36,8 +34,8 @@ public final class DnsApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FleetFile fleet = options.readFleet();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = cli.out();
+    PrintWriter err = cli.err();
     Reconciler reconciler = options.reconciler(fleet, probe, System.getenv());
     Reconciler.Outcome o = reconciler.plan(w -> err.println("warning: " + w));
     DnsPlanCommand.text(o).forEach(out::println);

@@ -3,12 +3,14 @@ package io.metamirror.cli.dns;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code metamirror dns}: Route53 latency records and health checks for the fleet. */
 @Command(
     name = "dns",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     description =
         "Keep Route53 equal to the fleet file: a latency alias per region pointing at per-node"
             + " records, each with its own HTTPS health check (DESIGN §6). The AWS endpoint comes"

@@ -3,6 +3,7 @@ package io.metamirror.cli.dns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.fleet.Node;
 import io.metamirror.dns.plan.ChangeBatch;
@@ -16,20 +17,17 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror dns plan}: what apply would change, changing nothing. */
 @Command(
     name = "plan",
-    mixinStandardHelpOptions = true,
     description =
         "Show what `dns apply` would change: health checks to create, update or delete and the"
             + " record batches, in order. Exit 1 when the plan has errors (a conflict with a record"
             + " the fleet does not own, or something Route53 would refuse).")
 public final class DnsPlanCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
   @Mixin DnsOptions options;
 
   @Option(
@@ -48,12 +46,11 @@ public final class DnsPlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!output.equals("text") && !output.equals("json")) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--output must be text or json, got " + output);
+      throw cli.usageError("--output must be text or json, got " + output);
     }
     FleetFile fleet = options.readFleet();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = cli.out();
+    PrintWriter err = cli.err();
     Reconciler.Outcome o =
         options.reconciler(fleet, probe, System.getenv()).plan(w -> err.println("warning: " + w));
     if (output.equals("json")) {

@@ -1,5 +1,6 @@
 package io.metamirror.cli.dns;
 
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.reconcile.Reconciler;
 import io.metamirror.dns.route53.Route53Gateway;
@@ -12,14 +13,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror dns watch}: reconcile on an interval. */
 @Command(
     name = "watch",
-    mixinStandardHelpOptions = true,
     description =
         "Reconcile on an interval until stopped: re-read the fleet file, probe every node (a node"
             + " whose health says draining leaves DNS), plan and apply. One log line per change;"
@@ -28,7 +26,7 @@ import picocli.CommandLine.Spec;
 public final class DnsWatchCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)?");
 
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
   @Mixin DnsOptions options;
 
   @Option(
@@ -51,7 +49,7 @@ public final class DnsWatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Duration every = parse(interval);
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = cli.out();
     WatchMetrics metrics = new WatchMetrics();
     if (metricsListen != null) {
       int port = metrics.serve(metricsListen.host(), metricsListen.port());
@@ -128,8 +126,7 @@ public final class DnsWatchCommand implements Callable<Integer> {
   Duration parse(String text) {
     Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--interval must look like 30s, 5m or 500ms, got " + text);
+      throw cli.usageError("--interval must look like 30s, 5m or 500ms, got " + text);
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -141,8 +138,7 @@ public final class DnsWatchCommand implements Callable<Integer> {
           default -> Duration.ofSeconds(n);
         };
     if (d.isZero()) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--interval must be > 0");
+      throw cli.usageError("--interval must be > 0");
     }
     return d;
   }

@@ -14,28 +14,19 @@ import java.nio.ByteBuffer;
 final class WatchMetrics implements AutoCloseable {
   final PrometheusRegistry registry = new PrometheusRegistry();
   final Counter passes =
-      Counter.builder()
-          .name("metamirror_dns_passes_total")
-          .help("Reconcile passes, by result (ok, plan_error, apply_failed, failed)")
-          .labelNames("result")
-          .register(registry);
+      counter(
+          "metamirror_dns_passes_total",
+          "Reconcile passes, by result (ok, plan_error, apply_failed, failed)",
+          "result");
   final Counter changes =
-      Counter.builder()
-          .name("metamirror_dns_changes_applied_total")
-          .help("Record and health-check changes applied")
-          .register(registry);
-  final Gauge nodes =
-      Gauge.builder().name("metamirror_dns_nodes").help("Nodes in the fleet").register(registry);
+      counter("metamirror_dns_changes_applied_total", "Record and health-check changes applied");
+  final Gauge nodes = gauge("metamirror_dns_nodes", "Nodes in the fleet");
   final Gauge notInDns =
-      Gauge.builder()
-          .name("metamirror_dns_nodes_probed_not_ok")
-          .help("Nodes whose own health probe was not ok at the last pass")
-          .register(registry);
+      gauge(
+          "metamirror_dns_nodes_probed_not_ok",
+          "Nodes whose own health probe was not ok at the last pass");
   final Gauge lastPass =
-      Gauge.builder()
-          .name("metamirror_dns_last_pass_timestamp_seconds")
-          .help("When the last pass finished")
-          .register(registry);
+      gauge("metamirror_dns_last_pass_timestamp_seconds", "When the last pass finished");
   private Undertow server;
 
   /** Serves the metrics on host:port (0 picks one); returns the port. */
@@ -56,6 +47,14 @@ final class WatchMetrics implements AutoCloseable {
             .build();
     server.start();
     return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  private Counter counter(String name, String help, String... labelNames) {
+    return Counter.builder().name(name).help(help).labelNames(labelNames).register(registry);
+  }
+
+  private Gauge gauge(String name, String help) {
+    return Gauge.builder().name(name).help(help).register(registry);
   }
 
   @Override

@@ -22,7 +22,6 @@ import picocli.CommandLine.Spec;
 /** {@code metamirror mirror serve}: one node, until SIGTERM (which drains) or SIGINT. */
 @Command(
     name = "serve",
-    mixinStandardHelpOptions = true,
     description =
         "Run one mirror node: a sync agent keeps --store equal to the origin, and a server answers"
             + " from it (HTTP/2 over TLS with --tls-cert/--tls-key, plain HTTP otherwise), falling"

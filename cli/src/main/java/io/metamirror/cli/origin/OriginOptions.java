@@ -2,10 +2,16 @@ package io.metamirror.cli.origin;
 
 import io.metamirror.origin.repository.OriginRepository;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Options about the data directory, shared by the origin commands. */
 public final class OriginOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   @Option(
       names = "--data",
       required = true,
@@ -40,11 +46,12 @@ public final class OriginOptions {
               + " journal (default: ${DEFAULT-VALUE}).")
   long checkpointEvery;
 
-  public OriginRepository.Options repositoryOptions(picocli.CommandLine.Model.CommandSpec spec) {
+  /** The journal options; values the repository refuses are a usage error of the command. */
+  public OriginRepository.Options repositoryOptions() {
     try {
       return new OriginRepository.Options(retainEntries, segmentEntries, checkpointEvery, true);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(command.commandLine(), e.getMessage());
     }
   }
 }

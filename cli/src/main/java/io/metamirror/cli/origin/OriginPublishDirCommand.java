@@ -1,5 +1,6 @@
 package io.metamirror.cli.origin;
 
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.PublishDirOptions;
 import io.metamirror.origin.publishdir.DirectoryPlan;
 import io.metamirror.origin.publishdir.OfflinePublisher;
@@ -10,17 +11,14 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror origin publish-dir}: make a stopped origin's tree equal to a directory. */
 @Command(
     name = "publish-dir",
-    mixinStandardHelpOptions = true,
     description =
         "Make the origin's tree equal to SRC, offline, as one atomic batch: new and changed files first, index files (--index) after the files they reference, deletions last; unchanged files journal nothing. Refuses while a server holds the data directory; use 'metamirror publish --origin URL' against a running origin instead.")
 public final class OriginPublishDirCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
 
   @Mixin OriginOptions origin;
 
@@ -28,9 +26,9 @@ public final class OriginPublishDirCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = cli.out();
     try (OriginRepository repository =
-        OriginRepository.open(origin.data, origin.repositoryOptions(spec), Clock.systemUTC())) {
+        OriginRepository.open(origin.data, origin.repositoryOptions(), Clock.systemUTC())) {
       DirectoryPlan plan = dir.plan(OfflinePublisher.currentTree(repository), out);
       if (dir.nothingToDo(plan, out)) {
         return 0;

@@ -1,6 +1,8 @@
 package io.metamirror.cli.origin;
 
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.HostPort;
+import io.metamirror.cli.ShutdownHook;
 import io.metamirror.cli.TokenFile;
 import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.repository.OriginRepository;
@@ -8,21 +10,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror origin serve}: the origin's HTTP server, until SIGINT or SIGTERM. */
 @Command(
     name = "serve",
-    mixinStandardHelpOptions = true,
     description =
         "Serve the origin: files, the long-poll feed, blobs and snapshots for mirrors, and the publishing API (bearer token). Runs until interrupted; a clean stop writes a checkpoint.")
 public final class OriginServeCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
 
   @Mixin OriginOptions origin;
 
@@ -52,9 +50,9 @@ public final class OriginServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = cli.out();
     OriginRepository repository =
-        OriginRepository.open(origin.data, origin.repositoryOptions(spec), Clock.systemUTC());
+        OriginRepository.open(origin.data, origin.repositoryOptions(), Clock.systemUTC());
     OriginServer server;
     Path tokenPath = tokenFile != null ? tokenFile : origin.data.resolve("api-token");
     try {
@@ -76,31 +74,8 @@ public final class OriginServeCommand implements Callable<Integer> {
         repository.fileCount(),
         tokenPath);
     out.flush();
-    awaitShutdown(server, repository);
+    // A clean stop closes the repository, which writes a checkpoint.
+    ShutdownHook.register(server::close, "data directory", repository).await();
     return 0;
-  }
-
-  /**
-   * Blocks until the JVM is asked to stop (SIGINT, SIGTERM), then stops the server and closes the
-   * repository, which writes a checkpoint.
-   */
-  public static void awaitShutdown(OriginServer server, OriginRepository repository)
-      throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  try {
-                    repository.close();
-                  } catch (Exception e) {
-                    System.err.println(
-                        "metamirror: closing the data directory failed: " + e.getMessage());
-                  }
-                  stopped.countDown();
-                },
-                "metamirror-shutdown"));
-    stopped.await();
   }
 }

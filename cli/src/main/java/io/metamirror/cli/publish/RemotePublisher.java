@@ -2,8 +2,6 @@ package io.metamirror.cli.publish;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.origin.publishdir.DirectoryPlan;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Manifest;
@@ -11,13 +9,10 @@ import io.metamirror.protocol.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,28 +30,19 @@ import java.util.function.Consumer;
 public final class RemotePublisher {
   static final int MAX_CHANGES = 1000;
   static final long MAX_BYTES = 16L << 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = new JsonFactory();
 
-  private final URI origin;
-  private final String token;
-  private final HttpClient http;
+  private final OriginApi api;
 
   public RemotePublisher(URI origin, String token) {
-    this.origin = origin.toString().endsWith("/") ? origin : URI.create(origin + "/");
-    this.token = token;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    this.api = new OriginApi(origin, token);
   }
 
   /** The origin's tree now: path → sha256. */
   public Map<ContentPath, Sha256> currentTree() throws IOException {
     HttpResponse<InputStream> response =
-        send(
-            HttpRequest.newBuilder(origin.resolve(".metamirror/manifest")).GET().build(),
+        api.send(
+            HttpRequest.newBuilder(api.resolve(".metamirror/manifest")).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream body = response.body()) {
       if (response.statusCode() != 200) {
@@ -134,43 +120,9 @@ public final class RemotePublisher {
       json.writeEndArray();
       json.writeEndObject();
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(origin.resolve(".metamirror/api/batch"))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-            .build();
-    HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
-    JsonNode answer;
-    try {
-      answer = JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new IOException(
-          "origin answered " + response.statusCode() + " with a body that is not JSON");
-    }
-    if (response.statusCode() != 200) {
-      StringBuilder message =
-          new StringBuilder("origin refused the batch (" + response.statusCode() + "): ")
-              .append(answer.path("error").asText());
-      for (JsonNode problem : answer.path("problems")) {
-        message.append("; ").append(problem.asText());
-      }
-      throw new IOException(message.toString());
-    }
-    return answer.path("head").asLong();
-  }
-
-  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-      throws IOException {
-    try {
-      return http.send(request, handler);
-    } catch (ConnectException e) {
-      throw new IOException("cannot reach the origin at " + origin + ": connection refused");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted");
-    } catch (IOException e) {
-      throw new IOException("cannot reach the origin at " + origin + ": " + e, e);
-    }
+    return api.exchange(
+            api.post(".metamirror/api/batch", body.toByteArray()).build(), "batch", "; ")
+        .path("head")
+        .asLong();
   }
 }

@@ -1,5 +1,7 @@
 package io.metamirror.cli.sync;
 
+import io.metamirror.cli.CommandOutput;
+import io.metamirror.cli.ShutdownHook;
 import io.metamirror.sync.agent.SyncAgent;
 import io.metamirror.sync.agent.SyncStatus;
 import io.metamirror.sync.store.Store;
@@ -11,14 +13,15 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ScopeType;
 
 /** {@code metamirror sync}: keep a local store equal to the origin's tree. */
 @Command(
     name = "sync",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     description =
         "Keep a local store equal to the origin's tree: bootstrap from a snapshot, then follow the"
             + " feed (long-poll), fetching blobs in parallel and committing them in journal order."
@@ -27,7 +30,7 @@ import picocli.CommandLine.Spec;
             + " catches up and exits.",
     subcommands = {SyncStatusCommand.class, SyncVerifyCommand.class})
 public final class SyncCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
 
   // Not `required`: picocli would then demand it before `sync status` and `sync verify` too.
   @Option(names = "--origin", paramLabel = "URL", description = "The origin's base URL (required).")
@@ -75,8 +78,7 @@ public final class SyncCommand implements Callable<Integer> {
 
   SyncAgent.Config config() {
     if (origin == null || store == null) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(),
+      throw cli.usageError(
           "Missing required option"
               + (origin == null && store == null
                   ? "s: '--origin=URL', '--store=DIR'"
@@ -89,18 +91,17 @@ public final class SyncCommand implements Callable<Integer> {
           .withWaitSeconds(waitSeconds)
           .withMaxBackoff(Duration.ofMillis((long) (maxBackoffSeconds * 1000)));
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw cli.usageError(e.getMessage());
     }
   }
 
   @Override
   public Integer call() throws Exception {
     SyncAgent.Config config = config();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = cli.out();
     Store opened = Store.open(store);
     SyncAgent agent = new SyncAgent(opened, config, Clock.systemUTC());
-    Progress progress = new Progress(agent::status, err, System.console() != null);
+    Progress progress = new Progress(agent::status, cli.err(), System.console() != null);
     if (once) {
       try (opened;
           agent;
@@ -114,21 +115,14 @@ public final class SyncCommand implements Callable<Integer> {
           store, s.appliedSeq(), s.epoch(), opened.fileCount());
       return 0;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  progress.close();
-                  agent.close();
-                  try {
-                    opened.close();
-                  } catch (Exception e) {
-                    System.err.println("metamirror: closing the store failed: " + e.getMessage());
-                  }
-                  stopped.countDown();
-                },
-                "metamirror-shutdown"));
+    CountDownLatch stopped =
+        ShutdownHook.register(
+            () -> {
+              progress.close();
+              agent.close();
+            },
+            "store",
+            opened);
     out.printf("following %s into %s (Ctrl-C stops)%n", config.origin(), store);
     out.flush();
     progress.start();

@@ -2,6 +2,7 @@ package io.metamirror.cli.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.sync.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,42 +10,35 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror sync status}: where a store is, and what its agent last reported. */
 @Command(
     name = "status",
-    mixinStandardHelpOptions = true,
     description =
         "Show a store's cursor (epoch and applied seq), its file count, and the last status its"
             + " sync agent wrote: state, known head, lag and last error.")
 public final class SyncStatusCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
 
-  @Option(
-      names = "--store",
-      required = true,
-      paramLabel = "DIR",
-      description = "The store directory.")
-  Path store;
+  @Mixin StoreDirectory store;
 
   @Option(names = "--json", description = "Print the agent's status.json as it is.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    Store.Snapshot snapshot = Store.read(store);
-    Path statusFile = store.resolve(Store.STATE_DIR).resolve("status.json");
+    PrintWriter out = cli.out();
+    Store.Snapshot snapshot = Store.read(store.path);
+    Path statusFile = store.path.resolve(Store.STATE_DIR).resolve("status.json");
     JsonNode status =
         Files.exists(statusFile) ? new ObjectMapper().readTree(statusFile.toFile()) : null;
     if (json) {
       out.println(status == null ? "{}" : status.toString());
       return 0;
     }
-    out.printf("store      %s%n", store);
+    out.printf("store      %s%n", store.path);
     out.printf(
         "cursor     seq %d, epoch %s%n",
         snapshot.cursor().seq(),

@@ -1,37 +1,29 @@
 package io.metamirror.cli.sync;
 
+import io.metamirror.cli.CommandOutput;
 import io.metamirror.sync.agent.SyncAgent;
 import io.metamirror.sync.store.Store;
 import io.metamirror.sync.verify.StoreVerifier;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code metamirror sync verify}: re-hash a store against its manifest, optionally repair it. */
 @Command(
     name = "verify",
-    mixinStandardHelpOptions = true,
     description =
         "Re-hash every file of a store against its local manifest and list what is missing or"
             + " different. With --repair, fetch the right content from the origin and put it in"
             + " place. Exits 1 when problems remain.")
 public final class SyncVerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Mixin CommandOutput cli;
 
-  @Option(
-      names = "--store",
-      required = true,
-      paramLabel = "DIR",
-      description = "The store directory.")
-  Path store;
+  @Mixin StoreDirectory store;
 
   @Option(
       names = "--repair",
@@ -44,19 +36,19 @@ public final class SyncVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (repair && origin == null) {
-      throw new ParameterException(spec.commandLine(), "--repair needs --origin URL");
+      throw cli.usageError("--repair needs --origin URL");
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = cli.out();
     List<StoreVerifier.Problem> problems;
     if (!repair) {
-      Store.Snapshot snapshot = Store.read(store);
-      problems = StoreVerifier.verify(store, snapshot.files(), n -> {});
+      Store.Snapshot snapshot = Store.read(store.path);
+      problems = StoreVerifier.verify(store.path, snapshot.files(), n -> {});
       report(out, snapshot.files().size(), problems);
       return problems.isEmpty() ? 0 : 1;
     }
-    try (Store opened = Store.open(store)) {
+    try (Store opened = Store.open(store.path)) {
       List<io.metamirror.sync.store.LocalFile> files = new ArrayList<>(opened.files());
-      problems = StoreVerifier.verify(store, files, n -> {});
+      problems = StoreVerifier.verify(store.path, files, n -> {});
       report(out, files.size(), problems);
       if (problems.isEmpty()) {
         return 0;
@@ -64,7 +56,7 @@ public final class SyncVerifyCommand implements Callable<Integer> {
       int repaired =
           StoreVerifier.repair(
               opened, problems, SyncAgent.blobSource(SyncAgent.Config.defaults(origin)));
-      List<StoreVerifier.Problem> left = StoreVerifier.verify(store, files, n -> {});
+      List<StoreVerifier.Problem> left = StoreVerifier.verify(store.path, files, n -> {});
       out.printf("repaired %d file(s); %d problem(s) left%n", repaired, left.size());
       left.forEach(p -> out.printf("  %s: %s%n", p.path(), p.what()));
       return left.isEmpty() ? 0 : 1;

@@ -18,7 +18,7 @@ import io.metamirror.dns.plan.Planner;
 import io.metamirror.dns.plan.RecordChange;
 import io.metamirror.dns.plan.RecordSet;
 import io.metamirror.dns.plan.Routing;
-import io.metamirror.dns.testing.FaultInjectingRoute53Client;
+import io.metamirror.dns.testing.FaultInjectingInterceptor;
 import io.metamirror.dns.testing.MotoServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class Route53GatewayTest {
   static final String NAME = "repo.example.test.";
 
   Route53Client real;
-  FaultInjectingRoute53Client client;
+  FaultInjectingInterceptor client;
   Route53Gateway gateway;
   String zoneId;
   final List<Duration> sleeps = new ArrayList<>();
@@ -51,10 +51,10 @@ class Route53GatewayTest {
     MotoServer moto = MotoServer.get();
     moto.reset();
     real = new AwsAccess(moto.endpoint(), Map.of()).route53();
-    client = new FaultInjectingRoute53Client(real);
+    client = new FaultInjectingInterceptor();
     gateway =
         new Route53Gateway(
-            client,
+            client.around(real),
             Route53Gateway.RetryPolicy.DEFAULT,
             sleeps::add,
             new Random(1),
