@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     description =
         "Keep Route53 equal to the fleet file: a latency alias per region pointing at per-node"
-            + " records, each with its own HTTPS health check (DESIGN §6). The AWS endpoint comes"
+            + " records, each with its own HTTPS health check (docs/DESIGN.md §7). The AWS endpoint comes"
             + " from --aws-endpoint, else the fleet file's awsEndpoint, else AWS_ENDPOINT_URL.",
     subcommands = {DnsPlanCommand.class, DnsApplyCommand.class, DnsWatchCommand.class})
 public final class DnsCommand implements Callable<Integer> {
