@@ -47,13 +47,8 @@ class LocalHitHeadersTest {
 
   @BeforeAll
   static void twoNodesSyncedFromOneOrigin() throws Exception {
-    StringBuilder widget = new StringBuilder("{\"packages\":{\"acme/widget\":[");
-    for (int i = 0; i < 200; i++) {
-      widget.append("{\"version\":\"1.").append(i).append(".0\",\"require\":{\"php\":\">=8.1\"}},");
-    }
-    widget.append("{\"version\":\"2.0.0\"}]}}");
     files.put("packages.json", utf8("{\"metadata-url\":\"/p2/%package%.json\"}"));
-    files.put(WIDGET, utf8(widget.toString()));
+    files.put(WIDGET, TestPackages.metadata("acme/widget", 200));
     files.put("index.html", utf8("<!doctype html><title>mirror</title>"));
     files.put("notes/readme.txt", utf8("hello"));
     files.put("LICENSE", utf8("MIT"));
