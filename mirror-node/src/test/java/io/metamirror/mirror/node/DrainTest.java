@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -29,22 +26,18 @@ class DrainTest {
   /** What one request of the loop got: a status, or -1 for a connection failure. */
   private static final int CONNECTION_FAILED = -1;
 
-  private static final byte[] PACKAGES = "{\"packages\":[]}".getBytes(StandardCharsets.UTF_8);
+  private static final String DRAIN = "/.metamirror/admin/drain";
 
   @TempDir Path dir;
 
   @Test
   void drainTurnsHealthTo503AtOnceKeepsAnsweringThroughTheGraceAndThenStops() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", PACKAGES));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      HttpsClient loopClient = new HttpsClient(tls);
+    try (NodeTestbed bed = NodeTestbed.start(dir)) {
+      HttpsClient client = bed.client();
+      HttpsClient loopClient = new HttpsClient(bed.tls());
       MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
-              .withAdminToken("x")
-              .withDrainGrace(Duration.ofSeconds(1));
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+          bed.config("n").withAdminToken("x").withDrainGrace(Duration.ofSeconds(1));
+      try (MirrorNode node = bed.startCaughtUp(config)) {
         List<Integer> outcomes = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         Thread loop =
@@ -65,8 +58,7 @@ class DrainTest {
         loop.start();
         Polling.await("the loop to get going", () -> outcomes.size() >= 3);
 
-        HttpResponse<byte[]> drain =
-            client.send(node, "POST", "/.metamirror/admin/drain", "Authorization", "Bearer x");
+        HttpResponse<byte[]> drain = postDrain(client, node, "Authorization", "Bearer x");
         assertEquals(202, drain.statusCode(), HttpsClient.text(drain));
 
         HttpsClient.Health health = client.health(node);
@@ -102,68 +94,44 @@ class DrainTest {
 
   @Test
   void drainWithoutTheTokenIs401AndChangesNothing() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", PACKAGES));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n").withAdminToken("x");
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
-        assertEquals(401, client.send(node, "POST", "/.metamirror/admin/drain").statusCode());
-        assertEquals(
-            401,
-            client
-                .send(node, "POST", "/.metamirror/admin/drain", "Authorization", "Bearer y")
-                .statusCode());
-        assertEquals(
-            401,
-            client
-                .send(node, "POST", "/.metamirror/admin/drain", "Authorization", "Basic eDp4")
-                .statusCode());
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        MirrorNode node = bed.startCaughtUp(bed.config("n").withAdminToken("x"))) {
+      HttpsClient client = bed.client();
+      assertEquals(401, postDrain(client, node).statusCode());
+      assertEquals(401, postDrain(client, node, "Authorization", "Bearer y").statusCode());
+      assertEquals(401, postDrain(client, node, "Authorization", "Basic eDp4").statusCode());
 
-        assertEquals(200, client.health(node).status());
-        assertEquals(200, client.get(node, "/packages.json").statusCode());
-        assertTrue(!node.draining());
-      }
+      assertEquals(200, client.health(node).status());
+      assertEquals(200, client.get(node, "/packages.json").statusCode());
+      assertTrue(!node.draining());
     }
   }
 
   @Test
   void drainOnANodeWithoutAnAdminTokenIs403WhateverIsSent() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", PACKAGES));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        assertEquals(403, client.send(node, "POST", "/.metamirror/admin/drain").statusCode());
-        assertEquals(
-            403,
-            client
-                .send(node, "POST", "/.metamirror/admin/drain", "Authorization", "Bearer null")
-                .statusCode());
-        assertEquals(200, client.health(node).status());
-      }
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      assertEquals(403, postDrain(bed.client(), node).statusCode());
+      assertEquals(403, postDrain(bed.client(), node, "Authorization", "Bearer null").statusCode());
+      assertEquals(200, bed.client().health(node).status());
     }
   }
 
   @Test
   void drainEndpointAnswersGetWith405AndAllowPost() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", PACKAGES));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n").withAdminToken("x");
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
-        HttpResponse<byte[]> r =
-            client.get(node, "/.metamirror/admin/drain", "Authorization", "Bearer x");
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        MirrorNode node = bed.startCaughtUp(bed.config("n").withAdminToken("x"))) {
+      HttpResponse<byte[]> r = bed.client().get(node, DRAIN, "Authorization", "Bearer x");
 
-        assertEquals(405, r.statusCode());
-        assertEquals("POST", header(r, "Allow"));
-        assertEquals(200, client.health(node).status(), "a GET does not drain");
-      }
+      assertEquals(405, r.statusCode());
+      assertEquals("POST", header(r, "Allow"));
+      assertEquals(200, bed.client().health(node).status(), "a GET does not drain");
     }
+  }
+
+  private static HttpResponse<byte[]> postDrain(
+      HttpsClient client, MirrorNode node, String... headers)
+      throws IOException, InterruptedException {
+    return client.send(node, "POST", DRAIN, headers);
   }
 }

@@ -46,69 +46,59 @@ class FileCacheTest {
 
   @Test
   void requestRightAfterACommitGetsTheNewBytesAndTheNewEtag() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of(WIDGET, widget(1)));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        HttpResponse<byte[]> old = client.get(node, "/" + WIDGET);
-        HttpResponse<byte[]> oldGzip = client.get(node, "/" + WIDGET, "Accept-Encoding", "gzip");
-        double misses = client.metric(node, "metamirror_file_cache_misses_total");
-        client.get(node, "/" + WIDGET);
-        assertEquals(misses, client.metric(node, "metamirror_file_cache_misses_total"));
-        assertEquals(1.0, client.metric(node, "metamirror_file_cache_files"));
-        assertEquals("gzip", header(oldGzip, "Content-Encoding"));
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of(WIDGET, widget(1)));
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      HttpsClient client = bed.client();
+      HttpResponse<byte[]> old = client.get(node, "/" + WIDGET);
+      HttpResponse<byte[]> oldGzip = client.get(node, "/" + WIDGET, "Accept-Encoding", "gzip");
+      double misses = client.metric(node, "metamirror_file_cache_misses_total");
+      client.get(node, "/" + WIDGET);
+      assertEquals(misses, client.metric(node, "metamirror_file_cache_misses_total"));
+      assertEquals(1.0, client.metric(node, "metamirror_file_cache_files"));
+      assertEquals("gzip", header(oldGzip, "Content-Encoding"));
 
-        long next = origin.publish(Map.of(WIDGET, widget(2)));
-        TestNodes.awaitCaughtUp(node, next);
-        HttpResponse<byte[]> plain = client.get(node, "/" + WIDGET);
-        HttpResponse<byte[]> gzip = client.get(node, "/" + WIDGET, "Accept-Encoding", "gzip");
-        HttpResponse<byte[]> revalidated =
-            client.get(node, "/" + WIDGET, "If-None-Match", header(old, "ETag"));
+      long next = bed.origin().publish(Map.of(WIDGET, widget(2)));
+      TestNodes.awaitCaughtUp(node, next);
+      HttpResponse<byte[]> plain = client.get(node, "/" + WIDGET);
+      HttpResponse<byte[]> gzip = client.get(node, "/" + WIDGET, "Accept-Encoding", "gzip");
+      HttpResponse<byte[]> revalidated =
+          client.get(node, "/" + WIDGET, "If-None-Match", header(old, "ETag"));
 
-        String sha = Sha256.of(widget(2)).hex();
-        assertEquals(widget(1).length, widget(2).length, "only the content tells them apart");
-        assertArrayEquals(widget(2), plain.body());
-        assertEquals('"' + sha + '"', header(plain, "ETag"));
-        assertEquals("local", header(plain, "X-Metamirror-Source"));
-        assertEquals(Long.toString(next), header(plain, "X-Metamirror-Seq"));
-        assertArrayEquals(widget(2), gunzip(gzip.body()));
-        assertEquals('"' + sha + "-gzip\"", header(gzip, "ETag"));
-        assertEquals(200, revalidated.statusCode());
-        assertArrayEquals(widget(2), revalidated.body());
-      }
+      String sha = Sha256.of(widget(2)).hex();
+      assertEquals(widget(1).length, widget(2).length, "only the content tells them apart");
+      assertArrayEquals(widget(2), plain.body());
+      assertEquals('"' + sha + '"', header(plain, "ETag"));
+      assertEquals("local", header(plain, "X-Metamirror-Source"));
+      assertEquals(Long.toString(next), header(plain, "X-Metamirror-Seq"));
+      assertArrayEquals(widget(2), gunzip(gzip.body()));
+      assertEquals('"' + sha + "-gzip\"", header(gzip, "ETag"));
+      assertEquals(200, revalidated.statusCode());
+      assertArrayEquals(widget(2), revalidated.body());
     }
   }
 
   @Test
   void fileNewerThanItsManifestEntryIsServedButNotCached() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of(WIDGET, widget(1)));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        // What a reader sees between the agent's rename and its commit: new bytes, old entry.
-        Path file = dir.resolve("n").resolve(WIDGET);
-        Files.write(file, widget(2));
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of(WIDGET, widget(1)));
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      HttpsClient client = bed.client();
+      // What a reader sees between the agent's rename and its commit: new bytes, old entry.
+      Path file = dir.resolve("n").resolve(WIDGET);
+      Files.write(file, widget(2));
 
-        HttpResponse<byte[]> first = client.get(node, "/" + WIDGET);
-        HttpResponse<byte[]> second = client.get(node, "/" + WIDGET);
+      HttpResponse<byte[]> first = client.get(node, "/" + WIDGET);
+      HttpResponse<byte[]> second = client.get(node, "/" + WIDGET);
 
-        assertArrayEquals(widget(2), first.body());
-        assertArrayEquals(widget(2), second.body());
-        assertEquals(0.0, client.metric(node, "metamirror_file_cache_files"));
+      assertArrayEquals(widget(2), first.body());
+      assertArrayEquals(widget(2), second.body());
+      assertEquals(0.0, client.metric(node, "metamirror_file_cache_files"));
 
-        Files.write(file, widget(1));
-        client.get(node, "/" + WIDGET);
-        HttpResponse<byte[]> cached = client.get(node, "/" + WIDGET);
+      Files.write(file, widget(1));
+      client.get(node, "/" + WIDGET);
+      HttpResponse<byte[]> cached = client.get(node, "/" + WIDGET);
 
-        assertArrayEquals(widget(1), cached.body());
-        assertEquals(1.0, client.metric(node, "metamirror_file_cache_files"));
-      }
+      assertArrayEquals(widget(1), cached.body());
+      assertEquals(1.0, client.metric(node, "metamirror_file_cache_files"));
     }
   }
 
@@ -118,38 +108,30 @@ class FileCacheTest {
     for (int i = 0; i < large.length; i++) {
       large[i] = (byte) ('a' + (i * 7 % 13)); // compressible: it gets a twin
     }
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of(WIDGET, widget(1), "p2/acme/large.json", large));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n").withFileCache(0);
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
-        for (String path : new String[] {WIDGET, "p2/acme/large.json"}) {
-          byte[] content = path.equals(WIDGET) ? widget(1) : large;
-          HttpResponse<byte[]> plain = client.get(node, "/" + path);
-          HttpResponse<byte[]> gzip = client.get(node, "/" + path, "Accept-Encoding", "gzip");
-          HttpResponse<byte[]> notModified =
-              client.get(
-                  node,
-                  "/" + path,
-                  "Accept-Encoding",
-                  "gzip",
-                  "If-None-Match",
-                  header(gzip, "ETag"));
+    try (NodeTestbed bed =
+            NodeTestbed.start(dir, Map.of(WIDGET, widget(1), "p2/acme/large.json", large));
+        MirrorNode node = bed.startCaughtUp(bed.config("n").withFileCache(0))) {
+      TestOrigin origin = bed.origin();
+      HttpsClient client = bed.client();
+      for (String path : new String[] {WIDGET, "p2/acme/large.json"}) {
+        byte[] content = path.equals(WIDGET) ? widget(1) : large;
+        HttpResponse<byte[]> plain = client.get(node, "/" + path);
+        HttpResponse<byte[]> gzip = client.get(node, "/" + path, "Accept-Encoding", "gzip");
+        HttpResponse<byte[]> notModified =
+            client.get(
+                node, "/" + path, "Accept-Encoding", "gzip", "If-None-Match", header(gzip, "ETag"));
 
-          assertArrayEquals(content, plain.body(), path);
-          assertEquals('"' + origin.sha256(path) + '"', header(plain, "ETag"), path);
-          assertEquals("Accept-Encoding", header(plain, "Vary"), path);
-          assertArrayEquals(content, gunzip(gzip.body()), path);
-          assertEquals('"' + origin.sha256(path) + "-gzip\"", header(gzip, "ETag"), path);
-          assertEquals(304, notModified.statusCode(), path);
-          assertEquals(header(plain, "Last-Modified"), header(notModified, "Last-Modified"));
-          assertNotEquals(null, header(notModified, "Cache-Control"), path);
-        }
-        assertEquals(0.0, client.metric(node, "metamirror_file_cache_files"));
-        assertTrue(client.metric(node, "metamirror_file_cache_misses_total") >= 6);
+        assertArrayEquals(content, plain.body(), path);
+        assertEquals('"' + origin.sha256(path) + '"', header(plain, "ETag"), path);
+        assertEquals("Accept-Encoding", header(plain, "Vary"), path);
+        assertArrayEquals(content, gunzip(gzip.body()), path);
+        assertEquals('"' + origin.sha256(path) + "-gzip\"", header(gzip, "ETag"), path);
+        assertEquals(304, notModified.statusCode(), path);
+        assertEquals(header(plain, "Last-Modified"), header(notModified, "Last-Modified"));
+        assertNotEquals(null, header(notModified, "Cache-Control"), path);
       }
+      assertEquals(0.0, client.metric(node, "metamirror_file_cache_files"));
+      assertTrue(client.metric(node, "metamirror_file_cache_misses_total") >= 6);
     }
   }
 }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
-import io.metamirror.sync.agent.SyncAgent;
-import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,62 +29,53 @@ class HealthTest {
 
   @Test
   void caughtUpNodeIsOkAndSaysWhereItIsAndHowFresh() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "eu1"), head)) {
-        HttpResponse<byte[]> raw = client.get(node, "/.metamirror/health");
-        HttpsClient.Health health = client.health(node);
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        MirrorNode node = bed.startCaughtUp(bed.config("eu1"))) {
+      HttpsClient client = bed.client();
+      HttpResponse<byte[]> raw = client.get(node, "/.metamirror/health");
+      HttpsClient.Health health = client.health(node);
 
-        assertEquals(200, health.status());
-        assertEquals("application/json", header(raw, "Content-Type"));
-        assertEquals("no-store", header(raw, "Cache-Control"));
-        JsonNode body = health.body();
-        for (String field :
-            List.of(
-                "status",
-                "region",
-                "node",
-                "epoch",
-                "appliedSeq",
-                "knownHead",
-                "lagEntries",
-                "lagSeconds",
-                "syncState",
-                "lastError",
-                "draining",
-                "version")) {
-          assertTrue(body.has(field), "health has " + field + ": " + body);
-        }
-        assertEquals("ok", body.get("status").asText());
-        assertEquals("eu-west-1", body.get("region").asText());
-        assertEquals("eu1", body.get("node").asText());
-        assertEquals(origin.epoch(), body.get("epoch").asText());
-        assertEquals(head, body.get("appliedSeq").asLong());
-        assertEquals(head, body.get("knownHead").asLong());
-        assertEquals(0, body.get("lagEntries").asLong());
-        assertEquals(0.0, body.get("lagSeconds").asDouble());
-        assertEquals("following", body.get("syncState").asText());
-        assertTrue(body.get("lastError").isNull());
-        assertFalse(body.get("draining").asBoolean());
-        assertFalse(body.get("version").asText().isEmpty());
+      assertEquals(200, health.status());
+      assertEquals("application/json", header(raw, "Content-Type"));
+      assertEquals("no-store", header(raw, "Cache-Control"));
+      JsonNode body = health.body();
+      for (String field :
+          List.of(
+              "status",
+              "region",
+              "node",
+              "epoch",
+              "appliedSeq",
+              "knownHead",
+              "lagEntries",
+              "lagSeconds",
+              "syncState",
+              "lastError",
+              "draining",
+              "version")) {
+        assertTrue(body.has(field), "health has " + field + ": " + body);
       }
+      assertEquals("ok", body.get("status").asText());
+      assertEquals("eu-west-1", body.get("region").asText());
+      assertEquals("eu1", body.get("node").asText());
+      assertEquals(bed.origin().epoch(), body.get("epoch").asText());
+      assertEquals(bed.origin().head(), body.get("appliedSeq").asLong());
+      assertEquals(bed.origin().head(), body.get("knownHead").asLong());
+      assertEquals(0, body.get("lagEntries").asLong());
+      assertEquals(0.0, body.get("lagSeconds").asDouble());
+      assertEquals("following", body.get("syncState").asText());
+      assertTrue(body.get("lastError").isNull());
+      assertFalse(body.get("draining").asBoolean());
+      assertFalse(body.get("version").asText().isEmpty());
     }
   }
 
   @Test
   void drainingNodeIs503DrainingWhileItStillServes() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
-              .withDrainGrace(Duration.ofSeconds(30));
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+    try (NodeTestbed bed = NodeTestbed.start(dir)) {
+      HttpsClient client = bed.client();
+      MirrorNodeConfig config = bed.config("n").withDrainGrace(Duration.ofSeconds(30));
+      try (MirrorNode node = bed.startCaughtUp(config)) {
         Thread drain = new Thread(node::drain, "test-drain");
         drain.setDaemon(true);
         drain.start();
@@ -105,19 +94,16 @@ class HealthTest {
   @Test
   void nodeStalledOnContentThatKeepsArrivingWrongIs503StalledServesItsStoreAndRecovers()
       throws Exception {
-    byte[] packages = "{}".getBytes(StandardCharsets.UTF_8);
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        CountingOriginProxy seam = CountingOriginProxy.start(origin.uri())) {
-      long head = origin.publish(Map.of("packages.json", packages));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config =
-          TestNodes.config(seam.uri(), seam.uri(), dir.resolve("n"), tls, "n");
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
+      HttpsClient client = bed.client();
+      try (MirrorNode node = bed.startCaughtUp(bed.config("n", seam.uri(), seam.uri()))) {
         seam.damageBlobs(true);
         long next =
-            origin.publish(
-                Map.of("p2/acme/bad.json", "{\"packages\":{}}".getBytes(StandardCharsets.UTF_8)));
+            bed.origin()
+                .publish(
+                    Map.of(
+                        "p2/acme/bad.json", "{\"packages\":{}}".getBytes(StandardCharsets.UTF_8)));
 
         Polling.await(
             "health to say stalled",
@@ -140,8 +126,7 @@ class HealthTest {
 
   @Test
   void failedCertificateReloadShowsInHealthWhileTheOldCertificateServesAnd200() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
+    try (NodeTestbed bed = NodeTestbed.start(dir)) {
       LocalCa ca = LocalCa.create(dir.resolve("ca"));
       LocalCa.Issued issued =
           ca.issue(dir.resolve("cert"), "node", List.of("localhost"), List.of("127.0.0.1"));
@@ -150,10 +135,7 @@ class HealthTest {
               issued.chainFile(), issued.keyFile(), Clock.systemUTC(), Duration.ofDays(1));
       SSLContext trusting = TlsContexts.trusting(ca.certificateFile());
       HttpsClient client = new HttpsClient(new TestTls(ca.certificateFile(), null, trusting));
-      MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), TestTls.create(dir.resolve("t")), "n")
-              .withTls(keys);
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+      try (MirrorNode node = bed.startCaughtUp(bed.config("n").withTls(keys))) {
         JsonNode before = client.health(node).body().get("tls");
         assertTrue(before.get("reloadError").isNull(), before.toString());
         assertEquals(
@@ -186,16 +168,13 @@ class HealthTest {
 
   @Test
   void plainHttpNodeReportsNoTls() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
-      MirrorNodeConfig config =
-          MirrorNodeConfig.defaults(origin.uri(), dir.resolve("n"))
-              .withSync(SyncAgent.Config.defaults(origin.uri()).withParallel(4));
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
-        assertNull(node.health().tls());
-        assertTrue(
-            new String(node.health().toJson(), StandardCharsets.UTF_8).contains("\"tls\":null"));
-      }
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        MirrorNode node =
+            bed.startCaughtUp(
+                bed.config("n").withListener(MirrorNodeConfig.Listener.plain("127.0.0.1", 0)))) {
+      assertNull(node.health().tls());
+      assertTrue(
+          new String(node.health().toJson(), StandardCharsets.UTF_8).contains("\"tls\":null"));
     }
   }
 }

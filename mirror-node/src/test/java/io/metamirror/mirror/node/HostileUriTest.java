@@ -61,14 +61,9 @@ class HostileUriTest {
 
   @BeforeAll
   static void nodeWithPlantedLinksAndDotFiles() throws Exception {
-    StringBuilder widget = new StringBuilder("{\"packages\":{\"acme/widget\":[");
-    for (int i = 0; i < 100; i++) {
-      widget.append("{\"version\":\"1.").append(i).append(".0\"},");
-    }
-    widget.append("{}]}}");
     files.put("packages.json", utf8("{\"packages\":[]}"));
-    files.put("p2/acme/widget.json", utf8(widget.toString()));
-    files.put("p2/acme/gadget.json", utf8(widget.toString().replace("widget", "gadget")));
+    files.put("p2/acme/widget.json", TestPackages.metadata("acme/widget", 100));
+    files.put("p2/acme/gadget.json", TestPackages.metadata("acme/gadget", 100));
     files.put("p2/etc/passwd", utf8("the origin's p2/etc/passwd, not the system's"));
     origin = TestOrigin.start(dir.resolve("origin"));
     long head = origin.publish(files);

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a client sees on a local hit, over real HTTPS, on two nodes synced from one origin: the
@@ -47,13 +49,8 @@ class LocalHitHeadersTest {
 
   @BeforeAll
   static void twoNodesSyncedFromOneOrigin() throws Exception {
-    StringBuilder widget = new StringBuilder("{\"packages\":{\"acme/widget\":[");
-    for (int i = 0; i < 200; i++) {
-      widget.append("{\"version\":\"1.").append(i).append(".0\",\"require\":{\"php\":\">=8.1\"}},");
-    }
-    widget.append("{\"version\":\"2.0.0\"}]}}");
     files.put("packages.json", utf8("{\"metadata-url\":\"/p2/%package%.json\"}"));
-    files.put(WIDGET, utf8(widget.toString()));
+    files.put(WIDGET, TestPackages.metadata("acme/widget", 200));
     files.put("index.html", utf8("<!doctype html><title>mirror</title>"));
     files.put("notes/readme.txt", utf8("hello"));
     files.put("LICENSE", utf8("MIT"));
@@ -88,27 +85,20 @@ class LocalHitHeadersTest {
     assertArrayEquals(fromA.body(), fromB.body());
   }
 
-  @Test
-  void ifNoneMatchWithOneNodesEtagIsNotModifiedOnTheOther() throws Exception {
-    HttpResponse<byte[]> fromA = client.get(a, "/" + WIDGET);
+  /** If-Modified-Since is what Composer sends: the Last-Modified it got, verbatim. */
+  @ParameterizedTest(name = "{1} of node {0} sent to node {3} as {2}")
+  @CsvSource({"a, ETag, If-None-Match, b", "b, Last-Modified, If-Modified-Since, a"})
+  void validatorOfOneNodeSentBackVerbatimIsNotModifiedOnTheOther(
+      String first, String validator, String condition, String second) throws Exception {
+    HttpResponse<byte[]> full = client.get(node(first), "/" + WIDGET);
 
-    HttpResponse<byte[]> fromB =
-        client.get(b, "/" + WIDGET, "If-None-Match", header(fromA, "ETag"));
+    HttpResponse<byte[]> notModified =
+        client.get(node(second), "/" + WIDGET, condition, header(full, validator));
 
-    assertNotModifiedWithTheValidatorsOf(fromA, fromB);
+    assertNotModifiedWithTheValidatorsOf(full, notModified);
     // RFC 9110 §15.4.5: a 304 carries what a 200 would have said about caching.
-    assertEquals(header(fromA, "Cache-Control"), header(fromB, "Cache-Control"));
-    assertEquals("Accept-Encoding", header(fromB, "Vary"));
-  }
-
-  @Test
-  void ifModifiedSinceSentBackVerbatimAsComposerDoesIsNotModifiedOnTheOtherNode() throws Exception {
-    HttpResponse<byte[]> fromB = client.get(b, "/" + WIDGET);
-
-    HttpResponse<byte[]> fromA =
-        client.get(a, "/" + WIDGET, "If-Modified-Since", header(fromB, "Last-Modified"));
-
-    assertNotModifiedWithTheValidatorsOf(fromB, fromA);
+    assertEquals(header(full, "Cache-Control"), header(notModified, "Cache-Control"));
+    assertEquals("Accept-Encoding", header(notModified, "Vary"));
   }
 
   @Test
@@ -250,6 +240,14 @@ class LocalHitHeadersTest {
     HttpResponse<byte[]> r = client.send(a, "BREW", "/" + WIDGET);
 
     assertEquals(501, r.statusCode());
+  }
+
+  private static MirrorNode node(String name) {
+    return switch (name) {
+      case "a" -> a;
+      case "b" -> b;
+      default -> throw new IllegalArgumentException("no node " + name);
+    };
   }
 
   /** An empty 304 that carries the validators the full answer (from the other node) had. */

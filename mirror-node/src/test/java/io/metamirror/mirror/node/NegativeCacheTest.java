@@ -4,7 +4,6 @@ import static io.metamirror.mirror.node.HttpsClient.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.metamirror.testsupport.origin.TestOrigin;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,20 +25,18 @@ class NegativeCacheTest {
   @Test
   void originNotFoundIsRememberedWithinTheTtlAndTheFeedBringingThePathEndsIt() throws Exception {
     byte[] body = "{\"packages\":{\"acme/later\":[]}}".getBytes(StandardCharsets.UTF_8);
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        CountingOriginProxy seam = CountingOriginProxy.start(origin.uri())) {
-      long first = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
+      HttpsClient client = bed.client();
       MirrorNodeConfig config =
-          TestNodes.config(seam.uri(), origin.uri(), dir.resolve("b"), tls, "b")
+          bed.config("b", seam.uri(), bed.origin().uri())
               // A TTL far beyond the test's length: waiting cannot be what ends the 404.
               .withFallback(
                   Duration.ofSeconds(2),
                   Duration.ofSeconds(5),
                   Duration.ofSeconds(60),
                   Duration.ofSeconds(5));
-      try (MirrorNode b = TestNodes.startCaughtUp(config, first)) {
+      try (MirrorNode b = bed.startCaughtUp(config)) {
         b.pauseSync();
 
         HttpResponse<byte[]> miss = client.get(b, "/" + LATER);
@@ -52,7 +49,7 @@ class NegativeCacheTest {
         assertEquals("origin", header(again, "X-Metamirror-Source"));
         assertEquals(1, seam.requestsFor("/" + LATER), "the second 404 came from the cache");
 
-        long second = origin.publish(Map.of(LATER, body));
+        long second = bed.origin().publish(Map.of(LATER, body));
         b.resumeSync();
         TestNodes.awaitCaughtUp(b, second);
 
@@ -67,17 +64,13 @@ class NegativeCacheTest {
 
   @Test
   void rememberedNotFoundOfOnePathDoesNotHideAnother() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        CountingOriginProxy seam = CountingOriginProxy.start(origin.uri())) {
-      long first = origin.publish(Map.of("packages.json", "{}".getBytes(StandardCharsets.UTF_8)));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode b =
-          TestNodes.startCaughtUp(
-              TestNodes.config(seam.uri(), origin.uri(), dir.resolve("b"), tls, "b"), first)) {
+    try (NodeTestbed bed = NodeTestbed.start(dir);
+        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
+      HttpsClient client = bed.client();
+      try (MirrorNode b = bed.startCaughtUp(bed.config("b", seam.uri(), bed.origin().uri()))) {
         b.pauseSync();
         assertEquals(404, client.get(b, "/p2/acme/one.json").statusCode());
-        origin.publish(Map.of("p2/acme/two.json", "{}".getBytes(StandardCharsets.UTF_8)));
+        bed.origin().publish(Map.of("p2/acme/two.json", "{}".getBytes(StandardCharsets.UTF_8)));
 
         HttpResponse<byte[]> two = client.get(b, "/p2/acme/two.json");
 

@@ -1,12 +1,15 @@
 package io.metamirror.mirror.node;
 
 import static io.metamirror.mirror.node.HttpsClient.header;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,19 +30,12 @@ class OriginOutageTest {
 
   @Test
   void caughtUpNodeServesLocalFilesFailsMissesFastOpensTheCircuitAndRecovers() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", PACKAGES));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
-              .withFallback(
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(2),
-                  Duration.ofSeconds(5),
-                  // open long enough that the checks right after it opens see it open
-                  Duration.ofSeconds(3));
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of("packages.json", PACKAGES))) {
+      TestOrigin origin = bed.origin();
+      HttpsClient client = bed.client();
+      // open long enough that the checks right after it opens see it open
+      MirrorNodeConfig config = withFallback(bed.config("n"), ofSeconds(2), ofSeconds(3));
+      try (MirrorNode node = bed.startCaughtUp(config)) {
         origin.stop();
 
         HttpResponse<byte[]> local = client.get(node, "/packages.json");
@@ -47,11 +43,7 @@ class OriginOutageTest {
         assertEquals("local", header(local, "X-Metamirror-Source"));
         assertArrayEquals(PACKAGES, local.body());
 
-        for (int i = 0; i < OriginFallback.FAILURES_TO_OPEN; i++) {
-          HttpResponse<byte[]> miss = client.get(node, "/p2/acme/missing-" + i + ".json");
-          assertEquals(502, miss.statusCode(), "miss " + i);
-          assertEquals("origin", header(miss, "X-Metamirror-Source"));
-        }
+        missUntilTheCircuitOpens(client, node);
         assertEquals(1.0, client.metric(node, "metamirror_fallback_circuit_open"));
         double fetches = client.metric(node, "metamirror_fallback_fetches_total");
         assertEquals(OriginFallback.FAILURES_TO_OPEN, fetches);
@@ -87,22 +79,12 @@ class OriginOutageTest {
 
   @Test
   void afterTheOpenPeriodOneFailedProbeOpensTheCircuitAgain() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", PACKAGES));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config =
-          TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
-              .withFallback(
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(2),
-                  Duration.ofSeconds(5),
-                  Duration.ofSeconds(1));
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
-        origin.stop();
-        for (int i = 0; i < OriginFallback.FAILURES_TO_OPEN; i++) {
-          assertEquals(502, client.get(node, "/p2/acme/missing-" + i + ".json").statusCode());
-        }
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of("packages.json", PACKAGES))) {
+      HttpsClient client = bed.client();
+      MirrorNodeConfig config = withFallback(bed.config("n"), ofSeconds(2), ofSeconds(1));
+      try (MirrorNode node = bed.startCaughtUp(config)) {
+        bed.origin().stop();
+        missUntilTheCircuitOpens(client, node);
         Polling.await(
             "the open period to end",
             () -> client.metric(node, "metamirror_fallback_circuit_open") == 0.0);
@@ -121,31 +103,40 @@ class OriginOutageTest {
 
   @Test
   void missIs502OnceTheFallbackTimeoutPassesWhileTheOriginHoldsItsAnswer() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        CountingOriginProxy seam = CountingOriginProxy.start(origin.uri())) {
-      long head = origin.publish(Map.of("packages.json", PACKAGES));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of("packages.json", PACKAGES));
+        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
       MirrorNodeConfig config =
-          TestNodes.config(seam.uri(), origin.uri(), dir.resolve("n"), tls, "n")
-              .withFallback(
-                  Duration.ofSeconds(1),
-                  Duration.ofMillis(300),
-                  Duration.ofSeconds(5),
-                  Duration.ofSeconds(5));
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+          withFallback(
+              bed.config("n", seam.uri(), bed.origin().uri()), ofMillis(300), ofSeconds(5));
+      try (MirrorNode node = bed.startCaughtUp(config)) {
         seam.holdAnswers();
 
         // The seam never answers while held: any answer at all is the node's own timeout.
-        HttpResponse<byte[]> miss = client.get(node, "/p2/acme/slow.json");
+        HttpResponse<byte[]> miss = bed.client().get(node, "/p2/acme/slow.json");
 
         assertEquals(502, miss.statusCode());
         assertEquals("origin", header(miss, "X-Metamirror-Source"));
         assertNotNull(HttpsClient.text(miss));
         assertEquals(1, seam.requestsFor("/p2/acme/slow.json"));
-        assertEquals(200, client.get(node, "/packages.json").statusCode());
+        assertEquals(200, bed.client().get(node, "/packages.json").statusCode());
         seam.releaseAnswers();
       }
+    }
+  }
+
+  /** What these tests vary: how long a fetch may take, how long an open circuit stays open. */
+  private static MirrorNodeConfig withFallback(
+      MirrorNodeConfig config, Duration timeout, Duration circuitOpenFor) {
+    return config.withFallback(ofSeconds(1), timeout, ofSeconds(5), circuitOpenFor);
+  }
+
+  /** With the origin down: as many misses as open the circuit, each a 502 on the origin's side. */
+  private static void missUntilTheCircuitOpens(HttpsClient client, MirrorNode node)
+      throws IOException, InterruptedException {
+    for (int i = 0; i < OriginFallback.FAILURES_TO_OPEN; i++) {
+      HttpResponse<byte[]> miss = client.get(node, "/p2/acme/missing-" + i + ".json");
+      assertEquals(502, miss.statusCode(), "miss " + i);
+      assertEquals("origin", header(miss, "X-Metamirror-Source"));
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.metamirror.protocol.health.SyncState;
-import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,30 +16,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** A node restarted on the store it had serves that store at once; it does not bootstrap again. */
 class RestartTest {
   private static final String WIDGET = "p2/acme/widget.json";
+  private static final byte[] WIDGET_V1 =
+      "{\"packages\":{\"acme/widget\":[]}}".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
 
   @Test
   void nodeRestartedOnItsStoreServesAtOnceEvenWithTheOriginDown() throws Exception {
-    byte[] widget = "{\"packages\":{\"acme/widget\":[]}}".getBytes(StandardCharsets.UTF_8);
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of(WIDGET, widget));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of(WIDGET, WIDGET_V1))) {
+      long head = bed.origin().head();
+      HttpsClient client = bed.client();
+      MirrorNodeConfig config = bed.config("n");
       HttpResponse<byte[]> before;
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+      try (MirrorNode node = bed.startCaughtUp(config)) {
         before = client.get(node, "/" + WIDGET);
       }
       // With the origin down a bootstrap is impossible: whatever is served comes from the store.
-      origin.stop();
+      bed.origin().stop();
 
       try (MirrorNode again = MirrorNode.start(config)) {
         HttpResponse<byte[]> after = client.get(again, "/" + WIDGET);
 
         assertEquals(200, after.statusCode());
         assertEquals("local", header(after, "X-Metamirror-Source"));
-        assertArrayEquals(widget, after.body());
+        assertArrayEquals(WIDGET_V1, after.body());
         assertEquals(header(before, "ETag"), header(after, "ETag"));
         assertEquals(header(before, "Last-Modified"), header(after, "Last-Modified"));
         assertEquals(Long.toString(head), header(after, "X-Metamirror-Seq"));
@@ -58,14 +57,11 @@ class RestartTest {
 
   @Test
   void nodeRestartedOnItsStoreServesAtOnceAndFollowsTheOriginOn() throws Exception {
-    byte[] widget = "{\"packages\":{\"acme/widget\":[]}}".getBytes(StandardCharsets.UTF_8);
     byte[] next = "{\"packages\":{\"acme/widget\":[{}]}}".getBytes(StandardCharsets.UTF_8);
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of(WIDGET, widget));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of(WIDGET, WIDGET_V1))) {
+      HttpsClient client = bed.client();
+      MirrorNodeConfig config = bed.config("n");
+      try (MirrorNode node = bed.startCaughtUp(config)) {
         assertEquals(200, client.get(node, "/" + WIDGET).statusCode());
       }
 
@@ -73,9 +69,9 @@ class RestartTest {
         HttpResponse<byte[]> after = client.get(again, "/" + WIDGET);
         assertEquals(200, after.statusCode());
         assertEquals("local", header(after, "X-Metamirror-Source"));
-        assertArrayEquals(widget, after.body());
+        assertArrayEquals(WIDGET_V1, after.body());
 
-        long second = origin.publish(Map.of(WIDGET, next));
+        long second = bed.origin().publish(Map.of(WIDGET, next));
         TestNodes.awaitCaughtUp(again, second);
         assertArrayEquals(next, client.get(again, "/" + WIDGET).body());
         HttpsClient.Health health = client.health(again);
@@ -86,12 +82,10 @@ class RestartTest {
 
   @Test
   void nodeRestartedOnACaughtUpStoreIsHealthyAtOnceItIsNotBootstrapping() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of(WIDGET, "{}".getBytes(StandardCharsets.UTF_8)));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      MirrorNodeConfig config = TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n");
-      try (MirrorNode node = TestNodes.startCaughtUp(config, head)) {
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of(WIDGET, WIDGET_V1))) {
+      HttpsClient client = bed.client();
+      MirrorNodeConfig config = bed.config("n");
+      try (MirrorNode node = bed.startCaughtUp(config)) {
         assertEquals(200, client.health(node).status());
       }
 
@@ -103,7 +97,7 @@ class RestartTest {
 
         assertEquals(200, health.status(), health.body().toString());
         assertEquals("ok", health.body().get("status").asText());
-        assertEquals(head, health.body().get("appliedSeq").asLong());
+        assertEquals(bed.origin().head(), health.body().get("appliedSeq").asLong());
         assertEquals(200, client.get(again, "/" + WIDGET).statusCode());
       }
     }

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
+import org.bouncycastle.util.io.pem.PemObjectGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +83,14 @@ class PemKeyMaterialTest {
   /** Loading {@code chain} with {@code key} fails; returns the failure, for its message. */
   private static IOException loadRefused(Path chain, Path key) {
     return assertThrows(IOException.class, () -> PemKeyMaterial.load(chain, key));
+  }
+
+  /** Loading {@code chain} with {@code key} fails, and the message says each of {@code parts}. */
+  private static void assertLoadRefusedSaying(Path chain, Path key, String... parts) {
+    String message = loadRefused(chain, key).getMessage();
+    for (String part : parts) {
+      assertTrue(message.contains(part), "'" + part + "' is not in: " + message);
+    }
   }
 
   /** What {@code openssl} and older ACME clients write: PKCS#1 for RSA, SEC1 for EC. */
@@ -184,10 +194,8 @@ class PemKeyMaterialTest {
     LocalCa.Issued a = ca.issue(dir, "a", List.of("localhost"), List.of());
     LocalCa.Issued b = ca.issue(dir, "b", List.of("localhost"), List.of());
 
-    IOException e = loadRefused(a.chainFile(), b.keyFile());
-
-    assertTrue(e.getMessage().contains(b.keyFile() + " does not match"), e.getMessage());
-    assertTrue(e.getMessage().contains(a.chainFile().toString()), e.getMessage());
+    assertLoadRefusedSaying(
+        a.chainFile(), b.keyFile(), b.keyFile() + " does not match", a.chainFile().toString());
   }
 
   @Test
@@ -195,10 +203,11 @@ class PemKeyMaterialTest {
     LocalCa.Issued ec = ca.issue(dir, "ec", List.of("localhost"), List.of());
     LocalCa.Issued rsaIssued = issue("rsa", rsa);
 
-    IOException e = loadRefused(ec.chainFile(), rsaIssued.keyFile());
-
-    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
-    assertTrue(e.getMessage().contains("the key is RSA, the certificate's is EC"), e.getMessage());
+    assertLoadRefusedSaying(
+        ec.chainFile(),
+        rsaIssued.keyFile(),
+        "does not match",
+        "the key is RSA, the certificate's is EC");
   }
 
   @Test
@@ -206,59 +215,53 @@ class PemKeyMaterialTest {
     LocalCa.Issued p256 = issue("p256", keyPair("secp256r1"));
     LocalCa.Issued p384 = issue("p384", keyPair("secp384r1"));
 
-    IOException e = loadRefused(p256.chainFile(), p384.keyFile());
-
-    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    assertLoadRefusedSaying(p256.chainFile(), p384.keyFile(), "does not match");
   }
 
   @Test
   void chainWithoutTheLeafIsRefusedWithAHintAboutFullchain() throws Exception {
     LocalCa.Issued issued = issueNode();
 
-    IOException e = loadRefused(ca.certificateFile(), issued.keyFile());
-
-    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
-    assertTrue(e.getMessage().contains("fullchain.pem, not chain.pem"), e.getMessage());
+    assertLoadRefusedSaying(
+        ca.certificateFile(), issued.keyFile(), "does not match", "fullchain.pem, not chain.pem");
   }
 
-  @Test
-  void encryptedTraditionalKeyIsRefusedAsUnsupported() throws Exception {
+  @ParameterizedTest(name = "{0}: begins {1}, says {2}")
+  @CsvSource({
+    "traditional, -----BEGIN EC PRIVATE KEY-----,        'Proc-Type: 4,ENCRYPTED'",
+    "PKCS8,       -----BEGIN ENCRYPTED PRIVATE KEY-----, ENCRYPTED PRIVATE KEY",
+  })
+  void encryptedKeyIsRefusedAsUnsupported(String format, String begins, String says)
+      throws Exception {
     LocalCa.Issued issued = issueNode();
-    KeyPair keys = keyPair("secp256r1");
-    Files.writeString(
+    PrivateKey key = keyPair("secp256r1").getPrivate();
+    PemObjectGenerator encrypted =
+        switch (format) {
+          case "traditional" ->
+              new JcaMiscPEMGenerator(
+                  key,
+                  new JcePEMEncryptorBuilder("AES-256-CBC")
+                      .setProvider(BOUNCY_CASTLE)
+                      .build(PASSWORD));
+          case "PKCS8" ->
+              new JcaPKCS8Generator(
+                  key,
+                  new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                      .setProvider(BOUNCY_CASTLE)
+                      .setPassword(PASSWORD)
+                      .build());
+          default -> throw new IllegalArgumentException(format);
+        };
+    Files.writeString(issued.keyFile(), traditionalPem(encrypted));
+    String pem = Files.readString(issued.keyFile());
+    assertTrue(pem.startsWith(begins), pem);
+    assertTrue(pem.contains(says), pem);
+
+    assertLoadRefusedSaying(
+        issued.chainFile(),
         issued.keyFile(),
-        traditionalPem(
-            new JcaMiscPEMGenerator(
-                keys.getPrivate(),
-                new JcePEMEncryptorBuilder("AES-256-CBC")
-                    .setProvider(BOUNCY_CASTLE)
-                    .build(PASSWORD))));
-    assertTrue(Files.readString(issued.keyFile()).contains("Proc-Type: 4,ENCRYPTED"));
-
-    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
-
-    assertTrue(e.getMessage().contains(issued.keyFile().toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("is encrypted, which is not supported"), e.getMessage());
-  }
-
-  @Test
-  void encryptedPkcs8KeyIsRefusedAsUnsupported() throws Exception {
-    LocalCa.Issued issued = issueNode();
-    KeyPair keys = keyPair("secp256r1");
-    Files.writeString(
-        issued.keyFile(),
-        traditionalPem(
-            new JcaPKCS8Generator(
-                keys.getPrivate(),
-                new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
-                    .setProvider(BOUNCY_CASTLE)
-                    .setPassword(PASSWORD)
-                    .build())));
-    assertTrue(Files.readString(issued.keyFile()).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY"));
-
-    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
-
-    assertTrue(e.getMessage().contains("is encrypted, which is not supported"), e.getMessage());
+        issued.keyFile().toString(),
+        "is encrypted, which is not supported");
   }
 
   @Test
@@ -292,12 +295,9 @@ class PemKeyMaterialTest {
 
   @Test
   void keyFileHoldingOnlyCertificatesIsRefused() throws Exception {
-    LocalCa.Issued issued = issueNode();
+    Path chain = issueNode().chainFile();
 
-    IOException e = loadRefused(issued.chainFile(), issued.chainFile());
-
-    assertTrue(e.getMessage().contains("no private key in it"), e.getMessage());
-    assertTrue(e.getMessage().contains("found only CERTIFICATE"), e.getMessage());
+    assertLoadRefusedSaying(chain, chain, "no private key in it", "found only CERTIFICATE");
   }
 
   @Test
@@ -358,9 +358,7 @@ class PemKeyMaterialTest {
         issued.keyFile(),
         LocalCa.pem("PUBLIC KEY", issued.certificate().getPublicKey().getEncoded()));
 
-    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
-
-    assertTrue(e.getMessage().contains("found only PUBLIC KEY"), e.getMessage());
+    assertLoadRefusedSaying(issued.chainFile(), issued.keyFile(), "found only PUBLIC KEY");
   }
 
   @Test
@@ -368,9 +366,7 @@ class PemKeyMaterialTest {
     LocalCa.Issued issued = issueNode();
     Files.write(issued.chainFile(), new byte[(int) PemKeyMaterial.MAX_PEM_FILE_BYTES + 1]);
 
-    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
-
-    assertTrue(e.getMessage().contains("too large to be a PEM"), e.getMessage());
+    assertLoadRefusedSaying(issued.chainFile(), issued.keyFile(), "too large to be a PEM");
   }
 
   @Test
@@ -379,8 +375,6 @@ class PemKeyMaterialTest {
     String key = Files.readString(issued.keyFile(), StandardCharsets.US_ASCII);
     Files.writeString(issued.keyFile(), key + key);
 
-    IOException e = loadRefused(issued.chainFile(), issued.keyFile());
-
-    assertTrue(e.getMessage().contains("more than one private key"), e.getMessage());
+    assertLoadRefusedSaying(issued.chainFile(), issued.keyFile(), "more than one private key");
   }
 }
