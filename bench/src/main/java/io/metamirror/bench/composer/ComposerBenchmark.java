@@ -11,7 +11,7 @@ import io.metamirror.bench.harness.MirrorNode;
 import io.metamirror.bench.harness.Options;
 import io.metamirror.bench.harness.OriginServer;
 import io.metamirror.bench.harness.ResultTable;
-import io.metamirror.bench.harness.ResultTable.Better;
+import io.metamirror.bench.harness.ResultTable.Row;
 import io.metamirror.bench.harness.Samples;
 import io.metamirror.bench.harness.Stopwatch;
 import io.metamirror.cli.composer.ComposerApiClient;
@@ -161,13 +161,12 @@ public final class ComposerBenchmark implements Benchmark {
         packages / regenerate,
         files,
         untilMirror);
-    System.out.printf(
-        Locale.ROOT,
-        "one version: the POST alone p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d rounds)%n",
-        answered.percentile(50),
-        answered.percentile(99),
-        answered.max(),
-        rounds);
+    System.out.println(
+        "one version: the POST alone "
+            + answered.summary(1, "ms", 50, 99, 100)
+            + " ("
+            + rounds
+            + " rounds)");
     report(harness, docs.size(), regenerate, untilMirror, copySeconds, files, visible, rsync);
   }
 
@@ -181,43 +180,25 @@ public final class ComposerBenchmark implements Benchmark {
       Samples visible,
       Samples rsync) {
     ResultTable results = harness.results();
-    String copyWhat = "copy of the generated files + sync";
-    results.add(
-        "regenerate, POST /api/composer/packages",
-        "s",
-        Better.LOWER,
-        regenerate,
-        copyWhat,
-        copySeconds,
-        String.format(
-            Locale.ROOT, "%,d versions, %,.0f versions/s", documents, documents / regenerate));
-    results.add(
-        "regenerate, until the mirror node has it all",
-        "s",
-        Better.LOWER,
-        untilMirror,
-        copyWhat,
-        copySeconds,
-        String.format(Locale.ROOT, "%,d files", files));
-    String rsyncWhat = "rsync -a of the tree (local)";
-    double speedup = rsync.percentile(50) / visible.percentile(50);
-    results.add(
-        "one version p50, POST -> served by the mirror",
-        "ms",
-        Better.LOWER,
-        visible.percentile(50),
-        rsyncWhat,
-        rsync.percentile(50),
-        String.format(Locale.ROOT, "%.1f x faster", speedup));
-    results.add(
-        "one version p99",
-        "ms",
-        Better.LOWER,
-        visible.percentile(99),
-        rsyncWhat,
-        rsync.percentile(99),
-        visible.size() + " rounds, " + rsync.size() + " rsync runs");
-    results.add("one version max", "ms", Better.LOWER, visible.max(), rsyncWhat, rsync.max(), "");
+    String copy = "copy of the generated files + sync";
+    results
+        .add("regenerate, POST /api/composer/packages", "s", regenerate, copy, copySeconds)
+        .note(
+            String.format(
+                Locale.ROOT, "%,d versions, %,.0f versions/s", documents, documents / regenerate));
+    results
+        .add("regenerate, until the mirror node has it all", "s", untilMirror, copy, copySeconds)
+        .note(String.format(Locale.ROOT, "%,d files", files));
+    List<Row> rows =
+        results.addPercentiles(
+            "one version", "ms", 1, visible, "rsync -a of the tree (local)", rsync, 50, 99, 100);
+    rows.get(0)
+        .note(
+            String.format(
+                Locale.ROOT,
+                "POST -> served by the mirror; %.1f x faster",
+                rsync.percentile(50) / visible.percentile(50)));
+    rows.get(1).note(visible.size() + " rounds, " + rsync.size() + " rsync runs");
     harness.finish(
         String.format(
             Locale.ROOT,

@@ -52,14 +52,6 @@ public final class Harness implements AutoCloseable {
     return workspace;
   }
 
-  public ChildProcesses processes() {
-    return processes;
-  }
-
-  public ResultTable results() {
-    return results;
-  }
-
   /**
    * A metamirror command line through the project's launcher, so that each process gets the JVM
    * defaults a user gets for that command (a mirror node's heap, sync's collector); {@link
@@ -80,6 +72,19 @@ public final class Harness implements AutoCloseable {
   public static Map<String, String> javaOptions(String variable) {
     String options = System.getenv(variable);
     return Map.of("METAMIRROR_JAVA_OPTS", options == null ? "" : options.trim());
+  }
+
+  public ChildProcesses processes() {
+    return processes;
+  }
+
+  /** Starts a server that is not metamirror (nginx, rsyncd), its output in {@code NAME.log}. */
+  public Process startServer(String name, List<String> command) throws IOException {
+    return processes.start(command, Map.of(), workspace.file(name + ".log"));
+  }
+
+  public ResultTable results() {
+    return results;
   }
 
   /** Prints the title, the table and the load average at start and end; the run succeeded. */

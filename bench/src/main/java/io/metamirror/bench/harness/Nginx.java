@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * nginx, the reference web server, in the foreground with its configuration, pid file, logs and
@@ -51,22 +50,12 @@ public final class Nginx {
             httpBlock,
             "}",
             "");
-    Path conf = dir.resolve("nginx.conf");
-    Files.writeString(conf, config);
+    Path conf = Files.writeString(dir.resolve("nginx.conf"), config);
+    String errorLog = dir.resolve("logs/error.log").toString();
     Process master =
-        harness
-            .processes()
-            .start(
-                List.of(
-                    binary(),
-                    "-p",
-                    dir.toString(),
-                    "-c",
-                    conf.toString(),
-                    "-e",
-                    dir.resolve("logs/error.log").toString()),
-                Map.of(),
-                harness.workspace().file("nginx.log"));
+        harness.startServer(
+            "nginx",
+            List.of(binary(), "-p", dir.toString(), "-c", conf.toString(), "-e", errorLog));
     HttpClients.awaitAnswer(HttpClients.http11(), readinessUrl, master, "nginx");
     System.err.printf("[bench] nginx pid %d, configuration %s%n", master.pid(), conf);
     return new Nginx(master);

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code rsync --daemon} serving one directory as module {@code tree}: the reference for pulling a
@@ -20,7 +19,7 @@ public record RsyncDaemon(String moduleUrl, Process process) {
     conf.append("use chroot = false\n")
         .append("reverse lookup = no\n")
         .append("log file = ")
-        .append(workspace.file("rsyncd.log"))
+        .append(workspace.file("rsyncd-transfers.log"))
         .append('\n')
         .append("max connections = 4\n");
     if ("root".equals(System.getProperty("user.name"))) {
@@ -28,21 +27,17 @@ public record RsyncDaemon(String moduleUrl, Process process) {
       conf.append("uid = root\ngid = root\n");
     }
     conf.append("[tree]\n  path = ").append(moduleDirectory).append("\n  read only = true\n");
-    Path confFile = workspace.file("rsyncd.conf");
-    Files.writeString(confFile, conf);
+    Path confFile = Files.writeString(workspace.file("rsyncd.conf"), conf);
     Process process =
-        harness
-            .processes()
-            .start(
-                List.of(
-                    "rsync",
-                    "--daemon",
-                    "--no-detach",
-                    "--address=127.0.0.1",
-                    "--port=" + port,
-                    "--config=" + confFile),
-                Map.of(),
-                workspace.file("rsyncd-stdout.log"));
+        harness.startServer(
+            "rsyncd",
+            List.of(
+                "rsync",
+                "--daemon",
+                "--no-detach",
+                "--address=127.0.0.1",
+                "--port=" + port,
+                "--config=" + confFile));
     String root = "rsync://127.0.0.1:" + port + "/";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {

@@ -53,6 +53,21 @@ public final class Samples {
   }
 
   /**
+   * The percentiles (100 is "max") times {@code scale}, e.g. {@code p50 4.1 ms, p99 9.8 ms, max
+   * 12.0 ms} for a detail line.
+   */
+  public String summary(double scale, String unit, int... percentiles) {
+    StringBuilder sb = new StringBuilder();
+    for (int p : percentiles) {
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append(p == 100 ? "max" : "p" + p)
+          .append(String.format(Locale.ROOT, " %.1f ", scale * percentile(p)))
+          .append(unit);
+    }
+    return sb.toString();
+  }
+
+  /**
    * Every value in the order measured, times {@code scale} (1000: seconds shown as ms), each
    * formatted with {@code format}.
    */

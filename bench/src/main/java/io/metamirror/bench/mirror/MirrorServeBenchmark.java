@@ -15,7 +15,7 @@ import io.metamirror.bench.harness.OriginApi;
 import io.metamirror.bench.harness.OriginServer;
 import io.metamirror.bench.harness.ResidentMemory;
 import io.metamirror.bench.harness.ResultTable;
-import io.metamirror.bench.harness.ResultTable.Better;
+import io.metamirror.bench.harness.ResultTable.Row;
 import io.metamirror.bench.harness.Samples;
 import io.metamirror.bench.harness.Stopwatch;
 import io.metamirror.bench.harness.Workspace;
@@ -33,8 +33,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -544,20 +546,17 @@ public final class MirrorServeBenchmark implements Benchmark {
             direct.latencies(),
             localHit.latencies(),
             nginxHit.latencies());
-    System.out.printf(
-        Locale.ROOT,
-        "fallback  miss p50 %.2f ms p99 %.2f ms; via router p50 %.2f p99 %.2f; origin 2 directly"
-            + " p50 %.2f p99 %.2f; local hit p50 %.2f p99 %.2f; nginx hit p50 %.2f p99 %.2f%n",
-        fallback.miss().percentile(50),
-        fallback.miss().percentile(99),
-        fallback.viaRouter().percentile(50),
-        fallback.viaRouter().percentile(99),
-        fallback.direct().percentile(50),
-        fallback.direct().percentile(99),
-        fallback.localHit().percentile(50),
-        fallback.localHit().percentile(99),
-        fallback.nginxHit().percentile(50),
-        fallback.nginxHit().percentile(99));
+    System.out.println(
+        "fallback  miss "
+            + fallback.miss().summary(1, "ms", 50, 99)
+            + "; via router "
+            + fallback.viaRouter().summary(1, "ms", 50, 99)
+            + "; origin 2 directly "
+            + fallback.direct().summary(1, "ms", 50, 99)
+            + "; local hit "
+            + fallback.localHit().summary(1, "ms", 50, 99)
+            + "; nginx hit "
+            + fallback.nginxHit().summary(1, "ms", 50, 99));
     return fallback;
   }
 
@@ -598,122 +597,90 @@ public final class MirrorServeBenchmark implements Benchmark {
       List<Comparison> comparisons, TlsHandshakes[] handshakes, Fallback fallback, Rss rss) {
     ResultTable results = harness.results();
     for (Comparison c : comparisons) {
-      String reference = "nginx, same store";
+      Map<Wrk.Figure, Row> rows =
+          wrkRows(results, "serve " + c.variant(), c.mirror(), "nginx, same store", c.nginx());
       double rpsRatio = c.mirror().rps() / c.nginx().rps();
       double p99Ratio = c.mirror().p99ms() / c.nginx().p99ms();
-      results.add(
-          "serve " + c.variant() + ", wrk",
-          "req/s",
-          Better.HIGHER,
-          c.mirror().rps(),
-          reference,
-          c.nginx().rps(),
-          String.format(
-              Locale.ROOT,
-              "target >= %.1f x: %s; B/resp %.0f, nginx %.0f",
-              RPS_TARGET,
-              ResultTable.verdict(rpsRatio >= RPS_TARGET),
-              c.mirror().bytesPerResponse(),
-              c.nginx().bytesPerResponse()));
-      results.add(
-          "serve " + c.variant() + " p50",
-          "ms",
-          Better.LOWER,
-          c.mirror().p50ms(),
-          reference,
-          c.nginx().p50ms(),
-          "");
-      results.add(
-          "serve " + c.variant() + " p99",
-          "ms",
-          Better.LOWER,
-          c.mirror().p99ms(),
-          reference,
-          c.nginx().p99ms(),
-          String.format(
-              Locale.ROOT,
-              "target <= %.1f x: %s",
-              P99_TARGET,
-              ResultTable.verdict(p99Ratio <= P99_TARGET)));
+      rows.get(Wrk.Figure.REQUESTS_PER_SECOND)
+          .note(
+              "wrk; target >= " + RPS_TARGET + " x: " + ResultTable.verdict(rpsRatio >= RPS_TARGET))
+          .note(
+              String.format(
+                  Locale.ROOT,
+                  "B/resp %.0f, nginx %.0f",
+                  c.mirror().bytesPerResponse(),
+                  c.nginx().bytesPerResponse()));
+      rows.get(Wrk.Figure.P99)
+          .note("target <= " + P99_TARGET + " x: " + ResultTable.verdict(p99Ratio <= P99_TARGET));
     }
-    results.add(
-        "tls handshakes, s_time -new",
-        "/s",
-        Better.HIGHER,
-        handshakes[0].perSecond(),
-        "nginx, same certificate",
-        handshakes[1].perSecond(),
-        "one client; its own CPU is in it");
+    String sameCertificate = "nginx, same certificate";
+    results
+        .add(
+            "tls handshakes, s_time -new",
+            "/s",
+            handshakes[0].perSecond(),
+            sameCertificate,
+            handshakes[1].perSecond())
+        .note("one client; its own CPU is in it");
     results.add(
         "tls handshake, server CPU each",
         "ms",
-        Better.LOWER,
         handshakes[0].cpuMsEach(),
-        "nginx, same certificate",
-        handshakes[1].cpuMsEach(),
-        "");
-    for (int p : new int[] {50, 99}) {
-      double miss = fallback.miss().percentile(p);
-      double viaRouter = fallback.viaRouter().percentile(p);
-      results.add(
-          "fallback miss p" + p + ", via the router",
-          "ms",
-          Better.LOWER,
-          miss,
-          "same path, router directly",
-          viaRouter,
-          String.format(Locale.ROOT, "the mirror adds %.2f ms", miss - viaRouter));
-      results.add(
-          "fallback miss p" + p,
-          "ms",
-          Better.LOWER,
-          miss,
-          "same path, origin directly",
-          fallback.direct().percentile(p),
-          "");
+        sameCertificate,
+        handshakes[1].cpuMsEach());
+    int[] percentiles = {50, 99};
+    Samples miss = fallback.miss();
+    List<Row> viaRouter =
+        results.addPercentiles(
+            "fallback miss",
+            "ms",
+            1,
+            miss,
+            "same path, router directly",
+            fallback.viaRouter(),
+            percentiles);
+    for (int k = 0; k < percentiles.length; k++) {
+      double added =
+          miss.percentile(percentiles[k]) - fallback.viaRouter().percentile(percentiles[k]);
+      viaRouter.get(k).note(String.format(Locale.ROOT, "the mirror adds %.2f ms", added));
     }
-    for (int p : new int[] {50, 99}) {
-      results.add(
-          "local hit p" + p + ", one at a time",
-          "ms",
-          Better.LOWER,
-          fallback.localHit().percentile(p),
-          "nginx, same files",
-          fallback.nginxHit().percentile(p),
-          fallback.localHit().size() + " requests");
-    }
+    results.addPercentiles(
+        "fallback miss",
+        "ms",
+        1,
+        miss,
+        "same path, origin directly",
+        fallback.direct(),
+        percentiles);
+    results
+        .addPercentiles(
+            "local hit",
+            "ms",
+            1,
+            fallback.localHit(),
+            "nginx, same files",
+            fallback.nginxHit(),
+            percentiles)
+        .get(0)
+        .note("one request at a time; " + fallback.localHit().size() + " requests");
     if (rss != null) {
-      String reference = "nginx, master + workers";
-      results.add(
-          "rss, max under load (https, " + rssFiles + " files)",
-          "MB",
-          Better.LOWER,
-          rss.mirror().maxRssMb(),
-          reference,
-          rss.nginx().maxRssMb(),
-          String.format(
-              Locale.ROOT,
-              "target < %.0f MB: %s; idle %.0f MB after catching up in %.1f s",
-              RSS_TARGET_MB,
-              ResultTable.verdict(rss.mirror().maxRssMb() < RSS_TARGET_MB),
-              rss.idleMb(),
-              rss.catchUpSeconds()));
-      results.add(
-          "rss load, wrk over all files",
-          "req/s",
-          Better.HIGHER,
-          rss.mirror().rps(),
-          reference,
-          rss.nginx().rps(),
-          "");
-      results.add(
-          "rss load p99",
-          "ms",
-          Better.LOWER,
-          rss.mirror().p99ms(),
-          reference,
-          rss.nginx().p99ms(),
-          "");
+      String masterAndWorkers = "nginx, master + workers";
+      results
+          .add(
+              "rss, max under load (https, " + rssFiles + " files)",
+              "MB",
+              rss.mirror().maxRssMb(),
+              masterAndWorkers,
+              rss.nginx().maxRssMb())
+          .note(
+              String.format(
+                  Locale.ROOT,
+                  "target < %.0f MB: %s; idle %.0f MB after catching up in %.1f s",
+                  RSS_TARGET_MB,
+                  ResultTable.verdict(rss.mirror().maxRssMb() < RSS_TARGET_MB),
+                  rss.idleMb(),
+                  rss.catchUpSeconds()));
+      wrkRows(results, "rss load, all files", rss.mirror(), masterAndWorkers, rss.nginx());
     } else {
       System.out.println("rss: skipped (--rss-files not above --files)");
     }
@@ -728,5 +695,15 @@ public final class MirrorServeBenchmark implements Benchmark {
             duration,
             rounds,
             Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** The table's rows for one wrk comparison against nginx: requests/s, p50 and p99. */
+  private static Map<Wrk.Figure, Row> wrkRows(
+      ResultTable results, String measure, Wrk.Result ours, String reference, Wrk.Result theirs) {
+    Map<Wrk.Figure, Row> rows = new EnumMap<>(Wrk.Figure.class);
+    for (Wrk.Figure f : Wrk.Figure.values()) {
+      rows.put(f, results.add(measure + f.suffix, f.unit, f.of(ours), reference, f.of(theirs)));
+    }
+    return rows;
   }
 }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * wrk against one server, every request a random path of a list, with the server's resident memory
  * sampled while it runs. The same command for metamirror and nginx.
  */
-final class Wrk {
+record Wrk(ChildProcesses processes, int threads, int connections) {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
   private static final Pattern PERCENTILE =
       Pattern.compile("^\\s+(50|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
@@ -31,14 +31,27 @@ final class Wrk {
   /** One wrk run's figures; {@code maxRssMb} is the sampled servers' largest sum. */
   record Result(double rps, double p50ms, double p99ms, double bytesPerResponse, double maxRssMb) {}
 
-  private final ChildProcesses processes;
-  private final int threads;
-  private final int connections;
+  /** The figures of a run that go in the table, each with its row's suffix and unit. */
+  enum Figure {
+    REQUESTS_PER_SECOND("", "req/s"),
+    P50(" p50", "ms"),
+    P99(" p99", "ms");
 
-  Wrk(ChildProcesses processes, int threads, int connections) {
-    this.processes = processes;
-    this.threads = threads;
-    this.connections = connections;
+    final String suffix;
+    final String unit;
+
+    Figure(String suffix, String unit) {
+      this.suffix = suffix;
+      this.unit = unit;
+    }
+
+    double of(Result result) {
+      return switch (this) {
+        case REQUESTS_PER_SECOND -> result.rps();
+        case P50 -> result.p50ms();
+        case P99 -> result.p99ms();
+      };
+    }
   }
 
   /**

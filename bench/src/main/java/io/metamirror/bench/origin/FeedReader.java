@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ComposerLikeFiles;
 import io.metamirror.bench.harness.HttpClients;
-import io.metamirror.bench.harness.JsonFields;
 import io.metamirror.bench.harness.Stopwatch;
 import java.io.IOException;
 import java.net.URI;
@@ -100,28 +99,16 @@ final class FeedReader {
   /** Parses one page; returns the seq of its last entry, or {@code since} when it has none. */
   private static long checkPage(String label, byte[] body, long since, int[] sizes)
       throws IOException {
-    long next = since + 1;
-    long head = -1;
-    try (JsonParser in = JsonFields.JSON.createParser(body)) {
-      if (in.nextToken() != JsonToken.START_OBJECT) {
-        throw new BenchFailure(label + " feed page is not a JSON object");
-      }
-      for (JsonToken t = in.nextToken(); t == JsonToken.FIELD_NAME; t = in.nextToken()) {
-        String field = in.currentName();
-        JsonToken value = in.nextToken();
-        if (field.equals("head")) {
-          head = in.getLongValue();
-        } else if (field.equals("entries") && value == JsonToken.START_ARRAY) {
-          while (in.nextToken() == JsonToken.START_OBJECT) {
-            checkEntry(label, in, since, next, sizes);
-            next++;
-          }
-        } else {
-          in.skipChildren();
-        }
-      }
-    }
-    long last = next - 1;
+    long[] next = {since + 1};
+    long head =
+        JournalAnswer.read(
+            body,
+            label + " feed page",
+            entry -> {
+              checkEntry(label, entry, since, next[0], sizes);
+              next[0]++;
+            });
+    long last = next[0] - 1;
     if (last > since && head < last) {
       throw new BenchFailure(label + " feed: head " + head + " is behind entry " + last);
     }

@@ -1,25 +1,20 @@
 package io.metamirror.bench.origin;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.metamirror.bench.Benchmark;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ComposerLikeFiles;
 import io.metamirror.bench.harness.Harness;
-import io.metamirror.bench.harness.JsonFields;
 import io.metamirror.bench.harness.LoopbackPorts;
 import io.metamirror.bench.harness.Nginx;
 import io.metamirror.bench.harness.Options;
 import io.metamirror.bench.harness.OriginApi;
 import io.metamirror.bench.harness.OriginServer;
 import io.metamirror.bench.harness.ResultTable;
-import io.metamirror.bench.harness.ResultTable.Better;
 import io.metamirror.bench.harness.Samples;
 import io.metamirror.bench.harness.Stopwatch;
 import io.metamirror.bench.harness.Workspace;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,29 +144,17 @@ public final class OriginPublishFeedBenchmark implements Benchmark {
     Throughput nginx =
         Samples.medianOf(nginxRounds, Comparator.comparingDouble(Throughput::seconds));
     ResultTable results = harness.results();
-    results.add(
-        "publish, POST /api/batch",
-        "files/s",
-        Better.HIGHER,
-        publish.rate(),
-        "rsync -a + sync",
-        rsync.rate(),
-        target(publish.rate(), PUBLISH_TARGET, "files/s"));
-    results.add(
-        "feed, GET /feed (median round)",
-        "entries/s",
-        Better.HIGHER,
-        feed.rate(),
-        "nginx, same pages (median round)",
-        nginx.rate(),
-        target(feed.rate(), FEED_TARGET, "entries/s"));
-    results.addWithoutReference(
-        "feed, first read (cold JVMs)",
-        "entries/s",
-        Better.HIGHER,
-        cold.rate(),
-        target(cold.rate(), FEED_TARGET, "entries/s")
-            + "; no cold reference: nginx serves the pages this read saves");
+    results
+        .add("publish, POST /api/batch", "files/s", publish.rate(), "rsync -a + sync", rsync.rate())
+        .note(target(publish.rate(), PUBLISH_TARGET, "files/s"));
+    String pagesByNginx = "nginx, same pages (median round)";
+    results
+        .add("feed, GET /feed (median round)", "entries/s", feed.rate(), pagesByNginx, nginx.rate())
+        .note(target(feed.rate(), FEED_TARGET, "entries/s"));
+    results
+        .addWithoutReference("feed, first read (cold JVMs)", "entries/s", cold.rate())
+        .note(target(cold.rate(), FEED_TARGET, "entries/s"))
+        .note("no cold reference: nginx serves the pages this read saves");
     harness.finish(
         String.format(
             Locale.ROOT,
@@ -236,45 +219,29 @@ public final class OriginPublishFeedBenchmark implements Benchmark {
     double seconds = clock.seconds();
     System.out.printf(
         Locale.ROOT,
-        "publish  origin: %d files in %.3f s = %,.0f files/s (%d POSTs; per batch p50 %.0f ms,"
-            + " p90 %.0f ms, max %.0f ms; first %.0f ms)%n",
+        "publish  origin: %d files in %.3f s = %,.0f files/s (%d POSTs; per batch %s; first %.0f"
+            + " ms)%n",
         files,
         seconds,
         files / seconds,
         bodies.size(),
-        1000 * latencies.percentile(50),
-        1000 * latencies.percentile(90),
-        1000 * latencies.max(),
+        latencies.summary(1000, "ms", 50, 90, 100),
         1000 * latencies.get(0));
     return new Throughput(files, seconds);
   }
 
   /** {head, number of entries} of a publish answer {@code {"head":N,"entries":[...]}}. */
   private static long[] publishAnswer(byte[] body) throws IOException {
-    long head = -1;
-    long count = 0;
-    try (JsonParser in = JsonFields.JSON.createParser(body)) {
-      if (in.nextToken() != JsonToken.START_OBJECT) {
-        throw new BenchFailure(
-            "publish answer is not a JSON object: "
-                + BenchFailure.abbreviate(new String(body, StandardCharsets.UTF_8)));
-      }
-      for (JsonToken t = in.nextToken(); t == JsonToken.FIELD_NAME; t = in.nextToken()) {
-        String field = in.currentName();
-        JsonToken value = in.nextToken();
-        if (field.equals("head")) {
-          head = in.getLongValue();
-        } else if (field.equals("entries") && value == JsonToken.START_ARRAY) {
-          while (in.nextToken() == JsonToken.START_OBJECT) {
-            in.skipChildren();
-            count++;
-          }
-        } else {
-          in.skipChildren();
-        }
-      }
-    }
-    return new long[] {head, count};
+    long[] count = {0};
+    long head =
+        JournalAnswer.read(
+            body,
+            "publish answer",
+            entry -> {
+              entry.skipChildren();
+              count[0]++;
+            });
+    return new long[] {head, count[0]};
   }
 
   /**
@@ -286,15 +253,9 @@ public final class OriginPublishFeedBenchmark implements Benchmark {
       throws IOException, InterruptedException {
     Path src = harness.workspace().directory("rsync/src");
     Path dst = harness.workspace().directory("rsync/dst");
-    Stopwatch writing = Stopwatch.start();
-    tree.writeTree(src, files, sizes);
-    harness.processes().run("sync");
+    double writing = tree.writeTree(src, files, sizes, harness.processes());
     System.out.printf(
-        Locale.ROOT,
-        "wrote the same %d files to %s (+ sync) in %.2f s%n",
-        files,
-        src,
-        writing.seconds());
+        Locale.ROOT, "wrote the same %d files to %s (+ sync) in %.2f s%n", files, src, writing);
     Stopwatch clock = Stopwatch.start();
     harness.processes().run("rsync", "-a", src + "/", dst + "/");
     harness.processes().run("sync");

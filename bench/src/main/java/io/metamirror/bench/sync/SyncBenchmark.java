@@ -11,7 +11,7 @@ import io.metamirror.bench.harness.Options;
 import io.metamirror.bench.harness.OriginApi;
 import io.metamirror.bench.harness.OriginServer;
 import io.metamirror.bench.harness.ResultTable;
-import io.metamirror.bench.harness.ResultTable.Better;
+import io.metamirror.bench.harness.ResultTable.Row;
 import io.metamirror.bench.harness.RsyncDaemon;
 import io.metamirror.bench.harness.Samples;
 import io.metamirror.bench.harness.Stopwatch;
@@ -122,16 +122,14 @@ public final class SyncBenchmark implements Benchmark {
     // The tree: published to the origin, and the same bytes written where rsyncd serves them.
     int[] sizes = new int[files];
     publishTree(sizes);
-    Stopwatch writing = Stopwatch.start();
-    tree.writeTree(rsyncSrc, files, sizes);
-    harness.processes().run("sync");
+    double writing = tree.writeTree(rsyncSrc, files, sizes, harness.processes());
     System.out.printf(
         Locale.ROOT,
         "setup: wrote the same %d files to %s (served by rsyncd at %s) + sync in %.1f s%n",
         files,
         rsyncSrc,
         rsyncUrl,
-        writing.seconds());
+        writing);
     double jvmStart = jvmStartSeconds();
 
     Samples oursSeconds = new Samples();
@@ -460,16 +458,11 @@ public final class SyncBenchmark implements Benchmark {
       answered.add(r[0]);
       visible.add(r[1]);
     }
-    System.out.printf(
-        Locale.ROOT,
-        "freshness  metamirror PUT -> in store: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms;"
-            + " PUT answered: p50 %.1f ms, p99 %.1f ms%n",
-        1000 * visible.percentile(50),
-        1000 * visible.percentile(90),
-        1000 * visible.percentile(99),
-        1000 * visible.max(),
-        1000 * answered.percentile(50),
-        1000 * answered.percentile(99));
+    System.out.println(
+        "freshness  metamirror PUT -> in store: "
+            + visible.summary(1000, "ms", 50, 90, 99, 100)
+            + "; PUT answered: "
+            + answered.summary(1000, "ms", 50, 99));
     // Reference: write into src, run rsync -a src/ dst/ once, until the file is in dst.
     Path src = Files.createDirectories(work.resolve("fresh-src"));
     Path dst = Files.createDirectories(work.resolve("fresh-dst"));
@@ -486,14 +479,9 @@ public final class SyncBenchmark implements Benchmark {
       awaitSize(dst.resolve(ComposerLikeFiles.path(i)), c.length, clock);
       reference.add(clock.seconds());
     }
-    System.out.printf(
-        Locale.ROOT,
-        "freshness  reference write + rsync -a src/ dst/ (local): p50 %.1f ms, p90 %.1f ms,"
-            + " p99 %.1f ms, max %.1f ms%n",
-        1000 * reference.percentile(50),
-        1000 * reference.percentile(90),
-        1000 * reference.percentile(99),
-        1000 * reference.max());
+    System.out.println(
+        "freshness  reference write + rsync -a src/ dst/ (local): "
+            + reference.summary(1000, "ms", 50, 90, 99, 100));
     return new Samples[] {visible, answered, reference};
   }
 
@@ -510,13 +498,12 @@ public final class SyncBenchmark implements Benchmark {
     Samples visible = freshness[0];
     Samples answered = freshness[1];
     Samples freshRef = freshness[2];
-    System.out.printf(
-        Locale.ROOT,
-        "freshness: PUT answered by the origin p50 %.1f ms, p99 %.1f ms (inside the figures"
-            + " below); polled every %d us%n",
-        1000 * answered.percentile(50),
-        1000 * answered.percentile(99),
-        pollMicros);
+    System.out.println(
+        "freshness: PUT answered by the origin "
+            + answered.summary(1000, "ms", 50, 99)
+            + " (inside the figures below); polled every "
+            + pollMicros
+            + " us");
     Samples plain = new Samples();
     Samples flushed = new Samples();
     Samples flushedCpu = new Samples();
@@ -545,107 +532,59 @@ public final class SyncBenchmark implements Benchmark {
         twinsCpu.list("%.2f", " / ", 1));
 
     ResultTable results = harness.results();
-    String freshWhat = "write + rsync -a (local)";
-    results.add(
-        "freshness p50, PUT -> file in store",
-        "ms",
-        Better.LOWER,
-        1000 * visible.percentile(50),
-        freshWhat,
-        1000 * freshRef.percentile(50),
-        "");
-    results.add(
-        "freshness p99",
-        "ms",
-        Better.LOWER,
-        1000 * visible.percentile(99),
-        freshWhat,
-        1000 * freshRef.percentile(99),
-        String.format(
-            Locale.ROOT,
-            "target p99 < %.0f ms: %s",
-            FRESHNESS_P99_TARGET_MS,
-            ResultTable.verdict(1000 * visible.percentile(99) < FRESHNESS_P99_TARGET_MS)));
-    results.add(
-        "freshness max",
-        "ms",
-        Better.LOWER,
-        1000 * visible.max(),
-        freshWhat,
-        1000 * freshRef.max(),
-        visible.size() + " new files");
-    double oursRate = files / ours.median();
-    results.add(
-        "bootstrap, sync --once",
-        "files/s",
-        Better.HIGHER,
-        oursRate,
-        "rsync -a daemon + sync -f",
-        files / flushed.median(),
-        "target >= reference: " + ResultTable.verdict(ours.median() <= flushed.median()));
-    results.add(
-        "bootstrap, sync --once",
-        "files/s",
-        Better.HIGHER,
-        oursRate,
-        "rsync -a daemon, no flush",
-        files / plain.median(),
-        "");
-    results.add(
-        "bootstrap, sync --once",
-        "files/s",
-        Better.HIGHER,
-        oursRate,
-        "rsync + gzip -k twins + sync",
-        files / twins.median(),
-        "same layout: file + .gz twin");
-    results.add(
-        "bootstrap machine CPU",
-        "s",
-        Better.LOWER,
-        oursCpu.median(),
-        "rsync -a daemon + sync -f",
-        flushedCpu.median(),
-        "all cores, every process: agent + origin; rsync client + daemon");
-    results.add(
-        "bootstrap machine CPU",
-        "s",
-        Better.LOWER,
-        oursCpu.median(),
-        "rsync + gzip -k twins + sync",
-        twinsCpu.median(),
-        "");
+    List<Row> freshRows =
+        results.addPercentiles(
+            "freshness", "ms", 1000, visible, "write + rsync -a (local)", freshRef, 50, 99, 100);
+    freshRows.get(0).note("PUT -> file in store; " + visible.size() + " new files");
+    freshRows
+        .get(1)
+        .note(
+            String.format(
+                Locale.ROOT,
+                "target p99 < %.0f ms: %s",
+                FRESHNESS_P99_TARGET_MS,
+                ResultTable.verdict(1000 * visible.percentile(99) < FRESHNESS_P99_TARGET_MS)));
+
+    // One figure of ours against three ways of doing the same with rsync.
+    double rate = files / ours.median();
+    String bootstrap = "bootstrap, sync --once";
+    results
+        .add(bootstrap, "files/s", rate, "rsync -a daemon + sync -f", files / flushed.median())
+        .note("target >= reference: " + ResultTable.verdict(ours.median() <= flushed.median()));
+    results.add(bootstrap, "files/s", rate, "rsync -a daemon, no flush", files / plain.median());
+    results
+        .add(bootstrap, "files/s", rate, "rsync + gzip -k twins + sync", files / twins.median())
+        .note("same layout: file + .gz twin");
+    String cpu = "bootstrap machine CPU";
+    results
+        .add(cpu, "s", oursCpu.median(), "rsync -a daemon + sync -f", flushedCpu.median())
+        .note("all cores, every process: agent + origin; rsync client + daemon");
+    results.add(cpu, "s", oursCpu.median(), "rsync + gzip -k twins + sync", twinsCpu.median());
+
+    List<Row> incrementalRows =
+        results.addPercentiles(
+            "incremental",
+            "ms",
+            1000,
+            incremental,
+            "rsync -a daemon, whole tree",
+            incrementalRsync,
+            50,
+            99,
+            100);
     double speedup = incrementalRsync.percentile(50) / incremental.percentile(50);
-    String incrementalWhat = "rsync -a daemon, whole tree";
-    results.add(
-        "incremental p50, agent following",
-        "ms",
-        Better.LOWER,
-        1000 * incremental.percentile(50),
-        incrementalWhat,
-        1000 * incrementalRsync.percentile(50),
-        String.format(
-            Locale.ROOT,
-            "%.1f x faster; target >= %.0f x: %s",
-            speedup,
-            INCREMENTAL_SPEEDUP_TARGET,
-            ResultTable.verdict(speedup >= INCREMENTAL_SPEEDUP_TARGET)));
-    results.add(
-        "incremental p99",
-        "ms",
-        Better.LOWER,
-        1000 * incremental.percentile(99),
-        incrementalWhat,
-        1000 * incrementalRsync.percentile(99),
-        incremental.size() + " changes, " + incrementalRsync.size() + " rsync runs");
-    results.add(
-        "incremental max",
-        "ms",
-        Better.LOWER,
-        1000 * incremental.max(),
-        incrementalWhat,
-        1000 * incrementalRsync.max(),
-        "");
+    incrementalRows
+        .get(0)
+        .note(
+            String.format(
+                Locale.ROOT,
+                "agent following; %.1f x faster, target >= %.0f x: %s",
+                speedup,
+                INCREMENTAL_SPEEDUP_TARGET,
+                ResultTable.verdict(speedup >= INCREMENTAL_SPEEDUP_TARGET)));
+    incrementalRows
+        .get(1)
+        .note(incremental.size() + " changes, " + incrementalRsync.size() + " rsync runs");
     harness.finish(
         String.format(
             Locale.ROOT,
