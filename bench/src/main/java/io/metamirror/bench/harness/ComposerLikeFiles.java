@@ -1,0 +1,159 @@
+package io.metamirror.bench.harness;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The generated tree the benchmarks publish: file {@code i} is {@code p2/vendorNNN/pkgNNNNN.json}
+ * (1,000 vendor directories), valid Composer-like JSON of about {@code size} bytes (0.75 to 1.25
+ * times), the same bytes for the same seed on every run, so that runs compare and a reference copy
+ * can be written without keeping the tree in memory.
+ */
+public final class ComposerLikeFiles {
+  private final long seed;
+  private final int size;
+
+  public ComposerLikeFiles(long seed, int size) {
+    this.seed = seed;
+    this.size = size;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public static String path(int i) {
+    return "p2/" + packageName(i) + ".json";
+  }
+
+  /** vendorNNN/pkgNNNNN; by hand, since String.format is too slow for per-entry feed checks. */
+  public static String packageName(int i) {
+    return "vendor" + zeroPad(i % 1000, 3) + "/pkg" + zeroPad(i, 5);
+  }
+
+  public byte[] content(int i) {
+    return content(i, 0);
+  }
+
+  /** Version {@code version} of file {@code i}; version 0 is what a tree is published with. */
+  public byte[] content(int i, int version) {
+    SplittableRandom random = new SplittableRandom(seed * 1_000_003L + i + 7_919L * version);
+    int target = Math.max(64, size * 3 / 4 + random.nextInt(size / 2 + 1));
+    String name = packageName(i);
+    StringBuilder sb = new StringBuilder(target + 64);
+    sb.append("{\"packages\":{\"").append(name).append("\":[");
+    String closing = "]},\"pad\":\"\"}";
+    int major = random.nextInt(10);
+    for (int v = 0; ; v++) {
+      StringBuilder entry = new StringBuilder(360);
+      if (v > 0) {
+        entry.append(',');
+      }
+      String number = major + "." + v + "." + random.nextInt(20);
+      entry
+          .append("{\"name\":\"")
+          .append(name)
+          .append("\",\"version\":\"")
+          .append(number)
+          .append("\",\"version_normalized\":\"")
+          .append(number)
+          .append(".0\",\"dist\":{\"type\":\"zip\",\"url\":\"https://example.invalid/dist/")
+          .append(hex(random, 40))
+          .append(".zip\",\"shasum\":\"")
+          .append(hex(random, 40))
+          .append("\"},\"require\":{\"php\":\">=8.")
+          .append(random.nextInt(4))
+          .append("\",\"")
+          .append(packageName(random.nextInt(100_000)))
+          .append("\":\"^")
+          .append(random.nextInt(5))
+          .append('.')
+          .append(random.nextInt(10))
+          .append("\"},\"time\":\"2025-")
+          .append(zeroPad(1 + random.nextInt(12), 2))
+          .append('-')
+          .append(zeroPad(1 + random.nextInt(28), 2))
+          .append("T00:00:00+00:00\"}");
+      if (v > 0 && sb.length() + entry.length() + closing.length() > target) {
+        break;
+      }
+      sb.append(entry);
+    }
+    sb.append("]},\"pad\":\"");
+    int pad = target - sb.length() - 2;
+    for (int k = 0; k < pad; k++) {
+      sb.append((char) ('a' + random.nextInt(26)));
+    }
+    sb.append("\"}");
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The body of a batch publish ({@code {"changes":[{"op":"put","path":…,"content":base64}…]}}) of
+   * files {@code from} to {@code to - 1}. Their sizes go to {@code sizes[i]} and their bytes to
+   * {@code keep}, each when not null.
+   */
+  public byte[] batchBody(int from, int to, int[] sizes, List<byte[]> keep) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream((to - from) * (size * 4 / 3 + 80));
+    Base64.Encoder base64 = Base64.getEncoder();
+    out.write("{\"changes\":[".getBytes(StandardCharsets.US_ASCII));
+    for (int i = from; i < to; i++) {
+      byte[] content = content(i);
+      if (sizes != null) {
+        sizes[i] = content.length;
+      }
+      if (keep != null) {
+        keep.add(content);
+      }
+      out.write(
+          ((i > from ? "," : "") + "{\"op\":\"put\",\"path\":\"" + path(i) + "\",\"content\":\"")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(base64.encode(content));
+      out.write("\"}".getBytes(StandardCharsets.US_ASCII));
+    }
+    out.write("]}".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes files 0 to {@code count - 1} under {@code root}, each checked against the size it was
+   * published with (a reference must copy the same bytes), then flushes them all ({@code sync}) so
+   * that their writeback is not billed to the measurement that follows. Returns the seconds taken.
+   */
+  public double writeTree(Path root, int count, int[] sizes, ChildProcesses processes)
+      throws IOException, InterruptedException {
+    Stopwatch clock = Stopwatch.start();
+    for (int i = 0; i < count; i++) {
+      Path file = root.resolve(path(i));
+      if (i < 1000) { // file i lives in vendor i % 1000: the first thousand create them all
+        Files.createDirectories(file.getParent());
+      }
+      byte[] content = content(i);
+      if (content.length != sizes[i]) {
+        throw new BenchFailure("the content generator is not deterministic");
+      }
+      Files.write(file, content);
+    }
+    processes.run("sync");
+    return clock.seconds();
+  }
+
+  private static String zeroPad(int n, int width) {
+    String digits = Integer.toString(n);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+  }
+
+  private static String hex(SplittableRandom random, int n) {
+    char[] c = new char[n];
+    for (int k = 0; k < n; k++) {
+      c[k] = "0123456789abcdef".charAt(random.nextInt(16));
+    }
+    return new String(c);
+  }
+}

@@ -1,0 +1,81 @@
+package io.metamirror.bench.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * nginx, the reference web server, in the foreground with its configuration, pid file, logs and
+ * temp directories all in the workspace: no system configuration is read or changed.
+ */
+public final class Nginx {
+  private final Process master;
+
+  private Nginx(Process master) {
+    this.master = master;
+  }
+
+  /**
+   * Starts nginx with {@code workerProcesses} and {@code workerConnections}, {@code httpBlock} the
+   * inside of its {@code http {}} (servers and settings; access logging is off and temp paths are
+   * set here), and waits until {@code readinessUrl} (plain HTTP) answers.
+   */
+  public static Nginx start(
+      Harness harness,
+      String workerProcesses,
+      int workerConnections,
+      String httpBlock,
+      String readinessUrl)
+      throws IOException, InterruptedException {
+    Path dir = harness.workspace().directory("nginx");
+    Files.createDirectories(dir.resolve("logs"));
+    Files.createDirectories(dir.resolve("tmp"));
+    String config =
+        String.join(
+            "\n",
+            "worker_processes " + workerProcesses + ";",
+            "daemon off;",
+            "pid " + dir.resolve("nginx.pid") + ";",
+            "error_log " + dir.resolve("logs/error.log") + " warn;",
+            "events { worker_connections " + workerConnections + "; }",
+            "http {",
+            "  access_log off;",
+            "  client_body_temp_path " + dir.resolve("tmp/body") + ";",
+            "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";",
+            "  fastcgi_temp_path " + dir.resolve("tmp/fastcgi") + ";",
+            "  uwsgi_temp_path " + dir.resolve("tmp/uwsgi") + ";",
+            "  scgi_temp_path " + dir.resolve("tmp/scgi") + ";",
+            httpBlock,
+            "}",
+            "");
+    Path conf = Files.writeString(dir.resolve("nginx.conf"), config);
+    String errorLog = dir.resolve("logs/error.log").toString();
+    Process master =
+        harness.startServer(
+            "nginx",
+            List.of(binary(), "-p", dir.toString(), "-c", conf.toString(), "-e", errorLog));
+    HttpClients.awaitAnswer(HttpClients.http11(), readinessUrl, master, "nginx");
+    System.err.printf("[bench] nginx pid %d, configuration %s%n", master.pid(), conf);
+    return new Nginx(master);
+  }
+
+  /** The master and its workers: the processes whose CPU and memory are nginx's. */
+  public long[] pids() {
+    List<Long> pids = new ArrayList<>();
+    pids.add(master.pid());
+    master.toHandle().children().forEach(c -> pids.add(c.pid()));
+    return pids.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** nginx on the PATH, else where Debian installs it (/usr/sbin is not on every PATH). */
+  private static String binary() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "nginx"))) {
+        return Path.of(dir, "nginx").toString();
+      }
+    }
+    return "/usr/sbin/nginx";
+  }
+}

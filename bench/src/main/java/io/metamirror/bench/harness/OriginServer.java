@@ -1,0 +1,43 @@
+package io.metamirror.bench.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A {@code metamirror origin serve} started for one run: a fresh data directory, a new token, a
+ * free loopback port. {@code ORIGIN_JAVA_OPTS} adds JVM options (a JFR recording, a heap size).
+ */
+public record OriginServer(String url, String token, Path data, Process process) {
+  public static OriginServer start(Harness harness, String name)
+      throws IOException, InterruptedException {
+    Workspace workspace = harness.workspace();
+    Path data = workspace.directory(name + "-data");
+    Path tokenFile = workspace.token(name + ".token");
+    int port = LoopbackPorts.free();
+    Process process =
+        harness
+            .processes()
+            .start(
+                harness.metamirror(
+                    "origin",
+                    "serve",
+                    "--data",
+                    data.toString(),
+                    "--listen",
+                    "127.0.0.1:" + port,
+                    "--token-file",
+                    tokenFile.toString()),
+                Harness.javaOptions("ORIGIN_JAVA_OPTS"),
+                workspace.file(name + ".log"));
+    String url = "http://127.0.0.1:" + port;
+    HttpClients.awaitAnswer(HttpClients.http11(), url + "/.metamirror/health", process, name);
+    System.err.printf("[bench] %s pid %d on %s, data in %s%n", name, process.pid(), url, data);
+    return new OriginServer(url, Files.readString(tokenFile).trim(), data, process);
+  }
+
+  /** A client of this origin's HTTP API. */
+  public OriginApi api() {
+    return new OriginApi(url, token);
+  }
+}
