@@ -18,7 +18,7 @@
 #
 # `sync`: it runs alone, in the background, answering no requests, and the serial collector costs
 # it less CPU than G1 (a 100,000-file bootstrap on 2 cores, 4 runs each, alternated: 11.3-13.0 s
-# and 18.3-22.2 CPU-seconds against 13.4-15.3 s and 22.6-25.2; see bench/README.md). Not when
+# and 18.3-22.2 CPU-seconds against 13.4-15.3 s and 22.6-25.2; `git show efc56d5:bench/README.md`). Not when
 # METAMIRROR_JAVA_OPTS names a collector itself: the JVM refuses to start with two.
 metamirror_jvm_defaults() {
   # The command: the first two words that are not global options (--verbose, --config[=]FILE).

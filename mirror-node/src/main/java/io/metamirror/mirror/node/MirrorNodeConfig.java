@@ -104,7 +104,7 @@ public record MirrorNodeConfig(
      * Two per CPU, at least 8. With one per CPU each thread holds more connections, finds more work
      * each time it wakes and runs longer; when something else wants a CPU too (on a small VM: the
      * sync agent, the OS, a co-located client) the scheduler preempts such a thread and all its
-     * connections wait. bench/README.md has the measurements behind the choice.
+     * connections wait. The measurements behind the choice: `git show efc56d5:bench/README.md`.
      */
     public static int defaultIoThreads() {
       return Math.max(8, 2 * Runtime.getRuntime().availableProcessors());

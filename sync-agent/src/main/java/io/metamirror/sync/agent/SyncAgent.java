@@ -143,7 +143,7 @@ public final class SyncAgent implements Closeable {
    * {@code --parallel}. Unpacking is bound by CPU (creating files in the kernel, hashing,
    * compressing twins), not by waiting, so more writers than CPUs only contend: on 2 CPUs, 16 took
    * 14.7-15.8 s and 25-28 CPU-seconds for 100,000 files where 2 took 11.3-15.0 s and 20-27
-   * (bench/README.md).
+   * (measured 2026-11-22: `git show efc56d5:bench/README.md`).
    */
   static int bootstrapWriters(Config config) {
     return Math.min(config.parallel(), Math.max(2, Runtime.getRuntime().availableProcessors()));
