@@ -3,12 +3,16 @@ package io.metamirror.bench.mirror;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ChildProcesses;
 import io.metamirror.bench.harness.ResidentMemory;
+import io.metamirror.bench.harness.ResultTable;
+import io.metamirror.bench.harness.ResultTable.Row;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -52,6 +56,16 @@ record Wrk(ChildProcesses processes, int threads, int connections) {
         case P99 -> result.p99ms();
       };
     }
+  }
+
+  /** The table's rows for one wrk comparison against nginx: requests/s, p50 and p99. */
+  static Map<Figure, Row> addRows(
+      ResultTable results, String measure, Result ours, String reference, Result theirs) {
+    Map<Figure, Row> rows = new EnumMap<>(Figure.class);
+    for (Figure f : Figure.values()) {
+      rows.put(f, results.add(measure + f.suffix, f.unit, f.of(ours), reference, f.of(theirs)));
+    }
+    return rows;
   }
 
   /**
