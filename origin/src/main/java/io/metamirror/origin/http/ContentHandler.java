@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@code GET /<path>}: the current version of a file, the URL space mirrors fall back to. A client
  * that accepts gzip gets compressible files gzip-encoded on the fly (ETag {@code "<sha256>-gzip"},
  * as mirror nodes give their precompressed twins; Composer's mirror script requires gzip on {@code
- * packages.json}); mirrors' own fallback requests do not ask for it and get the bytes as stored.
+ * packages.json}); a mirror's fallback asks for it when its own client does.
  *
  * <p>Every answer for a valid path, 404 included, names the epoch and the head it holds at ({@link
  * OriginHeaders}): the head is read before the lookup, so a mirror that remembers the 404 can tell
