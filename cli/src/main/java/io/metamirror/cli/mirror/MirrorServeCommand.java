@@ -120,15 +120,22 @@ public final class MirrorServeCommand implements Callable<Integer> {
       names = "--fallback-timeout",
       paramLabel = "SECONDS",
       defaultValue = "5",
-      description = "Origin fallback total timeout (default: ${DEFAULT-VALUE}).")
+      description =
+          "Bounds the whole origin request of a local miss (connecting, the headers and the"
+              + " body); past it the client gets a 502 (default: ${DEFAULT-VALUE}).")
   double fallbackTimeout;
 
   @Option(
       names = "--negative-ttl",
       paramLabel = "SECONDS",
-      defaultValue = "5",
+      defaultValue = "0",
       description =
-          "How long an origin 404 is remembered, unless the feed brings the path sooner (default: ${DEFAULT-VALUE}).")
+          "Remember an origin 404 for up to this long, so that a crowd asking for a missing path"
+              + " costs the origin one request. This trades correctness right after a publish for"
+              + " origin load: a remembered 404 is dropped once the node hears of a later seq (its"
+              + " feed, or any origin answer) or applies the path, but until then it can hide a"
+              + " file published a moment ago. 0 remembers none: every local miss asks the origin"
+              + " (default: ${DEFAULT-VALUE}).")
   double negativeTtl;
 
   @Option(

@@ -46,7 +46,8 @@ public final class MirrorNode implements Closeable {
     this.store = store;
     this.agent = agent;
     this.metrics = new MirrorMetrics(agent::status);
-    this.fallback = new OriginFallback(config.origin(), config.fallback(), clock, metrics);
+    this.fallback =
+        new OriginFallback(config.origin(), config.fallback(), clock, metrics, agent::status);
     this.fileCache = new SmallFileCache(config.serving().fileCacheBytes(), SMALL_FILE_BYTES);
     metrics.watch(fallback);
     metrics.watch(fileCache);

@@ -66,8 +66,9 @@ public record MirrorNodeConfig(
   /**
    * How a local miss reaches the origin.
    *
-   * @param timeout the whole origin request, connecting included
-   * @param negativeTtl how long an origin 404 is remembered unless the feed brings the path sooner
+   * @param timeout the whole origin request: connecting, the headers and the body
+   * @param negativeTtl how long an origin 404 may be remembered ({@link NegativeCache} says when it
+   *     is dropped sooner); 0, the default, remembers none, so every local miss asks the origin
    * @param circuitOpenFor how long the circuit stays open before requests probe the origin again
    */
   public record FallbackSettings(
@@ -132,7 +133,7 @@ public record MirrorNodeConfig(
         new FallbackSettings(
             Duration.ofSeconds(2),
             Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
+            Duration.ZERO,
             FallbackSettings.CIRCUIT_OPEN_FOR),
         new Serving(
             new CachePolicy(CachePolicy.DEFAULT_RULES), Serving.DEFAULT_FILE_CACHE_BYTES, 0, 0),

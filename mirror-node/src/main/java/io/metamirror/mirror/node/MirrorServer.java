@@ -149,6 +149,11 @@ final class MirrorServer {
             .setServerOption(UndertowOptions.ENABLE_HTTP2, listener.tls() != null)
             .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
             .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
+            // The target reaches MirrorPaths as sent, which judges it alike on both protocols:
+            // Undertow's HTTP/2 listener would reset the stream on a byte it dislikes and close
+            // the connection on a bad percent escape, before any handler could answer 400.
+            .setServerOption(UndertowOptions.DECODE_URL, false)
+            .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
             .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 64L * 1024)
             .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)

@@ -1,39 +1,55 @@
 package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.AcceptEncoding;
 import io.metamirror.protocol.http.ConditionalRequest;
 import io.metamirror.protocol.http.HttpDate;
+import io.metamirror.protocol.http.OriginHeaders;
 import io.metamirror.protocol.http.OriginHttpClients;
+import io.metamirror.sync.agent.SyncStatus;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * A local miss, answered from the origin (DESIGN §5) so that a replication race never becomes a
  * wrong 404: Composer treats a 404 on a p2 file as "no such package" for the whole run.
  *
  * <ul>
- *   <li>One pooled keep-alive client; connect and total timeouts bounded.
- *   <li>Single flight: one origin request per path however many clients wait; waiters are woken by
- *       the request's completion, not polled.
- *   <li>An origin 404 is remembered for {@code negativeTtl}, and forgotten the moment the feed
- *       brings that path ({@link #forget}).
+ *   <li>The origin's answer to the client's request: its query string goes upstream as sent
+ *       (packagist's {@code changes.json?since=}), and {@code Accept-Encoding: gzip} when the
+ *       client accepts gzip; {@code Content-Encoding} and {@code Vary} come back.
+ *   <li>One pooled keep-alive client. {@code timeout} bounds the whole origin request: connecting,
+ *       the headers and the body. The JDK client's own request timeout stops at the headers.
+ *   <li>Single flight: one origin request per {@link Flight} (path, query, gzip or not) however
+ *       many clients wait; waiters are woken by the request's completion, not polled.
+ *   <li>Origin 404s of paths without a query are remembered only when {@code negativeTtl} is above
+ *       0, under the rule of {@link NegativeCache}: this class tells it what the node knows of the
+ *       origin's position (its sync agent's known head, and the newest position any origin answer
+ *       named).
  *   <li>A circuit breaker: after {@value #FAILURES_TO_OPEN} failures in a row, answers 502 at once
  *       for {@code openFor}, then lets requests through again as probes: the first failure opens it
  *       again at once, the first success closes it.
@@ -42,40 +58,65 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OriginFallback implements MirrorServer.ContentHandler {
   static final int FAILURES_TO_OPEN = 5;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final List<String> PASSED_HEADERS =
-      List.of("ETag", "Last-Modified", "Content-Type", "Cache-Control", "Content-Encoding");
+      List.of("ETag", "Last-Modified", "Content-Type", "Cache-Control", "Content-Encoding", "Vary");
 
-  /** What the origin answered, kept for every waiter of one flight. */
-  record Answer(int status, Map<String, String> headers, byte[] body) {}
+  /**
+   * What one origin request answers: clients that differ in any part never share an answer.
+   *
+   * @param query the raw query string as the client sent it, "" for none
+   * @param gzip whether the client accepts gzip (then the origin is asked for it)
+   */
+  record Flight(ContentPath path, String query, boolean gzip) {}
+
+  /**
+   * What the origin answered, kept for every waiter of one flight.
+   *
+   * @param position the origin's position its answer names ({@code X-Metamirror-Epoch} and {@code
+   *     -Head}), or null when it names none
+   */
+  record Answer(
+      int status, Map<String, String> headers, byte[] body, NegativeCache.Position position) {}
 
   private final URI origin;
   private final HttpClient http;
   private final Duration timeout;
-  private final Duration negativeTtl;
   private final Duration openFor;
   private final Clock clock;
   private final MirrorMetrics metrics;
-  private final Map<ContentPath, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
-  private final Map<ContentPath, Long> notFoundUntil = new ConcurrentHashMap<>();
+  private final Supplier<SyncStatus> sync;
+  private final NegativeCache notFound;
+  private final Map<Flight, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicLong openUntil = new AtomicLong();
 
+  /** The newest position an origin answer named; for the negative cache's rule. */
+  private final AtomicReference<NegativeCache.Position> newestSeen = new AtomicReference<>();
+
+  /**
+   * @param sync the node's sync status, whose epoch and known head say what the node has heard of
+   *     the origin through the feed
+   */
   OriginFallback(
-      URI origin, MirrorNodeConfig.FallbackSettings settings, Clock clock, MirrorMetrics metrics) {
+      URI origin,
+      MirrorNodeConfig.FallbackSettings settings,
+      Clock clock,
+      MirrorMetrics metrics,
+      Supplier<SyncStatus> sync) {
     this.origin = origin;
     this.timeout = settings.timeout();
-    this.negativeTtl = settings.negativeTtl();
     this.openFor = settings.circuitOpenFor();
     this.clock = clock;
     this.metrics = metrics;
+    this.sync = sync;
+    this.notFound = new NegativeCache(settings.negativeTtl());
     this.http = OriginHttpClients.create(settings.connectTimeout());
   }
 
-  /** The feed brought these paths: a cached 404 for them is wrong from now on. */
+  /** The feed brought these paths: a remembered 404 for them is wrong from now on. */
   void forget(Iterable<ContentPath> paths) {
-    for (ContentPath p : paths) {
-      notFoundUntil.remove(p);
-    }
+    notFound.forget(paths);
   }
 
   boolean circuitOpen() {
@@ -85,14 +126,13 @@ final class OriginFallback implements MirrorServer.ContentHandler {
   @Override
   public void handle(HttpServerExchange exchange, ContentPath path) {
     exchange.getResponseHeaders().put(Responses.SOURCE, "origin");
-    Long until = notFoundUntil.get(path);
-    if (until != null) {
-      if (clock.millis() < until) {
-        metrics.negativeHit();
-        Responses.error(exchange, 404, "not found: " + path);
-        return;
-      }
-      notFoundUntil.remove(path, until);
+    String query = exchange.getQueryString();
+    if (query.isEmpty()
+        && notFound.enabled()
+        && notFound.answers(path, knownPosition(), clock.millis())) {
+      metrics.negativeHit();
+      Responses.error(exchange, 404, "not found: " + path);
+      return;
     }
     if (circuitOpen()) {
       metrics.fallbackError();
@@ -100,14 +140,19 @@ final class OriginFallback implements MirrorServer.ContentHandler {
           exchange, 502, "the origin is unavailable; not found on this mirror: " + path);
       return;
     }
+    Flight key =
+        new Flight(
+            path,
+            query,
+            AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING)));
     CompletableFuture<Answer> mine = new CompletableFuture<>();
-    CompletableFuture<Answer> flight = inFlight.putIfAbsent(path, mine);
+    CompletableFuture<Answer> flight = inFlight.putIfAbsent(key, mine);
     if (flight == null) {
       flight = mine;
-      fetch(path)
+      fetch(key)
           .whenComplete(
               (answer, failure) -> {
-                inFlight.remove(path, mine);
+                inFlight.remove(key, mine);
                 if (failure != null) {
                   mine.completeExceptionally(failure);
                 } else {
@@ -128,57 +173,133 @@ final class OriginFallback implements MirrorServer.ContentHandler {
                         .execute(() -> respond(exchange, path, answer, failure))));
   }
 
-  private CompletableFuture<Answer> fetch(ContentPath path) {
+  private CompletableFuture<Answer> fetch(Flight key) {
     metrics.fallbackFetch();
-    URI uri;
+    // For an origin that names no position (an older one, or a proxy that drops the headers):
+    // what the node knew before asking is never later than what the origin's answer holds at.
+    NegativeCache.Position before = notFound.enabled() ? knownPosition() : null;
+    HttpRequest.Builder request;
     try {
-      uri = new URI(origin.getScheme(), origin.getRawAuthority(), "/" + path.value(), null, null);
-    } catch (URISyntaxException e) {
+      request = HttpRequest.newBuilder(upstream(key)).timeout(timeout).GET();
+    } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(
-            r -> {
-              Map<String, String> headers = new java.util.LinkedHashMap<>();
-              for (String name : PASSED_HEADERS) {
-                r.headers().firstValue(name).ifPresent(v -> headers.put(name, v));
-              }
-              return new Answer(r.statusCode(), headers, r.body());
-            })
-        .whenComplete(
-            (answer, failure) -> {
-              if (failure != null || answer.status() >= 500) {
-                // Once the circuit has opened, only a success closes it: the first request after
-                // the open period is a probe, and its failure opens the circuit again at once.
-                if (openUntil.get() != 0
-                    || consecutiveFailures.incrementAndGet() >= FAILURES_TO_OPEN) {
-                  openUntil.set(clock.millis() + openFor.toMillis());
-                  consecutiveFailures.set(0);
-                  metrics.circuitOpened();
-                }
-              } else {
-                consecutiveFailures.set(0);
-                openUntil.set(0);
-                if (answer.status() == 404) {
-                  notFoundUntil.put(path, clock.millis() + negativeTtl.toMillis());
-                }
-              }
-            });
+    if (key.gzip()) {
+      request.header("Accept-Encoding", "gzip");
+    }
+    CompletableFuture<HttpResponse<byte[]>> sent =
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    CompletableFuture<Answer> answer =
+        sent.thenApply(OriginFallback::answerOf)
+            .toCompletableFuture()
+            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return answer.whenComplete(
+        (a, failure) -> {
+          if (failure != null) {
+            // Aborts the exchange, so that a connection with half a body is not pooled.
+            sent.cancel(true);
+          }
+          if (failure != null || a.status() >= 500) {
+            // Once the circuit has opened, only a success closes it: the first request after
+            // the open period is a probe, and its failure opens the circuit again at once.
+            if (openUntil.get() != 0 || consecutiveFailures.incrementAndGet() >= FAILURES_TO_OPEN) {
+              openUntil.set(clock.millis() + openFor.toMillis());
+              consecutiveFailures.set(0);
+              metrics.circuitOpened();
+            }
+            return;
+          }
+          consecutiveFailures.set(0);
+          openUntil.set(0);
+          if (a.position() != null) {
+            newestSeen.accumulateAndGet(a.position(), OriginFallback::newer);
+          }
+          if (a.status() == 404 && key.query().isEmpty()) {
+            notFound.remember(
+                key.path(), a.position() != null ? a.position() : before, clock.millis());
+          }
+        });
+  }
+
+  /** The origin's URL for a flight: the path percent-encoded as UTF-8, the query as sent. */
+  private URI upstream(Flight key) {
+    StringBuilder uri =
+        new StringBuilder(origin.getScheme()).append("://").append(origin.getRawAuthority());
+    for (byte b : ("/" + key.path().value()).getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~/".indexOf(c) >= 0) {
+        uri.append(c);
+      } else {
+        uri.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+      }
+    }
+    if (!key.query().isEmpty()) {
+      uri.append('?').append(key.query()); // MirrorPaths let only RFC 3986 characters through
+    }
+    return URI.create(uri.toString());
+  }
+
+  private static Answer answerOf(HttpResponse<byte[]> r) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : PASSED_HEADERS) {
+      r.headers().firstValue(name).ifPresent(v -> headers.put(name, v));
+    }
+    return new Answer(r.statusCode(), headers, r.body(), positionOf(r.headers()));
+  }
+
+  private static NegativeCache.Position positionOf(HttpHeaders headers) {
+    String epoch = headers.firstValue(OriginHeaders.EPOCH).orElse(null);
+    String head = headers.firstValue(OriginHeaders.HEAD).orElse(null);
+    if (epoch == null || head == null) {
+      return null;
+    }
+    try {
+      return new NegativeCache.Position(epoch, Long.parseLong(head));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Of two positions the one a node should go by: the later one, or the other epoch's. */
+  private static NegativeCache.Position newer(
+      NegativeCache.Position known, NegativeCache.Position seen) {
+    return known == null || !known.epoch().equals(seen.epoch()) || seen.seq() > known.seq()
+        ? seen
+        : known;
+  }
+
+  /**
+   * What the node knows of the origin's position: the newest of its sync agent's known head and the
+   * positions origin answers named; null when those name different epochs (the node is about to
+   * start over) or the node has no epoch yet.
+   */
+  private NegativeCache.Position knownPosition() {
+    SyncStatus status = sync.get();
+    if (status.epoch() == null) {
+      return null;
+    }
+    NegativeCache.Position seen = newestSeen.get();
+    if (seen == null) {
+      return new NegativeCache.Position(status.epoch(), status.knownHead());
+    }
+    if (!seen.epoch().equals(status.epoch())) {
+      return null;
+    }
+    return new NegativeCache.Position(status.epoch(), Math.max(status.knownHead(), seen.seq()));
   }
 
   private void respond(
       HttpServerExchange exchange, ContentPath path, Answer answer, Throwable failure) {
     if (failure != null) {
       metrics.fallbackError();
-      Responses.error(
-          exchange, 502, "the origin did not answer for " + path + ": " + rootCause(failure));
+      Responses.error(exchange, 502, "the origin did not answer for " + path + ": " + why(failure));
       return;
     }
     HeaderMap out = exchange.getResponseHeaders();
-    answer
-        .headers()
-        .forEach((name, value) -> out.put(new io.undertow.util.HttpString(name), value));
+    answer.headers().forEach((name, value) -> out.put(new HttpString(name), value));
     if (answer.status() == 200
         && ConditionalRequest.of(exchange.getRequestHeaders()::getFirst)
             .notModified(
@@ -200,9 +321,12 @@ final class OriginFallback implements MirrorServer.ContentHandler {
     exchange.getResponseSender().send(ByteBuffer.wrap(answer.body()));
   }
 
-  private static String rootCause(Throwable t) {
+  private String why(Throwable t) {
     while (t.getCause() != null) {
       t = t.getCause();
+    }
+    if (t instanceof TimeoutException) {
+      return "no whole answer within " + timeout.toMillis() + " ms";
     }
     return t.getMessage() == null
         ? t.getClass().getSimpleName()

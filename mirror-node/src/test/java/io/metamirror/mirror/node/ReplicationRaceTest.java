@@ -115,7 +115,12 @@ class ReplicationRaceTest {
         HttpResponse<byte[]> r = client.get(b, "/p2/acme/other.json", "Accept-Encoding", "gzip");
         assertEquals(200, r.statusCode());
         assertEquals("origin", header(r, "X-Metamirror-Source"));
-        assertArrayEquals(body, r.body());
+        // The origin's gzip, passed through (issue 17, item 2).
+        assertEquals("gzip", header(r, "Content-Encoding"));
+        assertArrayEquals(
+            body,
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))
+                .readAllBytes());
         assertEquals("application/json", header(r, "Content-Type"));
 
         HttpResponse<byte[]> again =

@@ -6,9 +6,11 @@ import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.http.AcceptEncoding;
 import io.metamirror.protocol.http.CompressedTypes;
+import io.metamirror.protocol.http.OriginHeaders;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,9 +21,16 @@ import java.util.Optional;
  * {@code GET /<path>}: the current version of a file, the URL space mirrors fall back to. A client
  * that accepts gzip gets compressible files gzip-encoded on the fly (ETag {@code "<sha256>-gzip"},
  * as mirror nodes give their precompressed twins; Composer's mirror script requires gzip on {@code
- * packages.json}); mirrors' own fallback requests do not ask for it and get the bytes as stored.
+ * packages.json}); a mirror's fallback asks for it when its own client does.
+ *
+ * <p>Every answer for a valid path, 404 included, names the epoch and the head it holds at ({@link
+ * OriginHeaders}): the head is read before the lookup, so a mirror that remembers the 404 can tell
+ * when a later publish may have made it wrong.
  */
 final class ContentHandler implements HttpHandler {
+  private static final HttpString EPOCH = new HttpString(OriginHeaders.EPOCH);
+  private static final HttpString HEAD = new HttpString(OriginHeaders.HEAD);
+
   private final OriginRepository repository;
 
   ContentHandler(OriginRepository repository) {
@@ -46,7 +55,9 @@ final class ContentHandler implements HttpHandler {
       JsonResponses.error(exchange, 400, e.getMessage());
       return;
     }
+    long at = repository.head(); // before the lookup: the answer then holds at this seq
     Optional<TreeFile> found = repository.file(path);
+    exchange.getResponseHeaders().put(EPOCH, repository.epoch().value()).put(HEAD, at);
     if (found.isEmpty()) {
       JsonResponses.error(exchange, 404, "not found: " + path);
       return;

@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locking: {@link #publishLock} guards the journal's appends, the tree's mutation, {@link
  * #lastTime} and consistent copies of the tree. Reads of single files and of the feed take no lock.
+ * {@link #head()} moves only after a batch is both journaled and in the tree, so a reader that
+ * reads the head and then looks a path up sees the tree at that seq or later: an absence it finds
+ * holds at that seq, and a later put of the path gets a higher seq. A mirror's negative cache
+ * relies on this (the origin's 404 names that head).
  *
  * <p>Crash: whatever the instant, re-opening finds the state after the last committed batch (the
  * journal cuts a torn tail; stale staging files are deleted; a checkpoint is only ever replaced
@@ -106,6 +110,10 @@ public final class OriginRepository implements Closeable {
 
   private final ReentrantLock publishLock = new ReentrantLock();
   private long lastTime; // guarded by publishLock
+
+  /** The newest seq whose batch is in the journal and the tree; written under publishLock. */
+  private volatile long head;
+
   private volatile long checkpointSeq;
   private volatile boolean closed;
 
@@ -121,6 +129,7 @@ public final class OriginRepository implements Closeable {
     this.tree = state.tree();
     this.checkpointSeq = state.checkpointSeq();
     this.lastTime = state.lastTime();
+    this.head = state.journal().head();
     this.checkpointer =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -172,8 +181,12 @@ public final class OriginRepository implements Closeable {
     return epoch;
   }
 
+  /**
+   * The newest seq that readers can see: its batch is journaled and applied to the tree (the
+   * journal's own head moves at the append, a moment before the tree does).
+   */
   public long head() {
-    return journal.head();
+    return head;
   }
 
   public long firstRetainedSeq() {
@@ -304,17 +317,18 @@ public final class OriginRepository implements Closeable {
       for (JournalEntry e : entries) {
         Recovery.apply(tree, e);
       }
+      head = entries.get(entries.size() - 1).seq();
       lastTime = newest;
     } finally {
       publishLock.unlock();
     }
-    long head = entries.get(entries.size() - 1).seq();
+    long last = entries.get(entries.size() - 1).seq();
     log.info(
-        "event=published first={} last={} entries={}", entries.get(0).seq(), head, entries.size());
+        "event=published first={} last={} entries={}", entries.get(0).seq(), last, entries.size());
     for (LongConsumer listener : headListeners) {
-      listener.accept(head);
+      listener.accept(last);
     }
-    if (head - checkpointSeq >= options.checkpointEvery
+    if (last - checkpointSeq >= options.checkpointEvery
         && checkpointQueued.compareAndSet(false, true)) {
       checkpointer.execute(
           () -> {
@@ -328,7 +342,7 @@ public final class OriginRepository implements Closeable {
             }
           });
     }
-    return new PublishResult(head, List.copyOf(entries));
+    return new PublishResult(last, List.copyOf(entries));
   }
 
   /**

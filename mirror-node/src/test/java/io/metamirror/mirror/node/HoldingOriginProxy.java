@@ -1,0 +1,146 @@
+package io.metamirror.mirror.node;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A fault seam in front of a real origin that keeps what the fallback and the feed depend on: it
+ * forwards the request target with its query, the request's {@code Accept-Encoding} and validators,
+ * and every answer header (the origin's {@code X-Metamirror-*} and {@code Content-Encoding}
+ * included). It counts requests by target as sent ({@code /path?query}) and holds the answers to
+ * the targets a test names until {@link #release()}: so that two clients' misses surely overlap, or
+ * so that the sync agent has heard of an entry but cannot fetch its blob yet.
+ */
+final class HoldingOriginProxy implements AutoCloseable {
+  private static final List<String> REQUEST_HEADERS =
+      List.of("Accept-Encoding", "If-None-Match", "If-Modified-Since");
+
+  /** Set by the JDK server or client themselves; copying them would confuse both. */
+  private static final Set<String> HOP_BY_HOP =
+      Set.of("connection", "content-length", "date", "keep-alive", "transfer-encoding");
+
+  private final URI origin;
+  private final HttpServer server;
+  private final ExecutorService threads = Executors.newCachedThreadPool(daemon());
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private volatile Predicate<String> held = target -> false;
+  private volatile CountDownLatch gate = new CountDownLatch(0);
+
+  private HoldingOriginProxy(URI origin) throws IOException {
+    this.origin = origin;
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+    server.createContext("/", this::forward);
+    server.setExecutor(threads);
+    server.start();
+  }
+
+  static HoldingOriginProxy start(URI origin) throws IOException {
+    return new HoldingOriginProxy(origin);
+  }
+
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** Requests that reached this proxy for {@code target} as sent, e.g. {@code /a.json?x=1}. */
+  int requestsFor(String target) {
+    AtomicInteger n = counts.get(target);
+    return n == null ? 0 : n.get();
+  }
+
+  /** From now on, requests whose target matches wait until {@link #release()}. */
+  void hold(Predicate<String> targets) {
+    gate = new CountDownLatch(1);
+    held = targets;
+  }
+
+  void release() {
+    held = target -> false;
+    gate.countDown();
+  }
+
+  private void forward(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String target = exchange.getRequestURI().toString();
+      counts.computeIfAbsent(target, t -> new AtomicInteger()).incrementAndGet();
+      if (held.test(target) && !gate.await(30, TimeUnit.SECONDS)) {
+        exchange.sendResponseHeaders(504, -1);
+        return;
+      }
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(origin.resolve(target))
+              .timeout(Duration.ofSeconds(90))
+              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
+      for (String name : REQUEST_HEADERS) {
+        String value = exchange.getRequestHeaders().getFirst(name);
+        if (value != null) {
+          request.header(name, value);
+        }
+      }
+      HttpResponse<byte[]> answer =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      answer
+          .headers()
+          .map()
+          .forEach(
+              (name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))
+                    && !name.startsWith(":")) {
+                  exchange.getResponseHeaders().put(name, values);
+                }
+              });
+      byte[] body = answer.body();
+      boolean noBody =
+          exchange.getRequestMethod().equals("HEAD")
+              || answer.statusCode() == 304
+              || body.length == 0;
+      exchange.sendResponseHeaders(answer.statusCode(), noBody ? -1 : body.length);
+      if (!noBody) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "holding-origin-proxy-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    gate.countDown();
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}
