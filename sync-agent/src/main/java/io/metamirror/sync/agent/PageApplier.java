@@ -8,6 +8,7 @@ import io.metamirror.protocol.Sha256;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
+import io.metamirror.sync.store.StoreChange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,12 @@ import java.util.concurrent.ExecutorService;
  * manifest, cursor). A failure before the commit deletes every temp file and leaves the cursor
  * where it was, so the page is simply applied again later.
  *
- * <p>A path put several times in a page is fetched once, with its last content, written at its
- * first put: the store is then "newer" for that file, which the invariant allows. A delete is never
- * moved earlier, since an index may still reference the file until the delete's seq.
+ * <p>A path put several times in a row in a page (no delete between) is fetched once, with the last
+ * content of that run, written at its first put: the store is then "newer" for that file, which the
+ * invariant allows. A delete is never moved earlier, since an index may still reference the file
+ * until the delete's seq; a put after a delete starts a new run. The manifest records the page's
+ * puts and deletes in seq order ({@link StoreChange}), so what the store lists is what its files
+ * are: put, delete, put of one path ends listed with the last put (issue 17, item 4).
  */
 final class PageApplier {
   static final int ATTEMPTS = 3;
@@ -195,18 +199,15 @@ final class PageApplier {
       throws IOException {
     Map<Long, Put> bySeq = new HashMap<>();
     puts.forEach(p -> bySeq.put(p.at().seq(), p));
-    List<Path> written = new ArrayList<>();
+    Set<Path> written = new LinkedHashSet<>();
     Set<Path> directories = new LinkedHashSet<>();
-    List<LocalFile> recorded = new ArrayList<>();
-    List<ContentPath> deletes = new ArrayList<>();
-    List<Long> deleteSeqs = new ArrayList<>();
+    List<StoreChange> changes = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       JournalEntry e = entries.get(i);
       Path target = store.pathOf(e.path());
       if (e.op() == JournalEntry.Op.DELETE) {
         store.remove(e.path());
-        deletes.add(e.path());
-        deleteSeqs.add(e.seq());
+        changes.add(StoreChange.delete(e.path(), e.seq()));
         directories.add(target.getParent());
         continue;
       }
@@ -222,11 +223,14 @@ final class PageApplier {
         written.add(Store.twinFile(target));
       }
       directories.add(target.getParent());
-      recorded.add(new LocalFile(e.path(), c.sha256(), c.size(), c.time(), c.seq()));
+      changes.add(
+          StoreChange.put(new LocalFile(e.path(), c.sha256(), c.size(), c.time(), c.seq())));
     }
+    // A file put and then deleted in this page (or a twin a later put dropped) is gone: nothing to
+    // flush, and an fsync of it would fail the page forever.
+    written.removeIf(file -> !Files.exists(file));
     long last = entries.get(entries.size() - 1).seq();
-    store.commit(
-        new Cursor(page.epoch(), last), written, directories, recorded, deletes, deleteSeqs);
+    store.commit(new Cursor(page.epoch(), last), written, directories, changes);
     return entries;
   }
 }

@@ -278,18 +278,17 @@ public final class Store implements Closeable {
 
   /**
    * Makes everything written since the last commit durable, records it in the manifest and moves
-   * the cursor. Called after the files of a page are in place, in seq order.
+   * the cursor. Called after the files of a page are in place, in seq order; {@code changes} are
+   * the page's, in seq order too (see {@link LocalManifest#append}).
    */
   public void commit(
       Cursor next,
       Collection<Path> writtenFiles,
       Collection<Path> directories,
-      List<LocalFile> puts,
-      List<ContentPath> deletes,
-      List<Long> deleteSeqs)
+      List<StoreChange> changes)
       throws IOException {
     sync.sync(root, writtenFiles, directories);
-    manifest.append(puts, deletes, deleteSeqs);
+    manifest.append(changes);
     next.write(state.resolve("cursor"));
     cursor = next;
     if (manifest.logLines() > Math.max(10_000, manifest.size())) {

@@ -56,21 +56,37 @@ class StoreTest {
     LocalFile widget = file("p2/acme/widget.json", 1);
     LocalFile gadget = file("p2/acme/gadget.json", 2);
     try (Store store = Store.open(dir)) {
-      store.commit(
-          new Cursor(epoch, 1), List.of(), List.of(), List.of(widget), List.of(), List.of());
-      store.commit(
-          new Cursor(epoch, 2), List.of(), List.of(), List.of(gadget), List.of(), List.of());
+      store.commit(new Cursor(epoch, 1), List.of(), List.of(), List.of(StoreChange.put(widget)));
+      store.commit(new Cursor(epoch, 2), List.of(), List.of(), List.of(StoreChange.put(gadget)));
       store.commit(
           new Cursor(epoch, 3),
           List.of(),
           List.of(),
-          List.of(),
-          List.of(widget.path()),
-          List.of(3L));
+          List.of(StoreChange.delete(widget.path(), 3)));
     }
     try (Store store = Store.open(dir)) {
       assertEquals(new Cursor(epoch, 3), store.cursor());
       assertEquals(List.of(gadget), List.copyOf(store.files()));
+    }
+  }
+
+  @Test
+  void aPathDeletedAndPutAgainInOneCommitIsInTheManifestBeforeAndAfterReopening() throws Exception {
+    Path dir = tmp.resolve("store");
+    Epoch epoch = Epoch.random();
+    LocalFile first = file("p2/acme/widget.json", 1);
+    LocalFile again = file("p2/acme/widget.json", 3);
+    try (Store store = Store.open(dir)) {
+      store.commit(
+          new Cursor(epoch, 3),
+          List.of(),
+          List.of(),
+          List.of(
+              StoreChange.put(first), StoreChange.delete(first.path(), 2), StoreChange.put(again)));
+      assertEquals(again, store.file(again.path()));
+    }
+    try (Store store = Store.open(dir)) {
+      assertEquals(List.of(again), List.copyOf(store.files()));
     }
   }
 
