@@ -52,10 +52,38 @@ final class PageApplier {
     this.fetchers = fetchers;
   }
 
-  /** A put to perform: the entry whose place it takes and the entry whose content it writes. */
-  private record Put(JournalEntry at, JournalEntry content, Path temp) {
+  /**
+   * A put to perform: the entry whose place it takes, the entry whose content it writes, and
+   * whether it gets a twin (decided by the tree as of {@code at}, see {@link TreeSoFar}).
+   */
+  private record Put(JournalEntry at, JournalEntry content, Path temp, boolean wantsTwin) {
     Path twinTemp() {
       return Store.twinFile(temp);
+    }
+  }
+
+  /**
+   * The tree as of one entry of the page: the manifest as it was before the page, with the page's
+   * entries so far. Twins are decided and removed against it, not against the manifest, because a
+   * page may put or delete {@code <path>.gz} as content before it puts or deletes {@code <path>}
+   * (apt's {@code Packages} and {@code Packages.gz}): the manifest would have the twin overwrite,
+   * or the delete remove, a content file.
+   */
+  private static final class TreeSoFar {
+    private final Store store;
+    private final Map<ContentPath, Boolean> changed = new HashMap<>();
+
+    TreeSoFar(Store store) {
+      this.store = store;
+    }
+
+    boolean contains(ContentPath path) {
+      Boolean c = changed.get(path);
+      return c != null ? c : store.file(path) != null;
+    }
+
+    void apply(JournalEntry e) {
+      changed.put(e.path(), e.op() == JournalEntry.Op.PUT);
     }
   }
 
@@ -76,28 +104,32 @@ final class PageApplier {
     // For each put, the last put of its chain (consecutive puts of the path, no delete between).
     JournalEntry[] content = new JournalEntry[entries.size()];
     boolean[] skip = new boolean[entries.size()];
+    boolean[] twin = new boolean[entries.size()];
     Map<ContentPath, Integer> chainStart = new HashMap<>();
+    TreeSoFar tree = new TreeSoFar(store);
     for (int i = 0; i < entries.size(); i++) {
       JournalEntry e = entries.get(i);
       if (e.op() == JournalEntry.Op.DELETE) {
         chainStart.remove(e.path());
+        tree.apply(e);
         continue;
       }
       Integer start = chainStart.get(e.path());
       if (start == null) {
         chainStart.put(e.path(), i);
         content[i] = e;
+        twin[i] = Store.wantsTwin(e.path(), tree::contains);
       } else {
         content[start] = e;
         skip[i] = true;
       }
+      tree.apply(e);
     }
     List<Put> puts = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).op() == JournalEntry.Op.PUT && !skip[i]) {
-        puts.add(
-            new Put(
-                entries.get(i), content[i], store.tempFor(store.pathOf(entries.get(i).path()))));
+        Path temp = store.tempFor(store.pathOf(entries.get(i).path()));
+        puts.add(new Put(entries.get(i), content[i], temp, twin[i]));
       }
     }
     try {
@@ -184,7 +216,7 @@ final class PageApplier {
   }
 
   private void twin(Put put) {
-    if (!store.wantsTwin(put.at().path())) {
+    if (!put.wantsTwin()) {
       return;
     }
     try {
@@ -202,11 +234,13 @@ final class PageApplier {
     Set<Path> written = new LinkedHashSet<>();
     Set<Path> directories = new LinkedHashSet<>();
     List<StoreChange> changes = new ArrayList<>();
+    TreeSoFar tree = new TreeSoFar(store);
     for (int i = 0; i < entries.size(); i++) {
       JournalEntry e = entries.get(i);
       Path target = store.pathOf(e.path());
+      tree.apply(e);
       if (e.op() == JournalEntry.Op.DELETE) {
-        store.remove(e.path());
+        store.remove(e.path(), tree::contains);
         changes.add(StoreChange.delete(e.path(), e.seq()));
         directories.add(target.getParent());
         continue;
@@ -217,7 +251,8 @@ final class PageApplier {
       Put put = bySeq.get(e.seq());
       JournalEntry c = put.content();
       boolean hasTwin = Files.exists(put.twinTemp());
-      store.install(e.path(), put.temp(), hasTwin ? put.twinTemp() : null, c.time());
+      store.install(
+          e.path(), put.temp(), hasTwin ? put.twinTemp() : null, c.time(), tree::contains);
       written.add(target);
       if (hasTwin) {
         written.add(Store.twinFile(target));

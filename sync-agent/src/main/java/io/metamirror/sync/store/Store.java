@@ -246,10 +246,22 @@ public final class Store implements Closeable {
   }
 
   /**
-   * Moves a verified temp file (and its twin, if any) to {@code path}, stamped with {@code time}.
-   * The twin goes first: for a moment a gzip reader may see the newer version, never a torn one.
+   * Moves a verified temp file (and its twin, if any) to {@code path}, stamped with {@code time},
+   * in the tree the manifest lists.
    */
   public void install(ContentPath path, Path temp, Path twinTemp, long time) throws IOException {
+    install(path, temp, twinTemp, time, p -> manifest.get(p) != null);
+  }
+
+  /**
+   * Moves a verified temp file (and its twin, if any) to {@code path}, stamped with {@code time},
+   * in a tree where {@code isContent} tells which paths are content (in the middle of a page, the
+   * manifest does not know yet). The twin goes first: for a moment a gzip reader may see the newer
+   * version, never a torn one. Without a twin, a stale one is deleted, unless it is content.
+   */
+  public void install(
+      ContentPath path, Path temp, Path twinTemp, long time, Predicate<ContentPath> isContent)
+      throws IOException {
     Path target = pathOf(path);
     FileTime mtime = FileTime.fromMillis(time);
     stamp(temp, mtime);
@@ -261,17 +273,20 @@ public final class Store implements Closeable {
           pathOf(twin),
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
-    } else if (twin != null && manifest.get(twin) == null) {
+    } else if (twin != null && !isContent.test(twin)) {
       Files.deleteIfExists(pathOf(twin)); // a stale twin of older content must not be served
     }
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Deletes the file at {@code path} and its generated twin. */
-  public void remove(ContentPath path) throws IOException {
+  /**
+   * Deletes the file at {@code path} and its generated twin, in a tree where {@code isContent}
+   * tells which paths are content (a {@code <path>.gz} that is content stays).
+   */
+  public void remove(ContentPath path, Predicate<ContentPath> isContent) throws IOException {
     Files.deleteIfExists(pathOf(path));
     ContentPath twin = twinPath(path);
-    if (twin != null && manifest.get(twin) == null) {
+    if (twin != null && !isContent.test(twin)) {
       Files.deleteIfExists(pathOf(twin));
     }
   }

@@ -1,11 +1,13 @@
 package io.metamirror.sync.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
 import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RepeatedPathPageTest {
   private static final String X = "p2/acme/x.json";
   private static final String Y = "p2/acme/y.json";
+
+  /** Content in its own right, which is also the name {@link #X}'s twin would have. */
+  private static final String X_GZ = X + ".gz";
 
   @TempDir Path tmp;
 
@@ -62,15 +67,40 @@ class RepeatedPathPageTest {
         put(X, 1), delete(Y), put(Y, 1), delete(X), put(X, 2), put(Y, 2), delete(Y), put(Y, 3));
   }
 
-  /**
-   * Many short sequences of puts and deletes over three paths (some contents shared between paths,
-   * so one download serves several puts), each published while the agent is stopped and applied in
-   * one catch-up. The seed is fixed: a failure names the round, and reruns the same.
-   */
+  @Test
+  void aGzPutAsContentBeforeItsPlainPathIsNotOverwrittenByATwin() throws Exception {
+    assertOnePageApplies(List.of(X, Y), put(X_GZ, 1), put(X, 2));
+  }
+
+  @Test
+  void aGzPutAsContentIsKeptWhenItsPlainPathIsDeletedInTheSamePage() throws Exception {
+    assertOnePageApplies(List.of(X, Y), put(X_GZ, 1), delete(X));
+  }
+
+  @Test
+  void aGzDeletedAsContentMakesWayForTheTwinOfItsPlainPath() throws Exception {
+    assertOnePageApplies(List.of(X_GZ, Y), delete(X_GZ), put(X, 2));
+    // assertStoreIsTheOrigins checked that a twin there inflates to x.json's bytes.
+    assertTrue(Files.exists(tmp.resolve("store").resolve(X_GZ)), "x.json has its twin");
+  }
+
   @Test
   void seededSequencesOverThreePathsEachEndAsTheOriginHasThem() throws Exception {
-    List<String> paths = List.of(X, Y, "p2/other/z.json");
-    Random random = new Random(17);
+    assertSeededSequencesApply(List.of(X, Y, "p2/other/z.json"), 17);
+  }
+
+  @Test
+  void seededSequencesOverAPathItsGzAndAnotherEachEndAsTheOriginHasThem() throws Exception {
+    assertSeededSequencesApply(List.of(X, X_GZ, Y), 18);
+  }
+
+  /**
+   * Many short sequences of puts and deletes over {@code paths} (some contents shared between
+   * paths, so one download serves several puts), each published while the agent is stopped and
+   * applied in one catch-up. The seed is fixed: a failure names the round, and reruns the same.
+   */
+  private void assertSeededSequencesApply(List<String> paths, long seed) throws Exception {
+    Random random = new Random(seed);
     try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"))) {
       origin.publish(Map.of("packages.json", "{}"), List.of());
       Path storeDir = tmp.resolve("store");
@@ -111,15 +141,22 @@ class RepeatedPathPageTest {
     return new Op(path, null);
   }
 
+  /** With {@link #Y} there before the page, {@link #X} not. */
   private void assertOnePageApplies(Op... ops) throws Exception {
+    assertOnePageApplies(List.of(Y), ops);
+  }
+
+  private void assertOnePageApplies(List<String> before, Op... ops) throws Exception {
     try (TestOrigin origin = TestOrigin.start(tmp.resolve("origin"))) {
-      // Y exists before the page, X does not.
-      origin.publish(Map.of("packages.json", "{}", Y, content(0)), List.of());
+      Map<String, String> initial = new TreeMap<>();
+      initial.put("packages.json", "{}");
+      before.forEach(path -> initial.put(path, content(0)));
+      origin.publish(initial, List.of());
       Path storeDir = tmp.resolve("store");
       try (Store store = Store.open(storeDir);
           SyncAgent agent = agent(store, origin)) {
         agent.catchUp();
-        long before = origin.head();
+        long head = origin.head();
         List<Long> pages = new ArrayList<>();
         agent.onCommit(entries -> pages.add(entries.get(0).seq()));
         for (Op op : ops) {
@@ -129,11 +166,11 @@ class RepeatedPathPageTest {
             origin.publish(Map.of(op.path(), content(op.version())), List.of());
           }
         }
-        assertEquals(before + ops.length, origin.head(), "every operation journals an entry");
+        assertEquals(head + ops.length, origin.head(), "every operation journals an entry");
 
         agent.catchUp();
 
-        assertEquals(List.of(before + 1), pages, "one page");
+        assertEquals(List.of(head + 1), pages, "one page");
         assertStoreIsTheOrigins(origin, store, storeDir, List.of(ops).toString());
       }
     }
