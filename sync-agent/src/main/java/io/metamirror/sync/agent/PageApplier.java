@@ -26,8 +26,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * Applies one feed page: parallel fetch, in-order commit.
  *
- * <p>Every blob the page needs is fetched at once (bounded by the executor), each into a dot-named
- * temp file beside its target, verified while streaming. Only when all have arrived are they
+ * <p>Every blob the page needs is fetched at once (bounded by the executor), each into a temp file
+ * in {@code .metamirror/tmp/}, verified while streaming. Only when all have arrived are they
  * renamed into place, in seq order, with deletes in their places; then the store commits (flush,
  * manifest, cursor). A failure before the commit deletes every temp file and leaves the cursor
  * where it was, so the page is simply applied again later.
@@ -128,8 +128,7 @@ final class PageApplier {
     List<Put> puts = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).op() == JournalEntry.Op.PUT && !skip[i]) {
-        Path temp = store.tempFor(store.pathOf(entries.get(i).path()));
-        puts.add(new Put(entries.get(i), content[i], temp, twin[i]));
+        puts.add(new Put(entries.get(i), content[i], store.tempFile(), twin[i]));
       }
     }
     try {

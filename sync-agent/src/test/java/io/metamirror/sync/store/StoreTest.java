@@ -33,18 +33,34 @@ class StoreTest {
   }
 
   @Test
+  void tempFilesAreWrittenUnderTheStateDirectoryWhereNothingServesThem() throws Exception {
+    Path dir = tmp.resolve("store");
+    try (Store store = Store.open(dir)) {
+      Path temp = store.tempFile();
+      assertEquals(dir.resolve(".metamirror/tmp"), temp.getParent());
+      assertEquals(temp.getParent(), Store.twinFile(temp).getParent());
+    }
+  }
+
+  @Test
   void openingAStoreDeletesTheTempFilesACrashLeftBehind() throws Exception {
     Path dir = tmp.resolve("store");
     Path temp;
+    Path legacy = dir.resolve("p2/acme/.widget.json.tmp-5f1c2a3b-0000-4000-8000-000000000000");
     try (Store store = Store.open(dir)) {
-      temp = store.tempFor(dir.resolve("p2/acme/widget.json"));
+      temp = store.tempFile();
       Files.writeString(temp, "half a wid");
+      Files.writeString(Store.twinFile(temp), "half a twin");
     }
+    Files.createDirectories(legacy.getParent());
+    Files.writeString(legacy, "left beside its target by an older version");
     Files.writeString(dir.resolve("p2/acme/.hidden-but-not-ours"), "kept");
 
     try (Store store = Store.open(dir)) {
       assertTrue(store.isEmpty());
       assertFalse(Files.exists(temp));
+      assertFalse(Files.exists(Store.twinFile(temp)));
+      assertFalse(Files.exists(legacy));
       assertTrue(Files.exists(dir.resolve("p2/acme/.hidden-but-not-ours")));
     }
   }
