@@ -11,9 +11,9 @@ import java.util.function.LongSupplier;
  * <p>Why: the pause grows to {@code --max-backoff} (30 s) over a long outage, and a node that
  * waited it out after the origin returned would lag that long for nothing (issue 17, item 10).
  * Retrying the real requests more often would load an origin that is struggling; asking its health
- * every {@link #probeInterval} is cheap. So while the origin is away the wait asks, and ends as
- * soon as the origin answers again, whatever the pause was: the agent resumes within about one
- * interval of the origin's return, however long the outage.
+ * every probe interval (a second, {@link SyncAgent#PROBE_INTERVAL}) is cheap. So while the origin
+ * is away the wait asks, and ends as soon as the origin answers again, whatever the pause was: the
+ * agent resumes within about one interval of the origin's return, however long the outage.
  *
  * <ul>
  *   <li>{@link Reason#NO_ANSWER}: nothing answered (no connection, a timeout). The origin was away
@@ -68,10 +68,6 @@ final class RetryWait {
     this.nanoTime = nanoTime;
     this.sleeper = sleeper;
     this.probe = probe;
-  }
-
-  Duration probeInterval() {
-    return probeInterval;
   }
 
   /**
