@@ -73,7 +73,9 @@ public final class SyncCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       defaultValue = "30",
       description =
-          "Longest pause between retries while the origin is unreachable (default: ${DEFAULT-VALUE}).")
+          "Longest pause between retries after a failure (default: ${DEFAULT-VALUE}); while the"
+              + " origin is away its health is asked every second, and the pause ends as soon as"
+              + " it is back.")
   double maxBackoffSeconds;
 
   SyncAgent.Config config() {

@@ -18,7 +18,8 @@ import java.time.Duration;
 
 /**
  * The agent's side of the wire protocol: feed pages, blobs, snapshots, over one pooled keep-alive
- * HTTP client. Every failure is an {@link IOException} whose message names the URL and the cause.
+ * HTTP client. Every failure is an {@link IOException} whose message names the URL and the cause;
+ * an {@link OriginUnavailableException} when the origin is not there.
  */
 final class OriginClient {
   private final URI base;
@@ -57,7 +58,7 @@ final class OriginClient {
         throw new ResyncException("origin no longer has the entries after seq " + since + " (410)");
       }
       if (response.statusCode() != 200) {
-        throw new IOException("origin answered " + response.statusCode() + " for " + uri);
+        throw answered(response.statusCode(), "for " + uri);
       }
       return FeedPage.read(body);
     }
@@ -74,7 +75,7 @@ final class OriginClient {
         send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build());
     try (InputStream body = response.body()) {
       if (response.statusCode() != 200) {
-        throw new IOException("origin answered " + response.statusCode() + " for blob " + sha256);
+        throw answered(response.statusCode(), "for blob " + sha256);
       }
       MessageDigest digest = Sha256.newDigest();
       long written = 0;
@@ -101,7 +102,7 @@ final class OriginClient {
     HttpResponse<InputStream> response = send(HttpRequest.newBuilder(uri).GET().build());
     if (response.statusCode() != 200) {
       response.body().close();
-      throw new IOException("origin answered " + response.statusCode() + " for its snapshot");
+      throw answered(response.statusCode(), "for its snapshot");
     }
     return response;
   }
@@ -115,7 +116,33 @@ final class OriginClient {
     } catch (ProtocolException e) {
       throw e;
     } catch (IOException e) {
-      throw new IOException("cannot reach the origin at " + base + ": " + describe(e), e);
+      throw OriginUnavailableException.noAnswer(
+          "cannot reach the origin at " + base + ": " + describe(e), e);
+    }
+  }
+
+  /** A status other than the one wanted, as an exception that says whether the origin is away. */
+  private static IOException answered(int status, String what) {
+    String message = "origin answered " + status + " " + what;
+    return OriginUnavailableException.isUnavailableStatus(status)
+        ? OriginUnavailableException.answered(message)
+        : new IOException(message);
+  }
+
+  /**
+   * Whether the origin's health answers 200 within {@code timeout}: the cheap question {@link
+   * RetryWait} asks while the agent backs off. Never throws.
+   */
+  boolean healthAnswers(Duration timeout) throws InterruptedException {
+    URI uri = base.resolve(".metamirror/health");
+    try {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

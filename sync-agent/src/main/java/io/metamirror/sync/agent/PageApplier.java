@@ -8,6 +8,7 @@ import io.metamirror.protocol.Sha256;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
+import io.metamirror.sync.store.StoreChange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +26,18 @@ import java.util.concurrent.ExecutorService;
 /**
  * Applies one feed page: parallel fetch, in-order commit.
  *
- * <p>Every blob the page needs is fetched at once (bounded by the executor), each into a dot-named
- * temp file beside its target, verified while streaming. Only when all have arrived are they
+ * <p>Every blob the page needs is fetched at once (bounded by the executor), each into a temp file
+ * in {@code .metamirror/tmp/}, verified while streaming. Only when all have arrived are they
  * renamed into place, in seq order, with deletes in their places; then the store commits (flush,
  * manifest, cursor). A failure before the commit deletes every temp file and leaves the cursor
  * where it was, so the page is simply applied again later.
  *
- * <p>A path put several times in a page is fetched once, with its last content, written at its
- * first put: the store is then "newer" for that file, which the invariant allows. A delete is never
- * moved earlier, since an index may still reference the file until the delete's seq.
+ * <p>A path put several times in a row in a page (no delete between) is fetched once, with the last
+ * content of that run, written at its first put: the store is then "newer" for that file, which the
+ * invariant allows. A delete is never moved earlier, since an index may still reference the file
+ * until the delete's seq; a put after a delete starts a new run. The manifest records the page's
+ * puts and deletes in seq order ({@link StoreChange}), so what the store lists is what its files
+ * are: put, delete, put of one path ends listed with the last put (issue 17, item 4).
  */
 final class PageApplier {
   static final int ATTEMPTS = 3;
@@ -48,10 +52,38 @@ final class PageApplier {
     this.fetchers = fetchers;
   }
 
-  /** A put to perform: the entry whose place it takes and the entry whose content it writes. */
-  private record Put(JournalEntry at, JournalEntry content, Path temp) {
+  /**
+   * A put to perform: the entry whose place it takes, the entry whose content it writes, and
+   * whether it gets a twin (decided by the tree as of {@code at}, see {@link TreeSoFar}).
+   */
+  private record Put(JournalEntry at, JournalEntry content, Path temp, boolean wantsTwin) {
     Path twinTemp() {
       return Store.twinFile(temp);
+    }
+  }
+
+  /**
+   * The tree as of one entry of the page: the manifest as it was before the page, with the page's
+   * entries so far. Twins are decided and removed against it, not against the manifest, because a
+   * page may put or delete {@code <path>.gz} as content before it puts or deletes {@code <path>}
+   * (apt's {@code Packages} and {@code Packages.gz}): the manifest would have the twin overwrite,
+   * or the delete remove, a content file.
+   */
+  private static final class TreeSoFar {
+    private final Store store;
+    private final Map<ContentPath, Boolean> changed = new HashMap<>();
+
+    TreeSoFar(Store store) {
+      this.store = store;
+    }
+
+    boolean contains(ContentPath path) {
+      Boolean c = changed.get(path);
+      return c != null ? c : store.file(path) != null;
+    }
+
+    void apply(JournalEntry e) {
+      changed.put(e.path(), e.op() == JournalEntry.Op.PUT);
     }
   }
 
@@ -72,28 +104,31 @@ final class PageApplier {
     // For each put, the last put of its chain (consecutive puts of the path, no delete between).
     JournalEntry[] content = new JournalEntry[entries.size()];
     boolean[] skip = new boolean[entries.size()];
+    boolean[] twin = new boolean[entries.size()];
     Map<ContentPath, Integer> chainStart = new HashMap<>();
+    TreeSoFar tree = new TreeSoFar(store);
     for (int i = 0; i < entries.size(); i++) {
       JournalEntry e = entries.get(i);
       if (e.op() == JournalEntry.Op.DELETE) {
         chainStart.remove(e.path());
+        tree.apply(e);
         continue;
       }
       Integer start = chainStart.get(e.path());
       if (start == null) {
         chainStart.put(e.path(), i);
         content[i] = e;
+        twin[i] = Store.wantsTwin(e.path(), tree::contains);
       } else {
         content[start] = e;
         skip[i] = true;
       }
+      tree.apply(e);
     }
     List<Put> puts = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).op() == JournalEntry.Op.PUT && !skip[i]) {
-        puts.add(
-            new Put(
-                entries.get(i), content[i], store.tempFor(store.pathOf(entries.get(i).path()))));
+        puts.add(new Put(entries.get(i), content[i], store.tempFile(), twin[i]));
       }
     }
     try {
@@ -180,7 +215,7 @@ final class PageApplier {
   }
 
   private void twin(Put put) {
-    if (!store.wantsTwin(put.at().path())) {
+    if (!put.wantsTwin()) {
       return;
     }
     try {
@@ -195,18 +230,17 @@ final class PageApplier {
       throws IOException {
     Map<Long, Put> bySeq = new HashMap<>();
     puts.forEach(p -> bySeq.put(p.at().seq(), p));
-    List<Path> written = new ArrayList<>();
+    Set<Path> written = new LinkedHashSet<>();
     Set<Path> directories = new LinkedHashSet<>();
-    List<LocalFile> recorded = new ArrayList<>();
-    List<ContentPath> deletes = new ArrayList<>();
-    List<Long> deleteSeqs = new ArrayList<>();
+    List<StoreChange> changes = new ArrayList<>();
+    TreeSoFar tree = new TreeSoFar(store);
     for (int i = 0; i < entries.size(); i++) {
       JournalEntry e = entries.get(i);
       Path target = store.pathOf(e.path());
+      tree.apply(e);
       if (e.op() == JournalEntry.Op.DELETE) {
-        store.remove(e.path());
-        deletes.add(e.path());
-        deleteSeqs.add(e.seq());
+        store.remove(e.path(), tree::contains);
+        changes.add(StoreChange.delete(e.path(), e.seq()));
         directories.add(target.getParent());
         continue;
       }
@@ -216,17 +250,21 @@ final class PageApplier {
       Put put = bySeq.get(e.seq());
       JournalEntry c = put.content();
       boolean hasTwin = Files.exists(put.twinTemp());
-      store.install(e.path(), put.temp(), hasTwin ? put.twinTemp() : null, c.time());
+      store.install(
+          e.path(), put.temp(), hasTwin ? put.twinTemp() : null, c.time(), tree::contains);
       written.add(target);
       if (hasTwin) {
         written.add(Store.twinFile(target));
       }
       directories.add(target.getParent());
-      recorded.add(new LocalFile(e.path(), c.sha256(), c.size(), c.time(), c.seq()));
+      changes.add(
+          StoreChange.put(new LocalFile(e.path(), c.sha256(), c.size(), c.time(), c.seq())));
     }
+    // A file put and then deleted in this page (or a twin a later put dropped) is gone: nothing to
+    // flush, and an fsync of it would fail the page forever.
+    written.removeIf(file -> !Files.exists(file));
     long last = entries.get(entries.size() - 1).seq();
-    store.commit(
-        new Cursor(page.epoch(), last), written, directories, recorded, deletes, deleteSeqs);
+    store.commit(new Cursor(page.epoch(), last), written, directories, changes);
     return entries;
   }
 }

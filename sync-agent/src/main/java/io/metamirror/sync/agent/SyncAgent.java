@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * exponential backoff and jitter (capped by {@link Config#maxBackoff}) and shows in {@link
  * #status()} as {@code lastError}; an entry whose content keeps arriving wrong, or a full disk,
  * makes the state {@code stalled} until a retry succeeds. Nothing is deleted while the origin is
- * unreachable: the last good tree stays.
+ * unreachable: the last good tree stays. While it is away, its health is asked every {@link
+ * #PROBE_INTERVAL} and the pause ends as soon as it is back ({@link RetryWait}).
  *
  * <p>Threads: {@link #start()} runs the loop on one thread, which is the only writer of the store;
  * blob downloads run on a pool of {@link Config#parallel} threads.
@@ -39,6 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class SyncAgent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(SyncAgent.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How often the health of an origin that is away is asked during a backoff pause. */
+  static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+  /** How long one such question may take: an origin slower than that is not back yet. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   /**
    * @param parallel concurrent blob downloads
@@ -104,6 +111,7 @@ public final class SyncAgent implements Closeable {
   private final ExecutorService fetchers;
   private final PageApplier applier;
   private final Bootstrapper bootstrapper;
+  private final RetryWait retryWait;
   private final List<Consumer<List<JournalEntry>>> listeners = new CopyOnWriteArrayList<>();
 
   private volatile SyncState state = SyncState.STARTING;
@@ -135,6 +143,12 @@ public final class SyncAgent implements Closeable {
             });
     this.applier = new PageApplier(store, origin, fetchers);
     this.bootstrapper = new Bootstrapper(store, origin, fetchers, bootstrapWriters(config));
+    this.retryWait =
+        new RetryWait(
+            PROBE_INTERVAL,
+            System::nanoTime,
+            Thread::sleep,
+            () -> origin.healthAnswers(PROBE_TIMEOUT));
     this.knownHead = store.cursor().seq();
   }
 
@@ -244,17 +258,33 @@ public final class SyncAgent implements Closeable {
                 ? SyncState.STALLED
                 : state == SyncState.BOOTSTRAPPING ? SyncState.BOOTSTRAPPING : SyncState.FOLLOWING);
         long pause = backoffMillis(failures);
+        RetryWait.Reason reason = RetryWait.Reason.of(e);
         log.warn(
-            "event=sync_failed state={} attempt={} retry_in_ms={} error=\"{}\"",
+            "event=sync_failed state={} attempt={} retry_in_ms={} origin_away={} error=\"{}\"",
             state,
             failures,
             pause,
+            reason != RetryWait.Reason.OTHER,
             String.valueOf(lastError).replace('"', '\''));
         writeStatus();
-        sleep(pause);
+        waitBeforeRetry(pause, reason);
       }
     }
     setState(SyncState.STOPPED);
+  }
+
+  private void waitBeforeRetry(long pause, RetryWait.Reason reason) {
+    long start = System.nanoTime();
+    try {
+      if (retryWait.await(pause, reason, () -> stopping)) {
+        log.info(
+            "event=origin_back waited_ms={} pause_ms={}",
+            (System.nanoTime() - start) / 1_000_000,
+            pause);
+      }
+    } catch (InterruptedException e) {
+      // close() sets stopping before interrupting; the loop looks at it next.
+    }
   }
 
   /** Exponential from 250 ms, capped, with jitter in the upper half so retries spread out. */

@@ -25,8 +25,9 @@ import java.util.function.IntConsumer;
  * <p>Moves go in the seq order of the puts, which replays the tree in journal order (referenced
  * files before their indexes). A directory the store does not have yet moves whole, with one
  * rename, when the last put inside it is due: all its files appear at once, none before its turn.
- * Into directories the store has, files move one by one, each twin before its file. Then what the
- * new tree lacks is deleted, and the directories touched are flushed.
+ * Into directories the store has, files move one by one, each old twin deleted before its file and
+ * the new twin moved after it. Then what the new tree lacks is deleted, twins before their files,
+ * and the directories touched are flushed.
  *
  * <p>A reader in between sees the old tree with some files newer; into an empty store (a new node)
  * that is what a bootstrap mostly does, one rename per top-level directory instead of two per file.
@@ -94,6 +95,8 @@ final class TreeInstaller {
             extraneous.add(file);
           }
         });
+    // Names in reverse order, so that x.json.gz goes before x.json: no twin outlives its file.
+    extraneous.sort(Comparator.reverseOrder());
     for (Path file : extraneous) {
       Files.deleteIfExists(file);
       directories.add(file.getParent());
@@ -123,21 +126,26 @@ final class TreeInstaller {
     return steps;
   }
 
-  /** Moves one file (and its twin, first) over whatever the store has at its path. */
+  /**
+   * Moves one file (and its twin) over whatever the store has at its path: the old twin goes first,
+   * the new one comes last, so that the file never stands beside a twin of another version (see
+   * {@link Store}).
+   */
   private static void moveFile(
       Manifest.File f, Path from, Path to, boolean twin, Set<ContentPath> content)
       throws IOException {
     Path twinTo = Store.twinFile(to);
+    if (Store.wantsTwin(f.path(), content::contains)) {
+      Files.deleteIfExists(twinTo); // the old content's twin must not outlive it
+    }
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     if (twin) {
       Files.move(
           Store.twinFile(from),
           twinTo,
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
-    } else if (Store.wantsTwin(f.path(), content::contains)) {
-      Files.deleteIfExists(twinTo); // the old content's twin must not outlive it
     }
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /**

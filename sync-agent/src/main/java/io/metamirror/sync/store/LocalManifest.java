@@ -117,21 +117,26 @@ final class LocalManifest {
             StandardOpenOption.APPEND);
   }
 
-  /** Records committed changes durably (one fdatasync) and applies them to the in-memory map. */
-  void append(List<LocalFile> puts, List<ContentPath> deletes, List<Long> deleteSeqs)
-      throws IOException {
-    StringBuilder lines = new StringBuilder();
-    for (LocalFile f : puts) {
-      line(
-          lines,
-          'P',
-          f.seq() + "\t" + f.time() + "\t" + f.size() + "\t" + f.sha256() + "\t" + f.path());
-    }
-    for (int i = 0; i < deletes.size(); i++) {
-      line(lines, 'D', deleteSeqs.get(i) + "\t" + deletes.get(i));
-    }
-    if (lines.length() == 0) {
+  /**
+   * Records committed changes durably (one fdatasync) and applies them to the in-memory map, both
+   * in the order given, which must be seq order: the last change of a path is the one that stays,
+   * on disk as when the log is replayed.
+   */
+  void append(List<StoreChange> changes) throws IOException {
+    if (changes.isEmpty()) {
       return;
+    }
+    StringBuilder lines = new StringBuilder();
+    for (StoreChange change : changes) {
+      if (change instanceof StoreChange.Put put) {
+        LocalFile f = put.file();
+        line(
+            lines,
+            'P',
+            f.seq() + "\t" + f.time() + "\t" + f.size() + "\t" + f.sha256() + "\t" + f.path());
+      } else {
+        line(lines, 'D', change.seq() + "\t" + change.path());
+      }
     }
     ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
     long end = logChannel.size();
@@ -150,11 +155,14 @@ final class LocalManifest {
       }
       throw e;
     }
-    for (LocalFile f : puts) {
-      files.put(f.path(), f);
+    for (StoreChange change : changes) {
+      if (change instanceof StoreChange.Put put) {
+        files.put(put.path(), put.file());
+      } else {
+        files.remove(change.path());
+      }
     }
-    deletes.forEach(files::remove);
-    logLines += puts.size() + deletes.size();
+    logLines += changes.size();
   }
 
   /** Applies changes in memory only (the caller records them by {@link #rewrite}). */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,23 +35,34 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * STORE/packages.json             content at its path, mtime = its journal time
  * STORE/packages.json.gz          precompressed twin (gzip_static), same mtime
- * STORE/p2/acme/.widget.json.tmp-5f1c…   a temp file being written: dot-named, never served
  * STORE/.metamirror/lock          held by the process that has the store open
  * STORE/.metamirror/cursor        {@link Cursor}
  * STORE/.metamirror/manifest(.log) {@link LocalManifest}
  * STORE/.metamirror/staging/      a snapshot being unpacked (bootstrap)
+ * STORE/.metamirror/tmp/5f1c…(.gz) files (and twins) being written, until renamed into place
  * STORE/.metamirror/status.json   the agent's last status, for `metamirror sync status`
  * </pre>
  *
  * <p>A precompressed twin is written only when it is smaller and {@code <path>.gz} is not itself a
  * content path (apt repositories publish {@code Packages} and {@code Packages.gz} side by side).
  *
- * <p>Every file reaches its path by rename from a temp file in the same directory, so a reader sees
- * a whole old or a whole new file. Temp files left by a crash are deleted by {@link #open}.
+ * <p>Every file reaches its path by rename from a temp file in {@code .metamirror/tmp/}, so a
+ * reader sees a whole old or a whole new file. Not beside the target, as a dot-name: the node never
+ * serves dot-names, but a plain web server pointed at the store would, and a crash left them in the
+ * served tree (issue 17, item 6). The state directory is inside the store, so on its file system,
+ * and the rename stays atomic. Temp files left by a crash are deleted by {@link #open}.
+ *
+ * <p>A file and its twin never disagree: whoever reads both at any instant, or after a crash at any
+ * instant, finds the twin missing or the twin of the file beside it. So an install deletes the old
+ * twin before it moves the file, and moves the new twin after; a removal deletes the twin first. In
+ * between, a gzip client gets the file uncompressed, never another version.
  */
 public final class Store implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Store.class);
   public static final String STATE_DIR = ".metamirror";
+
+  /** Under {@link #STATE_DIR}: files being written, renamed into place when whole. */
+  public static final String TEMP_DIR = "tmp";
 
   /**
    * Twins of files up to this size are made in memory ({@link TwinEncoder}); larger ones stream.
@@ -59,6 +71,7 @@ public final class Store implements Closeable {
 
   private final Path root;
   private final Path state;
+  private final Path temp;
   private final DirectoryLock lock;
   private final LocalManifest manifest;
   private final FileSystemSync sync = new FileSystemSync(true);
@@ -67,6 +80,7 @@ public final class Store implements Closeable {
   private Store(Path root, DirectoryLock lock, LocalManifest manifest, Cursor cursor) {
     this.root = root;
     this.state = root.resolve(STATE_DIR);
+    this.temp = state.resolve(TEMP_DIR);
     this.lock = lock;
     this.manifest = manifest;
     this.cursor = cursor;
@@ -91,6 +105,7 @@ public final class Store implements Closeable {
       manifest.load();
       Store store = new Store(root, lock, manifest, cursor);
       int removed = store.removeTempFiles();
+      Files.createDirectories(store.temp);
       if (removed > 0) {
         log.info("event=store_temp_files_removed files={}", removed);
       }
@@ -143,13 +158,16 @@ public final class Store implements Closeable {
     return path.resolveUnder(root);
   }
 
-  /** A fresh dot-named temp file name in {@code target}'s directory (which is created). */
-  public Path tempFor(Path target) throws IOException {
-    Files.createDirectories(target.getParent());
-    return target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+  /**
+   * A fresh name for a file to write and then {@link #install}; its twin goes to {@link #twinFile}
+   * of it. Never served, deleted by the next {@link #open} if left behind.
+   */
+  public Path tempFile() {
+    return temp.resolve(UUID.randomUUID().toString());
   }
 
-  static boolean isTemp(Path file) {
+  /** How temp files were named before they moved to {@code .metamirror/tmp/}: beside the target. */
+  static boolean isLegacyTemp(Path file) {
     String name = file.getFileName().toString();
     return name.startsWith(".") && name.contains(".tmp-");
   }
@@ -246,50 +264,68 @@ public final class Store implements Closeable {
   }
 
   /**
-   * Moves a verified temp file (and its twin, if any) to {@code path}, stamped with {@code time}.
-   * The twin goes first: for a moment a gzip reader may see the newer version, never a torn one.
+   * Moves a verified temp file (and its twin, if any) to {@code path}, stamped with {@code time},
+   * in the tree the manifest lists.
    */
   public void install(ContentPath path, Path temp, Path twinTemp, long time) throws IOException {
+    install(path, temp, twinTemp, time, p -> manifest.get(p) != null);
+  }
+
+  /**
+   * Moves a verified temp file (and its twin, if any) to {@code path}, stamped with {@code time},
+   * in a tree where {@code isContent} tells which paths are content (in the middle of a page, the
+   * manifest does not know yet). The old twin goes first and the new one comes last, so that no
+   * instant pairs the file with a twin of another version (see the class comment).
+   */
+  public void install(
+      ContentPath path, Path temp, Path twinTemp, long time, Predicate<ContentPath> isContent)
+      throws IOException {
     Path target = pathOf(path);
+    Files.createDirectories(target.getParent());
     FileTime mtime = FileTime.fromMillis(time);
     stamp(temp, mtime);
-    ContentPath twin = twinPath(path);
     if (twinTemp != null) {
       stamp(twinTemp, mtime);
+    }
+    ContentPath twin = twinPath(path);
+    if (twin != null && !isContent.test(twin)) {
+      Files.deleteIfExists(pathOf(twin)); // the old content's twin must not outlive it
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (twinTemp != null) {
       Files.move(
           twinTemp,
           pathOf(twin),
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
-    } else if (twin != null && manifest.get(twin) == null) {
-      Files.deleteIfExists(pathOf(twin)); // a stale twin of older content must not be served
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** Deletes the file at {@code path} and its generated twin. */
-  public void remove(ContentPath path) throws IOException {
-    Files.deleteIfExists(pathOf(path));
-    ContentPath twin = twinPath(path);
-    if (twin != null && manifest.get(twin) == null) {
-      Files.deleteIfExists(pathOf(twin));
     }
   }
 
   /**
+   * Deletes the file at {@code path} and its generated twin, in a tree where {@code isContent}
+   * tells which paths are content (a {@code <path>.gz} that is content stays).
+   */
+  public void remove(ContentPath path, Predicate<ContentPath> isContent) throws IOException {
+    ContentPath twin = twinPath(path);
+    if (twin != null && !isContent.test(twin)) {
+      Files.deleteIfExists(pathOf(twin)); // first: a twin must not outlive its file
+    }
+    Files.deleteIfExists(pathOf(path));
+  }
+
+  /**
    * Makes everything written since the last commit durable, records it in the manifest and moves
-   * the cursor. Called after the files of a page are in place, in seq order.
+   * the cursor. Called after the files of a page are in place, in seq order; {@code changes} are
+   * the page's, in seq order too (see {@link LocalManifest#append}).
    */
   public void commit(
       Cursor next,
       Collection<Path> writtenFiles,
       Collection<Path> directories,
-      List<LocalFile> puts,
-      List<ContentPath> deletes,
-      List<Long> deleteSeqs)
+      List<StoreChange> changes)
       throws IOException {
     sync.sync(root, writtenFiles, directories);
-    manifest.append(puts, deletes, deleteSeqs);
+    manifest.append(changes);
     next.write(state.resolve("cursor"));
     cursor = next;
     if (manifest.logLines() > Math.max(10_000, manifest.size())) {
@@ -319,13 +355,24 @@ public final class Store implements Closeable {
     cursor = next;
   }
 
-  /** Deletes dot-named temp files anywhere in the content tree; returns how many. */
+  /**
+   * Deletes the temp files a crash left: everything in {@code .metamirror/tmp/}, and dot-named temp
+   * files in the content tree, where versions before issue 17 wrote them. Returns how many.
+   */
   int removeTempFiles() throws IOException {
     AtomicInteger removed = new AtomicInteger();
+    if (Files.isDirectory(temp)) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(temp)) {
+        for (Path file : files) {
+          Files.deleteIfExists(file);
+          removed.incrementAndGet();
+        }
+      }
+    }
     forEachContentFile(
         directory -> false,
         file -> {
-          if (isTemp(file)) {
+          if (isLegacyTemp(file)) {
             Files.deleteIfExists(file);
             removed.incrementAndGet();
           }

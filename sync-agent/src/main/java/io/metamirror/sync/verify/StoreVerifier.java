@@ -86,7 +86,7 @@ public final class StoreVerifier {
         continue;
       }
       Path target = store.pathOf(f.path());
-      Path temp = store.tempFor(target);
+      Path temp = store.tempFile();
       Path twinTemp = Store.twinFile(temp);
       try {
         source.fetch(f.sha256(), f.size(), temp);

@@ -110,7 +110,8 @@ class KilledBootstrapTest {
 
   /**
    * No dot-named file outside {@code .metamirror/}; every file holds its whole content and its
-   * entry time, and every twin inflates to its file's content.
+   * entry time, and every twin stands beside its file and inflates to its content (the tree does
+   * not change across kills here, so the file's content is the tree's).
    */
   private static void assertOnlyWholeFiles(
       Path storeDir, Map<String, byte[]> expected, Map<String, Long> times) throws IOException {
@@ -128,6 +129,7 @@ class KilledBootstrapTest {
       }
       byte[] actual;
       if (rel.endsWith(".gz")) {
+        assertTrue(Files.exists(storeDir.resolve(path)), "a twin without its file: " + rel);
         try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
           actual = in.readAllBytes();
         }

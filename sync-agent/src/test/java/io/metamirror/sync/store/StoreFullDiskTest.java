@@ -61,9 +61,7 @@ class StoreFullDiskTest {
                   new Cursor(epoch, last + 1),
                   List.of(),
                   List.of(),
-                  List.of(straddling),
-                  List.of(),
-                  List.of()));
+                  List.of(StoreChange.put(straddling))));
       assertEquals(new Cursor(epoch, last), store.cursor());
 
       Files.delete(ballast);
@@ -81,8 +79,7 @@ class StoreFullDiskTest {
 
   private static void commit(Store store, Epoch epoch, LocalFile f, List<LocalFile> committed)
       throws IOException {
-    store.commit(
-        new Cursor(epoch, f.seq()), List.of(), List.of(), List.of(f), List.of(), List.of());
+    store.commit(new Cursor(epoch, f.seq()), List.of(), List.of(), List.of(StoreChange.put(f)));
     committed.add(f);
   }
 
