@@ -37,161 +37,128 @@ class FallbackFidelityTest {
   private static final byte[] WIDGET =
       ("{\"packages\":{\"acme/widget\":[" + "{\"version\":\"1.0.0\"},".repeat(40) + "{}]}}")
           .getBytes(StandardCharsets.UTF_8);
+  private static final Map<String, byte[]> PACKAGES = Map.of("packages.json", utf8("{}"));
 
   @TempDir Path dir;
 
   @Test
   void queryStringReachesTheOriginOnALocalMiss() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", utf8("{}")));
-      long since = currentTimestamp(origin);
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        long second = origin.publish(Map.of("p2/acme/widget.json", WIDGET));
-        TestNodes.awaitCaughtUp(node, second);
+    try (NodeTestbed bed = NodeTestbed.start(dir, PACKAGES);
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      long since = currentTimestamp(bed.origin());
+      long second = bed.origin().publish(Map.of("p2/acme/widget.json", WIDGET));
+      TestNodes.awaitCaughtUp(node, second);
 
-        HttpResponse<byte[]> viaNode = client.get(node, CHANGES + "?since=" + since);
-        HttpResponse<byte[]> fromOrigin = plainGet(origin.uri(), CHANGES + "?since=" + since);
+      HttpResponse<byte[]> viaNode = bed.client().get(node, CHANGES + "?since=" + since);
+      HttpResponse<byte[]> fromOrigin = plainGet(bed.origin().uri(), CHANGES + "?since=" + since);
 
-        assertEquals(200, fromOrigin.statusCode(), HttpsClient.text(fromOrigin));
-        assertEquals(200, viaNode.statusCode(), HttpsClient.text(viaNode));
-        assertEquals("origin", header(viaNode, "X-Metamirror-Source"));
-        assertEquals(JSON.readTree(fromOrigin.body()), JSON.readTree(viaNode.body()));
-        assertEquals(
-            "acme/widget",
-            JSON.readTree(viaNode.body()).get("actions").get(0).get("package").asText());
-      }
+      assertEquals(200, fromOrigin.statusCode(), HttpsClient.text(fromOrigin));
+      assertEquals(200, viaNode.statusCode(), HttpsClient.text(viaNode));
+      assertEquals("origin", header(viaNode, "X-Metamirror-Source"));
+      assertEquals(JSON.readTree(fromOrigin.body()), JSON.readTree(viaNode.body()));
+      assertEquals(
+          "acme/widget",
+          JSON.readTree(viaNode.body()).get("actions").get(0).get("package").asText());
     }
   }
 
   @Test
   void queryOnAPathTheStoreHasIsServedFromTheStore() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("p2/acme/widget.json", WIDGET));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        HttpResponse<byte[]> hit = client.get(node, "/p2/acme/widget.json?v=2");
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of("p2/acme/widget.json", WIDGET));
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      HttpResponse<byte[]> hit = bed.client().get(node, "/p2/acme/widget.json?v=2");
 
-        assertEquals(200, hit.statusCode());
-        assertEquals("local", header(hit, "X-Metamirror-Source"));
-        assertArrayEquals(WIDGET, hit.body());
-      }
+      assertEquals(200, hit.statusCode());
+      assertEquals("local", header(hit, "X-Metamirror-Source"));
+      assertArrayEquals(WIDGET, hit.body());
     }
   }
 
   @Test
   void twoQueriesOfOnePathWaitingTogetherAreTwoOriginRequests() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        HoldingOriginProxy seam = HoldingOriginProxy.start(origin.uri())) {
-      long head = origin.publish(Map.of("p2/acme/widget.json", WIDGET));
-      long since = currentTimestamp(origin);
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(seam.uri(), origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        seam.hold(target -> target.startsWith(CHANGES));
-        CompletableFuture<HttpResponse<byte[]>> good =
-            getAsync(tls, node, CHANGES + "?since=" + since);
-        CompletableFuture<HttpResponse<byte[]>> bad = getAsync(tls, node, CHANGES + "?since=x");
-        Polling.await(
-            "both queries to reach the origin while held",
-            () ->
-                seam.requestsFor(CHANGES + "?since=" + since) == 1
-                    && seam.requestsFor(CHANGES + "?since=x") == 1,
-            () -> "; without a query: " + seam.requestsFor(CHANGES));
-        seam.release();
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of("p2/acme/widget.json", WIDGET));
+        OriginFaultSeam seam = OriginFaultSeam.start(bed.origin().uri());
+        MirrorNode node = bed.startCaughtUp(bed.config("n", seam.uri(), bed.origin().uri()))) {
+      long since = currentTimestamp(bed.origin());
+      seam.holdAnswers(target -> target.startsWith(CHANGES));
+      CompletableFuture<HttpResponse<byte[]>> good =
+          getAsync(bed.tls(), node, CHANGES + "?since=" + since);
+      CompletableFuture<HttpResponse<byte[]>> bad = getAsync(bed.tls(), node, CHANGES + "?since=x");
+      Polling.await(
+          "both queries to reach the origin while held",
+          () ->
+              seam.requestsFor(CHANGES + "?since=" + since) == 1
+                  && seam.requestsFor(CHANGES + "?since=x") == 1,
+          () -> "; without a query: " + seam.requestsFor(CHANGES));
+      seam.releaseAnswers();
 
-        assertEquals(200, good.get().statusCode(), HttpsClient.text(good.get()));
-        assertEquals(400, bad.get().statusCode(), HttpsClient.text(bad.get()));
-      }
+      assertEquals(200, good.get().statusCode(), HttpsClient.text(good.get()));
+      assertEquals(400, bad.get().statusCode(), HttpsClient.text(bad.get()));
     }
   }
 
   @Test
   void gzipClientGetsTheOriginsGzipAndAnIdentityClientTheBytes() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", utf8("{}")));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        node.pauseSync(); // the new file stays a local miss
-        origin.publish(Map.of("p2/acme/widget.json", WIDGET));
-        String sha256 = origin.sha256("p2/acme/widget.json");
+    try (NodeTestbed bed = NodeTestbed.start(dir, PACKAGES);
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      node.pauseSync(); // the new file stays a local miss
+      bed.origin().publish(Map.of("p2/acme/widget.json", WIDGET));
+      String sha256 = bed.origin().sha256("p2/acme/widget.json");
 
-        HttpResponse<byte[]> gzip =
-            client.get(node, "/p2/acme/widget.json", "Accept-Encoding", "gzip");
-        HttpResponse<byte[]> identity = client.get(node, "/p2/acme/widget.json");
+      HttpResponse<byte[]> gzip =
+          bed.client().get(node, "/p2/acme/widget.json", "Accept-Encoding", "gzip");
+      HttpResponse<byte[]> identity = bed.client().get(node, "/p2/acme/widget.json");
 
-        assertEquals(200, gzip.statusCode());
-        assertEquals("origin", header(gzip, "X-Metamirror-Source"));
-        assertEquals("gzip", header(gzip, "Content-Encoding"));
-        assertEquals("Accept-Encoding", header(gzip, "Vary"));
-        assertEquals("\"" + sha256 + "-gzip\"", header(gzip, "ETag"));
-        assertArrayEquals(WIDGET, gunzip(gzip.body()));
-        assertEquals(200, identity.statusCode());
-        assertNull(header(identity, "Content-Encoding"));
-        assertEquals("Accept-Encoding", header(identity, "Vary"));
-        assertEquals("\"" + sha256 + "\"", header(identity, "ETag"));
-        assertArrayEquals(WIDGET, identity.body());
-      }
+      assertEquals(200, gzip.statusCode());
+      assertEquals("origin", header(gzip, "X-Metamirror-Source"));
+      assertEquals("gzip", header(gzip, "Content-Encoding"));
+      assertEquals("Accept-Encoding", header(gzip, "Vary"));
+      assertEquals("\"" + sha256 + "-gzip\"", header(gzip, "ETag"));
+      assertArrayEquals(WIDGET, gunzip(gzip.body()));
+      assertEquals(200, identity.statusCode());
+      assertNull(header(identity, "Content-Encoding"));
+      assertEquals("Accept-Encoding", header(identity, "Vary"));
+      assertEquals("\"" + sha256 + "\"", header(identity, "ETag"));
+      assertArrayEquals(WIDGET, identity.body());
     }
   }
 
   @Test
   void packageListThroughANodeIsGzipWhenTheClientAsks() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", utf8("{}")));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        HttpResponse<byte[]> list =
-            client.get(node, "/packages/list.json", "Accept-Encoding", "gzip");
+    try (NodeTestbed bed = NodeTestbed.start(dir, PACKAGES);
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      HttpResponse<byte[]> list =
+          bed.client().get(node, "/packages/list.json", "Accept-Encoding", "gzip");
 
-        assertEquals(200, list.statusCode(), HttpsClient.text(list));
-        assertEquals("gzip", header(list, "Content-Encoding"));
-        JsonNode names = JSON.readTree(gunzip(list.body())).get("packageNames");
-        assertTrue(names.isArray(), names.toString());
-      }
+      assertEquals(200, list.statusCode(), HttpsClient.text(list));
+      assertEquals("gzip", header(list, "Content-Encoding"));
+      JsonNode names = JSON.readTree(gunzip(list.body())).get("packageNames");
+      assertTrue(names.isArray(), names.toString());
     }
   }
 
   @Test
   void gzipAndIdentityClientsWaitingTogetherAreTwoOriginRequests() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        HoldingOriginProxy seam = HoldingOriginProxy.start(origin.uri())) {
-      long head = origin.publish(Map.of("packages.json", utf8("{}")));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(seam.uri(), origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        node.pauseSync();
-        origin.publish(Map.of("p2/acme/widget.json", WIDGET));
-        seam.hold(target -> target.equals("/p2/acme/widget.json"));
-        CompletableFuture<HttpResponse<byte[]>> gzip =
-            getAsync(tls, node, "/p2/acme/widget.json", "Accept-Encoding", "gzip");
-        CompletableFuture<HttpResponse<byte[]>> identity =
-            getAsync(tls, node, "/p2/acme/widget.json");
-        Polling.await(
-            "both variants to reach the origin while held",
-            () -> seam.requestsFor("/p2/acme/widget.json") == 2,
-            () -> "; requests: " + seam.requestsFor("/p2/acme/widget.json"));
-        seam.release();
+    try (NodeTestbed bed = NodeTestbed.start(dir, PACKAGES);
+        OriginFaultSeam seam = OriginFaultSeam.start(bed.origin().uri());
+        MirrorNode node = bed.startCaughtUp(bed.config("n", seam.uri(), bed.origin().uri()))) {
+      node.pauseSync();
+      bed.origin().publish(Map.of("p2/acme/widget.json", WIDGET));
+      seam.holdAnswers(target -> target.equals("/p2/acme/widget.json"));
+      CompletableFuture<HttpResponse<byte[]>> gzip =
+          getAsync(bed.tls(), node, "/p2/acme/widget.json", "Accept-Encoding", "gzip");
+      CompletableFuture<HttpResponse<byte[]>> identity =
+          getAsync(bed.tls(), node, "/p2/acme/widget.json");
+      Polling.await(
+          "both variants to reach the origin while held",
+          () -> seam.requestsFor("/p2/acme/widget.json") == 2,
+          () -> "; requests: " + seam.requestsFor("/p2/acme/widget.json"));
+      seam.releaseAnswers();
 
-        assertEquals("gzip", header(gzip.get(), "Content-Encoding"));
-        assertArrayEquals(WIDGET, gunzip(gzip.get().body()));
-        assertNull(header(identity.get(), "Content-Encoding"));
-        assertArrayEquals(WIDGET, identity.get().body());
-      }
+      assertEquals("gzip", header(gzip.get(), "Content-Encoding"));
+      assertArrayEquals(WIDGET, gunzip(gzip.get().body()));
+      assertNull(header(identity.get(), "Content-Encoding"));
+      assertArrayEquals(WIDGET, identity.get().body());
     }
   }
 

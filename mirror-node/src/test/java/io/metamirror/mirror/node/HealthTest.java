@@ -95,7 +95,7 @@ class HealthTest {
   void nodeStalledOnContentThatKeepsArrivingWrongIs503StalledServesItsStoreAndRecovers()
       throws Exception {
     try (NodeTestbed bed = NodeTestbed.start(dir);
-        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
+        OriginFaultSeam seam = OriginFaultSeam.start(bed.origin().uri())) {
       HttpsClient client = bed.client();
       try (MirrorNode node = bed.startCaughtUp(bed.config("n", seam.uri(), seam.uri()))) {
         seam.damageBlobs(true);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NegativeCacheSafetyTest {
   private static final Duration LONG_TTL = Duration.ofSeconds(60);
+  private static final Map<String, byte[]> PACKAGES = Map.of("packages.json", utf8("{}"));
   private static final HttpClient PLAIN =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -33,24 +34,19 @@ class NegativeCacheSafetyTest {
 
   @Test
   void byDefaultAReadRightAfterAPublishOnOneConnectionFindsTheFileEveryTime() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", utf8("{}")));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls); // one HTTP/2 connection, kept alive
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n"), head)) {
-        for (int i = 0; i < 100; i++) {
-          String path = "/p2/acme/pkg-" + i + ".json";
-          byte[] body = utf8("{\"packages\":{\"acme/pkg-" + i + "\":[]}}");
-          assertEquals(404, client.get(node, path).statusCode(), "before the publish, try " + i);
-          assertEquals(200, put(origin, path, body).statusCode(), "publish, try " + i);
+    try (NodeTestbed bed = NodeTestbed.start(dir, PACKAGES);
+        MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+      HttpsClient client = bed.client(); // one HTTP/2 connection, kept alive
+      for (int i = 0; i < 100; i++) {
+        String path = "/p2/acme/pkg-" + i + ".json";
+        byte[] body = utf8("{\"packages\":{\"acme/pkg-" + i + "\":[]}}");
+        assertEquals(404, client.get(node, path).statusCode(), "before the publish, try " + i);
+        assertEquals(200, put(bed.origin(), path, body).statusCode(), "publish, try " + i);
 
-          HttpResponse<byte[]> after = client.get(node, path);
+        HttpResponse<byte[]> after = client.get(node, path);
 
-          assertEquals(200, after.statusCode(), "right after the publish, try " + i);
-          assertArrayEquals(body, after.body());
-        }
+        assertEquals(200, after.statusCode(), "right after the publish, try " + i);
+        assertArrayEquals(body, after.body());
       }
     }
   }
@@ -73,77 +69,67 @@ class NegativeCacheSafetyTest {
 
   @Test
   void rememberedNotFoundEndsWhenAnotherOriginAnswerShowsALaterHead() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      long head = origin.publish(Map.of("packages.json", utf8("{}")));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), dir.resolve("n"), tls, "n")
-                  .withFallback(
-                      Duration.ofSeconds(2),
-                      Duration.ofSeconds(5),
-                      LONG_TTL,
-                      Duration.ofSeconds(5)),
-              head)) {
-        node.pauseSync(); // neither a commit nor the feed can end the remembered 404
-        assertEquals(404, client.get(node, "/p2/acme/late.json").statusCode());
-        assertEquals(404, client.get(node, "/p2/acme/late.json").statusCode());
-        assertEquals(
-            1.0,
-            client.metric(node, "metamirror_fallback_negative_cache_hits_total"),
-            "the second 404 was remembered");
-        byte[] body = utf8("{\"packages\":{\"acme/late\":[]}}");
-        assertEquals(200, put(origin, "/p2/acme/late.json", body).statusCode());
+    try (NodeTestbed bed = NodeTestbed.start(dir, PACKAGES);
+        MirrorNode node = bed.startCaughtUp(rememberingNotFound(bed.config("n")))) {
+      HttpsClient client = bed.client();
+      node.pauseSync(); // neither a commit nor the feed can end the remembered 404
+      assertNotFoundIsRemembered(client, node, "/p2/acme/late.json");
+      byte[] body = utf8("{\"packages\":{\"acme/late\":[]}}");
+      assertEquals(200, put(bed.origin(), "/p2/acme/late.json", body).statusCode());
 
-        // Another miss: the origin's answer carries its new head.
-        assertEquals(404, client.get(node, "/p2/acme/other.json").statusCode());
-        HttpResponse<byte[]> late = client.get(node, "/p2/acme/late.json");
+      // Another miss: the origin's answer carries its new head.
+      assertEquals(404, client.get(node, "/p2/acme/other.json").statusCode());
+      HttpResponse<byte[]> late = client.get(node, "/p2/acme/late.json");
 
-        assertEquals(200, late.statusCode(), HttpsClient.text(late));
-        assertEquals("origin", header(late, "X-Metamirror-Source"));
-        assertArrayEquals(body, late.body());
-      }
+      assertEquals(200, late.statusCode(), HttpsClient.text(late));
+      assertEquals("origin", header(late, "X-Metamirror-Source"));
+      assertArrayEquals(body, late.body());
     }
   }
 
   @Test
   void rememberedNotFoundEndsWhenTheFeedShowsALaterHeadBeforeTheFileIsApplied() throws Exception {
-    try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        HoldingOriginProxy syncSeam = HoldingOriginProxy.start(origin.uri())) {
-      long head = origin.publish(Map.of("packages.json", utf8("{}")));
-      TestTls tls = TestTls.create(dir.resolve("tls"));
-      HttpsClient client = new HttpsClient(tls);
-      try (MirrorNode node =
-          TestNodes.startCaughtUp(
-              TestNodes.config(origin.uri(), syncSeam.uri(), dir.resolve("n"), tls, "n")
-                  .withFallback(
-                      Duration.ofSeconds(2),
-                      Duration.ofSeconds(5),
-                      LONG_TTL,
-                      Duration.ofSeconds(5)),
-              head)) {
-        assertEquals(404, client.get(node, "/p2/acme/late.json").statusCode());
-        assertEquals(404, client.get(node, "/p2/acme/late.json").statusCode());
-        assertEquals(1.0, client.metric(node, "metamirror_fallback_negative_cache_hits_total"));
-        // The agent hears of the new entry through the feed but cannot apply it yet.
-        syncSeam.hold(target -> target.startsWith("/.metamirror/blobs/"));
-        byte[] body = utf8("{\"packages\":{\"acme/late\":[]}}");
-        long published = origin.publish(Map.of("p2/acme/late.json", body));
-        Polling.await(
-            "the agent to hear of seq " + published,
-            () -> node.syncStatus().knownHead() >= published,
-            () -> "; last status " + node.syncStatus());
-        assertTrue(node.syncStatus().appliedSeq() < published, "the blob is held back");
+    try (NodeTestbed bed = NodeTestbed.start(dir, PACKAGES);
+        OriginFaultSeam syncSeam = OriginFaultSeam.start(bed.origin().uri());
+        MirrorNode node =
+            bed.startCaughtUp(
+                rememberingNotFound(bed.config("n", bed.origin().uri(), syncSeam.uri())))) {
+      HttpsClient client = bed.client();
+      assertNotFoundIsRemembered(client, node, "/p2/acme/late.json");
+      // The agent hears of the new entry through the feed but cannot apply it yet.
+      syncSeam.holdAnswers(target -> target.startsWith("/.metamirror/blobs/"));
+      byte[] body = utf8("{\"packages\":{\"acme/late\":[]}}");
+      long published = bed.origin().publish(Map.of("p2/acme/late.json", body));
+      Polling.await(
+          "the agent to hear of seq " + published,
+          () -> node.syncStatus().knownHead() >= published,
+          () -> "; last status " + node.syncStatus());
+      assertTrue(node.syncStatus().appliedSeq() < published, "the blob is held back");
 
-        HttpResponse<byte[]> late = client.get(node, "/p2/acme/late.json");
+      HttpResponse<byte[]> late = client.get(node, "/p2/acme/late.json");
 
-        assertEquals(200, late.statusCode(), HttpsClient.text(late));
-        assertEquals("origin", header(late, "X-Metamirror-Source"));
-        assertArrayEquals(body, late.body());
-        syncSeam.release();
-      }
+      assertEquals(200, late.statusCode(), HttpsClient.text(late));
+      assertEquals("origin", header(late, "X-Metamirror-Source"));
+      assertArrayEquals(body, late.body());
+      syncSeam.releaseAnswers();
     }
+  }
+
+  /** Origin 404s are remembered for {@link #LONG_TTL}, far beyond the test's length. */
+  private static MirrorNodeConfig rememberingNotFound(MirrorNodeConfig config) {
+    return config.withFallback(
+        Duration.ofSeconds(2), Duration.ofSeconds(5), LONG_TTL, Duration.ofSeconds(5));
+  }
+
+  /** Two misses of {@code path}: the origin's 404, then the same 404 from the node's memory. */
+  private static void assertNotFoundIsRemembered(HttpsClient client, MirrorNode node, String path)
+      throws Exception {
+    assertEquals(404, client.get(node, path).statusCode());
+    assertEquals(404, client.get(node, path).statusCode());
+    assertEquals(
+        1.0,
+        client.metric(node, "metamirror_fallback_negative_cache_hits_total"),
+        "the second 404 was remembered");
   }
 
   /** Publishes through the origin's HTTP API, as a publisher would; 200 is the acknowledgement. */

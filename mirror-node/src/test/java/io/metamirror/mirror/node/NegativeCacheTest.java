@@ -26,7 +26,7 @@ class NegativeCacheTest {
   void originNotFoundIsRememberedWithinTheTtlAndTheFeedBringingThePathEndsIt() throws Exception {
     byte[] body = "{\"packages\":{\"acme/later\":[]}}".getBytes(StandardCharsets.UTF_8);
     try (NodeTestbed bed = NodeTestbed.start(dir);
-        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
+        OriginFaultSeam seam = OriginFaultSeam.start(bed.origin().uri())) {
       HttpsClient client = bed.client();
       MirrorNodeConfig config =
           bed.config("b", seam.uri(), bed.origin().uri())
@@ -65,7 +65,7 @@ class NegativeCacheTest {
   @Test
   void rememberedNotFoundOfOnePathDoesNotHideAnother() throws Exception {
     try (NodeTestbed bed = NodeTestbed.start(dir);
-        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
+        OriginFaultSeam seam = OriginFaultSeam.start(bed.origin().uri())) {
       HttpsClient client = bed.client();
       try (MirrorNode b = bed.startCaughtUp(bed.config("b", seam.uri(), bed.origin().uri()))) {
         b.pauseSync();

@@ -104,7 +104,7 @@ class OriginOutageTest {
   @Test
   void missIs502OnceTheFallbackTimeoutPassesWhileTheOriginHoldsItsAnswer() throws Exception {
     try (NodeTestbed bed = NodeTestbed.start(dir, Map.of("packages.json", PACKAGES));
-        CountingOriginProxy seam = CountingOriginProxy.start(bed.origin().uri())) {
+        OriginFaultSeam seam = OriginFaultSeam.start(bed.origin().uri())) {
       MirrorNodeConfig config =
           withFallback(
               bed.config("n", seam.uri(), bed.origin().uri()), ofMillis(300), ofSeconds(5));

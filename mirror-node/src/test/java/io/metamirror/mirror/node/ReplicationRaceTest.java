@@ -36,7 +36,7 @@ class ReplicationRaceTest {
       throws Exception {
     byte[] body = "{\"packages\":{\"acme/new\":[{\"version\":\"1.0.0\"}]}}".getBytes(UTF8);
     try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"));
-        CountingOriginProxy seam = CountingOriginProxy.start(origin.uri())) {
+        OriginFaultSeam seam = OriginFaultSeam.start(origin.uri())) {
       long first = origin.publish(Map.of("packages.json", "{}".getBytes(UTF8)));
       TestTls tls = TestTls.create(dir.resolve("tls"));
       HttpsClient client = new HttpsClient(tls);

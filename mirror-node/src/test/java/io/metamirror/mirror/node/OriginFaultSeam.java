@@ -11,25 +11,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A fault seam in front of a real origin that keeps what the fallback and the feed depend on: it
- * forwards the request target with its query, the request's {@code Accept-Encoding} and validators,
- * and every answer header (the origin's {@code X-Metamirror-*} and {@code Content-Encoding}
- * included). It counts requests by target as sent ({@code /path?query}) and holds the answers to
- * the targets a test names until {@link #release()}: so that two clients' misses surely overlap, or
- * so that the sync agent has heard of an entry but cannot fetch its blob yet.
+ * A fault seam in front of a real origin, for a node's fallback or its sync agent (feed long polls
+ * too). It forwards what the fallback and the feed depend on: the request target with its query,
+ * the request's {@code Accept-Encoding} and validators, and every answer header (the origin's
+ * {@code X-Metamirror-*} and {@code Content-Encoding} included). It counts requests by target as
+ * sent ({@code /path?query}), and on demand does what a real origin cannot: holds answers back
+ * until {@link #releaseAnswers()} (so that many clients' misses surely overlap, so that the node's
+ * fallback timeout fires, or so that the sync agent has heard of an entry but cannot fetch its blob
+ * yet), and damages blob bodies ({@link #damageBlobs}).
  */
-final class HoldingOriginProxy implements AutoCloseable {
+final class OriginFaultSeam implements AutoCloseable {
   private static final List<String> REQUEST_HEADERS =
       List.of("Accept-Encoding", "If-None-Match", "If-Modified-Since");
 
@@ -48,8 +52,9 @@ final class HoldingOriginProxy implements AutoCloseable {
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private volatile Predicate<String> held = target -> false;
   private volatile CountDownLatch gate = new CountDownLatch(0);
+  private volatile boolean damageBlobs;
 
-  private HoldingOriginProxy(URI origin) throws IOException {
+  private OriginFaultSeam(URI origin) throws IOException {
     this.origin = origin;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
     server.createContext("/", this::forward);
@@ -57,29 +62,39 @@ final class HoldingOriginProxy implements AutoCloseable {
     server.start();
   }
 
-  static HoldingOriginProxy start(URI origin) throws IOException {
-    return new HoldingOriginProxy(origin);
+  static OriginFaultSeam start(URI origin) throws IOException {
+    return new OriginFaultSeam(origin);
   }
 
   URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  /** Requests that reached this proxy for {@code target} as sent, e.g. {@code /a.json?x=1}. */
+  /** Requests that reached this seam for {@code target} as sent, e.g. {@code /a.json?x=1}. */
   int requestsFor(String target) {
     AtomicInteger n = counts.get(target);
     return n == null ? 0 : n.get();
   }
 
-  /** From now on, requests whose target matches wait until {@link #release()}. */
-  void hold(Predicate<String> targets) {
+  /** From now on, every answer waits until {@link #releaseAnswers()}. */
+  void holdAnswers() {
+    holdAnswers(target -> true);
+  }
+
+  /** From now on, answers to requests whose target matches wait until {@link #releaseAnswers()}. */
+  void holdAnswers(Predicate<String> targets) {
     gate = new CountDownLatch(1);
     held = targets;
   }
 
-  void release() {
+  void releaseAnswers() {
     held = target -> false;
     gate.countDown();
+  }
+
+  /** While on, each {@code /.metamirror/blobs/…} body goes out with one byte flipped. */
+  void damageBlobs(boolean on) {
+    damageBlobs = on;
   }
 
   private void forward(HttpExchange exchange) throws IOException {
@@ -107,12 +122,14 @@ final class HoldingOriginProxy implements AutoCloseable {
           .map()
           .forEach(
               (name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))
-                    && !name.startsWith(":")) {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
                   exchange.getResponseHeaders().put(name, values);
                 }
               });
       byte[] body = answer.body();
+      if (damageBlobs && target.startsWith("/.metamirror/blobs/") && body.length > 0) {
+        body[body.length / 2] ^= 0x01;
+      }
       boolean noBody =
           exchange.getRequestMethod().equals("HEAD")
               || answer.statusCode() == 304
@@ -128,10 +145,10 @@ final class HoldingOriginProxy implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon() {
+  private static ThreadFactory daemon() {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, "holding-origin-proxy-" + n.incrementAndGet());
+      Thread t = new Thread(r, "origin-fault-seam-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
