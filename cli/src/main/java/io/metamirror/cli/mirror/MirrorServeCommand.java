@@ -19,14 +19,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code metamirror mirror serve}: one node, until SIGTERM (which drains) or SIGINT. */
+/** {@code metamirror mirror serve}: one node, until SIGTERM or SIGINT (which drain). */
 @Command(
     name = "serve",
     description =
         "Run one mirror node: a sync agent keeps --store equal to the origin, and a server answers"
             + " from it (HTTP/2 over TLS with --tls-cert/--tls-key, plain HTTP otherwise), falling"
-            + " back to the origin on a local miss. SIGTERM drains: health turns 503 at once, the"
-            + " node keeps serving for --drain-grace, then exits 0.")
+            + " back to the origin on a local miss. SIGTERM or SIGINT (Ctrl-C) drains: health turns"
+            + " 503 at once, the node keeps serving for --drain-grace, then closes its listener,"
+            + " finishes the requests in flight (up to 30 s) and exits 0. A second SIGTERM or"
+            + " SIGINT during the drain exits at once (143 or 130).")
 public final class MirrorServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -88,9 +90,10 @@ public final class MirrorServeCommand implements Callable<Integer> {
   @Option(
       names = "--drain-grace",
       paramLabel = "SECONDS",
-      defaultValue = "60",
+      defaultValue = "10",
       description =
-          "How long a draining node keeps serving; match the DNS TTL (default: ${DEFAULT-VALUE}).")
+          "How long a draining node keeps serving after health turns 503; match the DNS TTL"
+              + " (default: ${DEFAULT-VALUE}).")
   long drainGraceSeconds;
 
   @Option(
@@ -204,6 +207,9 @@ public final class MirrorServeCommand implements Callable<Integer> {
     if (fileCacheMb < 0) {
       throw new ParameterException(spec.commandLine(), "--file-cache-mb < 0: " + fileCacheMb);
     }
+    if (drainGraceSeconds < 0) {
+      throw new ParameterException(spec.commandLine(), "--drain-grace < 0: " + drainGraceSeconds);
+    }
     if (ioThreads < 0) {
       throw new ParameterException(spec.commandLine(), "--io-threads < 0: " + ioThreads);
     }
@@ -233,7 +239,10 @@ public final class MirrorServeCommand implements Callable<Integer> {
                 new CachePolicy(rules), fileCacheMb << 20, rateLimit, ioThreads),
             SyncAgent.Config.defaults(origin).withParallel(parallel));
     MirrorNode mirror = MirrorNode.start(config);
+    // The hook is the last resort (SIGHUP, or signals the JVM would not hand over): it drains,
+    // but the JVM then exits 128 + the signal's number.
     Runtime.getRuntime().addShutdownHook(new Thread(mirror::drain, "metamirror-shutdown"));
+    StopSignals.install(mirror::drain);
     out.printf(
         "mirror %s/%s serving %s from %s (origin %s)%n", region, node, mirror.uri(), store, origin);
     out.flush();

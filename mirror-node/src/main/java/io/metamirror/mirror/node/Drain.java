@@ -6,9 +6,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Taking a node out of service without failing a request (the admin endpoint, SIGTERM in the CLI):
- * from {@link #begin()} on, health answers 503 so DNS moves clients away; the node keeps serving
- * for the grace period, then {@code stop} runs, which lets in-flight requests finish.
+ * Taking a node out of service without failing a request (the admin endpoint, SIGTERM or SIGINT in
+ * the CLI), in this order:
+ *
+ * <ol>
+ *   <li>{@link #begin()}: health answers 503 at once, so DNS and load balancers move clients away;
+ *   <li>the node keeps serving every other request normally for the grace period (match the DNS
+ *       TTL), since clients still hold its address;
+ *   <li>{@code stop} runs: the listener closes, so new connections are refused rather than answered
+ *       503; requests in flight finish (bounded); the node stops.
+ * </ol>
  *
  * <p>A drain begins at most once: the caller whose {@link #begin()} returned true runs {@link
  * #finish()} (or {@link #finishInBackground()}); for everyone else it is already under way.

@@ -189,8 +189,9 @@ public final class MirrorNode implements Closeable {
   }
 
   /**
-   * Turns health to 503 at once, keeps serving for the grace period, waits for in-flight requests,
-   * then stops. Blocks until stopped; idempotent.
+   * Turns health to 503 at once, keeps serving for the grace period, then closes the listener,
+   * finishes the requests in flight and stops (see {@link Drain}). Blocks until stopped;
+   * idempotent: a second call waits for the first.
    */
   public void drain() {
     if (drain.begin()) {

@@ -128,7 +128,7 @@ public record MirrorNodeConfig(
         Listener.plain("127.0.0.1", 0),
         "local",
         "node",
-        new DrainSettings(Duration.ofSeconds(60), null),
+        new DrainSettings(Duration.ofSeconds(10), null),
         new LagThresholds(0, 60),
         new FallbackSettings(
             Duration.ofSeconds(2),

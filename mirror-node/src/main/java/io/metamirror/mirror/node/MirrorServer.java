@@ -7,22 +7,29 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
 /**
  * The node's HTTP(S) server, wired in this one place:
  *
  * <pre>
- * request ─► metrics ─► graceful shutdown ─► per-IP rate limit (optional) ─► method allow-list (GET, HEAD; POST only for admin)
+ * request ─► metrics ─► in-flight count ─► per-IP rate limit (optional) ─► method allow-list (GET, HEAD; POST only for admin)
  *         ─► /.metamirror/health | metrics | admin/drain | anything else there: 404
  *         ─► path rules (400) ─► local store ─► origin fallback
  * </pre>
@@ -52,15 +59,29 @@ final class MirrorServer {
           Methods.LOCK,
           Methods.UNLOCK);
 
+  private static final Logger log = LoggerFactory.getLogger(MirrorServer.class);
+
+  /** How long {@link #stop()} waits for requests in flight once the listener is closed. */
+  static final Duration IN_FLIGHT_BOUND = Duration.ofSeconds(30);
+
   private final Undertow undertow;
-  private final GracefulShutdownHandler graceful;
+  // Ours, not Undertow's: Undertow.stop() then closes only the listener, and the connections
+  // already open keep being served until this worker is shut down.
+  private final XnioWorker worker;
+  private final InFlightRequests inFlight;
   private final MirrorNodeConfig.Listener listener;
+  private final int port;
 
   private MirrorServer(
-      Undertow undertow, GracefulShutdownHandler graceful, MirrorNodeConfig.Listener listener) {
+      Undertow undertow,
+      XnioWorker worker,
+      InFlightRequests inFlight,
+      MirrorNodeConfig.Listener listener) {
     this.undertow = undertow;
-    this.graceful = graceful;
+    this.worker = worker;
+    this.inFlight = inFlight;
     this.listener = listener;
+    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
   }
 
   /**
@@ -123,7 +144,7 @@ final class MirrorServer {
         perSecond > 0
             ? new RateLimiter(perSecond, Math.max(1, 2 * perSecond), clock, routes)
             : routes;
-    GracefulShutdownHandler graceful = new GracefulShutdownHandler(limited);
+    InFlightRequests inFlight = new InFlightRequests(limited);
     // Undertow stamps each request's start (RECORD_REQUEST_START_TIME), so one listener serves
     // every exchange: nothing is allocated per request to time it.
     ExchangeCompletionListener record =
@@ -139,12 +160,12 @@ final class MirrorServer {
     HttpHandler root =
         exchange -> {
           exchange.addExchangeCompleteListener(record);
-          graceful.handleRequest(exchange);
+          inFlight.handleRequest(exchange);
         };
+    XnioWorker worker = worker(serving.effectiveIoThreads(), 8);
     Undertow.Builder builder =
         Undertow.builder()
-            .setIoThreads(serving.effectiveIoThreads())
-            .setWorkerThreads(8)
+            .setWorker(worker)
             // HTTP/2 over TLS only: on plain HTTP, h2c upgrade checks would cost every request.
             .setServerOption(UndertowOptions.ENABLE_HTTP2, listener.tls() != null)
             .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true)
@@ -167,12 +188,36 @@ final class MirrorServer {
       builder.addHttpListener(listener.port(), listener.host());
     }
     Undertow undertow = builder.build();
-    undertow.start();
-    return new MirrorServer(undertow, graceful, listener);
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      worker.shutdownNow();
+      throw e;
+    }
+    return new MirrorServer(undertow, worker, inFlight, listener);
+  }
+
+  /** The worker Undertow would make for itself (see {@code Undertow.start}). */
+  private static XnioWorker worker(int ioThreads, int workerThreads) {
+    try {
+      return Xnio.getInstance(Undertow.class.getClassLoader())
+          .createWorker(
+              OptionMap.builder()
+                  .set(Options.WORKER_IO_THREADS, ioThreads)
+                  .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                  .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                  .set(Options.WORKER_TASK_CORE_THREADS, workerThreads)
+                  .set(Options.WORKER_TASK_MAX_THREADS, workerThreads)
+                  .set(Options.TCP_NODELAY, true)
+                  .set(Options.CORK, true)
+                  .getMap());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the server's threads", e);
+    }
   }
 
   int port() {
-    return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    return port;
   }
 
   /** The base URL clients use; a wildcard listener is reached on loopback. */
@@ -183,14 +228,28 @@ final class MirrorServer {
         scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
   }
 
-  /** Refuses new requests, waits up to 30 s for those in flight, then closes the listener. */
+  /**
+   * Closes the listener, so that new connections are refused; answers the requests already in
+   * flight or arriving on connections already open (HTTP/1.1 ones with {@code Connection: close})
+   * for up to {@link #IN_FLIGHT_BOUND}; then closes every connection. Never answers 503.
+   */
   void stop() {
-    graceful.shutdown();
+    inFlight.closing();
+    undertow.stop();
     try {
-      graceful.awaitShutdown(TimeUnit.SECONDS.toMillis(30));
+      if (!inFlight.awaitNone(IN_FLIGHT_BOUND)) {
+        log.warn(
+            "event=stop_in_flight_abandoned requests={} bound_s={}",
+            inFlight.active(),
+            IN_FLIGHT_BOUND.toSeconds());
+      }
+      worker.shutdown();
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+        worker.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      worker.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    undertow.stop();
   }
 }
