@@ -187,6 +187,18 @@ public final class MirrorServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int parallel;
 
+  @Option(
+      names = "--max-shrink",
+      paramLabel = "PERCENT",
+      defaultValue = "50",
+      description =
+          "Refuse a new epoch or a feed page that would remove more than this share of the"
+              + " store's files (an origin restored from a wrong backup): keep the old tree, turn"
+              + " the state to refused_shrink and retry until the origin is fixed or"
+              + " 'metamirror sync accept-epoch' lets it through; 100 turns the guard off"
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxShrinkPercent;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -209,6 +221,10 @@ public final class MirrorServeCommand implements Callable<Integer> {
     }
     if (drainGraceSeconds < 0) {
       throw new ParameterException(spec.commandLine(), "--drain-grace < 0: " + drainGraceSeconds);
+    }
+    if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-shrink not in 0..100: " + maxShrinkPercent);
     }
     if (ioThreads < 0) {
       throw new ParameterException(spec.commandLine(), "--io-threads < 0: " + ioThreads);
@@ -237,7 +253,9 @@ public final class MirrorServeCommand implements Callable<Integer> {
                 MirrorNodeConfig.FallbackSettings.CIRCUIT_OPEN_FOR),
             new MirrorNodeConfig.Serving(
                 new CachePolicy(rules), fileCacheMb << 20, rateLimit, ioThreads),
-            SyncAgent.Config.defaults(origin).withParallel(parallel));
+            SyncAgent.Config.defaults(origin)
+                .withParallel(parallel)
+                .withMaxShrinkPercent(maxShrinkPercent));
     MirrorNode mirror = MirrorNode.start(config);
     // The hook is the last resort (SIGHUP, or signals the JVM would not hand over): it drains,
     // but the JVM then exits 128 + the signal's number.

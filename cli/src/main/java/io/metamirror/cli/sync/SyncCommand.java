@@ -28,7 +28,7 @@ import picocli.CommandLine.ScopeType;
             + " The store can be served as it is by any web server (files at their paths, .gz twins"
             + " for gzip_static, mtime = publish time). Follows until interrupted, or with --once"
             + " catches up and exits.",
-    subcommands = {SyncStatusCommand.class, SyncVerifyCommand.class})
+    subcommands = {SyncStatusCommand.class, SyncVerifyCommand.class, SyncAcceptEpochCommand.class})
 public final class SyncCommand implements Callable<Integer> {
   @Mixin CommandOutput cli;
 
@@ -78,6 +78,18 @@ public final class SyncCommand implements Callable<Integer> {
               + " it is back.")
   double maxBackoffSeconds;
 
+  @Option(
+      names = "--max-shrink",
+      paramLabel = "PERCENT",
+      defaultValue = "50",
+      description =
+          "Refuse a new epoch or a feed page that would remove more than this share of the"
+              + " store's files (an origin restored from a wrong backup): keep the old tree, turn"
+              + " the state to refused_shrink and retry until the origin is fixed or"
+              + " 'metamirror sync accept-epoch' lets it through; 100 turns the guard off"
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxShrinkPercent;
+
   SyncAgent.Config config() {
     if (origin == null || store == null) {
       throw cli.usageError(
@@ -91,7 +103,8 @@ public final class SyncCommand implements Callable<Integer> {
           .withParallel(parallel)
           .withPageLimit(pageLimit)
           .withWaitSeconds(waitSeconds)
-          .withMaxBackoff(Duration.ofMillis((long) (maxBackoffSeconds * 1000)));
+          .withMaxBackoff(Duration.ofMillis((long) (maxBackoffSeconds * 1000)))
+          .withMaxShrinkPercent(maxShrinkPercent);
     } catch (IllegalArgumentException e) {
       throw cli.usageError(e.getMessage());
     }

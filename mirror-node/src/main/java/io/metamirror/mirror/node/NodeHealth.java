@@ -10,9 +10,10 @@ import java.security.cert.X509Certificate;
 
 /**
  * A node's health document. Health is freshness (DESIGN §5): not OK while draining, bootstrapping,
- * stalled on a bad entry, or when an entry has waited longer than the lag thresholds allow while
- * the node is more entries behind than they allow. An unreachable origin alone keeps a caught-up
- * node OK: every node is equally stale then, and serving stale beats serving nothing.
+ * stalled on a bad entry, refusing a shrink (syncState {@code refused_shrink}), or when an entry
+ * has waited longer than the lag thresholds allow while the node is more entries behind than they
+ * allow. An unreachable origin alone keeps a caught-up node OK: every node is equally stale then,
+ * and serving stale beats serving nothing.
  *
  * <p>The decision, {@link #status}, is a function of what it is given; time enters only through
  * {@link SyncStatus#lagSeconds()}, which the agent measures with the node's clock.
@@ -58,7 +59,8 @@ final class NodeHealth {
       // behind, the first feed answer comes at once and the lag rule below takes over.
       return Status.BOOTSTRAPPING;
     }
-    if (sync.state() == SyncState.STALLED) {
+    if (sync.state() == SyncState.STALLED || sync.state() == SyncState.REFUSED_SHRINK) {
+      // A refused shrink stops progress like a bad entry; syncState and lastError tell them apart.
       return Status.STALLED;
     }
     if (sync.lagEntries() > lag.entries() && sync.lagSeconds() > lag.seconds()) {

@@ -125,6 +125,44 @@ class HealthTest {
   }
 
   @Test
+  void nodeRefusingAShrinkIs503WithTheReasonKeepsServingItsTreeAndResumesOnceAccepted()
+      throws Exception {
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    List<String> deletes = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      files.put("p2/acme/pkg" + i + ".json", ("{\"pkg\":" + i + "}").getBytes());
+      if (i < 15) {
+        deletes.add("p2/acme/pkg" + i + ".json");
+      }
+    }
+    try (NodeTestbed bed = NodeTestbed.start(dir, files)) {
+      HttpsClient client = bed.client();
+      try (MirrorNode node = bed.startCaughtUp(bed.config("n"))) {
+        long next = bed.origin().publish(Map.of(), deletes);
+
+        Polling.await(
+            "health to say refused_shrink",
+            () -> client.health(node).body().path("syncState").asText().equals("refused_shrink"));
+        HttpsClient.Health health = client.health(node);
+        assertEquals(503, health.status());
+        assertTrue(
+            health.body().get("lastError").asText().contains("accept-epoch"),
+            health.body().toString());
+        HttpResponse<byte[]> local = client.get(node, "/p2/acme/pkg0.json");
+        assertEquals(200, local.statusCode());
+        assertEquals("local", header(local, "X-Metamirror-Source"));
+
+        assertTrue(
+            io.metamirror.sync.agent.ShrinkGuard.accept(dir.resolve("n")) != null,
+            "a refusal to accept");
+        TestNodes.awaitCaughtUp(node, next);
+        Polling.await("health to be ok again", () -> client.health(node).status() == 200);
+        assertEquals(404, client.get(node, "/p2/acme/pkg0.json").statusCode());
+      }
+    }
+  }
+
+  @Test
   void failedCertificateReloadShowsInHealthWhileTheOldCertificateServesAnd200() throws Exception {
     try (NodeTestbed bed = NodeTestbed.start(dir)) {
       LocalCa ca = LocalCa.create(dir.resolve("ca"));

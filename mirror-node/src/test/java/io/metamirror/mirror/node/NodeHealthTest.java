@@ -66,6 +66,11 @@ class NodeHealthTest {
   }
 
   @Test
+  void aRefusedShrinkIsStalledEvenWhenCaughtUp() {
+    assertEquals(Status.STALLED, status(sync(SyncState.REFUSED_SHRINK, EPOCH, 100, 100, 0)));
+  }
+
+  @Test
   void drainingWinsOverEverything() {
     for (SyncStatus s :
         new SyncStatus[] {

@@ -17,6 +17,12 @@ public enum SyncState {
   FOLLOWING,
   /** An entry keeps arriving wrong or the disk is full; progress stops until a retry succeeds. */
   STALLED,
+  /**
+   * A new epoch's snapshot or a feed page would remove more than the allowed share of the store's
+   * files (the shrink guard); the old tree is kept until the origin is fixed or an operator accepts
+   * the change ({@code metamirror sync accept-epoch}). lastError says what was refused.
+   */
+  REFUSED_SHRINK,
   /** Closed. */
   STOPPED;
 

@@ -76,6 +76,7 @@ final class Bootstrapper {
   private final OriginClient origin;
   private final ExecutorService writers;
   private final int inFlight;
+  private final ShrinkGuard shrinkGuard;
 
   /** Hears the number of install steps done after each one: a seam for crash tests. */
   private volatile IntConsumer afterInstallStep = n -> {};
@@ -84,8 +85,14 @@ final class Bootstrapper {
    * @param writers writes, hashes and compresses unpacked files in parallel: the archive is read
    *     sequentially, but creating many small files is bound by syscalls, not by the stream
    * @param inFlight batches of files handed to {@code writers} at most at once
+   * @param shrinkGuard asked once the manifest is read, before anything is unpacked
    */
-  Bootstrapper(Store store, OriginClient origin, ExecutorService writers, int inFlight) {
+  Bootstrapper(
+      Store store,
+      OriginClient origin,
+      ExecutorService writers,
+      int inFlight,
+      ShrinkGuard shrinkGuard) {
     if (inFlight <= 0) {
       throw new IllegalArgumentException("inFlight <= 0: " + inFlight);
     }
@@ -93,6 +100,7 @@ final class Bootstrapper {
     this.origin = origin;
     this.writers = writers;
     this.inFlight = inFlight;
+    this.shrinkGuard = shrinkGuard;
   }
 
   void afterInstallStep(IntConsumer hook) {
@@ -105,8 +113,12 @@ final class Bootstrapper {
   /** A file read from the archive, waiting for a worker; {@code twin}: whether it gets one. */
   private record Unpacked(Expected expected, boolean twin, byte[] content, Path target) {}
 
-  /** What unpacking left in staging: which files got a twin, which directories were made. */
-  private record Staged(Manifest manifest, boolean[] twins, Set<Path> directories) {}
+  /**
+   * What unpacking left in staging: which files got a twin, which directories were made; {@code
+   * acceptedShrink}: whether the snapshot passed the shrink guard only by an operator's acceptance.
+   */
+  private record Staged(
+      Manifest manifest, boolean[] twins, Set<Path> directories, boolean acceptedShrink) {}
 
   /**
    * @param total hears the number of files once the manifest is read
@@ -138,6 +150,9 @@ final class Bootstrapper {
       files.add(new LocalFile(f.path(), f.sha256(), f.size(), f.time(), f.seq()));
     }
     store.reset(cursor, files);
+    if (staged.acceptedShrink()) {
+      shrinkGuard.acceptanceUsed();
+    }
     deleteTree(staging);
     log.info(
         "event=bootstrapped epoch={} seq={} files={} unpack_ms={} flush_ms={} install_ms={}"
@@ -173,6 +188,16 @@ final class Bootstrapper {
         Manifest.File f = manifest.files().get(i);
         expected.put(f.path().value(), new Expected(f, i));
       }
+      int removed = 0;
+      for (LocalFile f : store.files()) {
+        if (!expected.containsKey(f.path().value())) {
+          removed++;
+        }
+      }
+      boolean acceptedShrink =
+          shrinkGuard.check(
+              new ShrinkGuard.Change(
+                  "snapshot", manifest.epoch(), manifest.seq(), store.fileCount(), removed));
       boolean[] twins = new boolean[manifest.files().size()];
       boolean[] received = new boolean[manifest.files().size()];
       int count = 0;
@@ -226,7 +251,7 @@ final class Bootstrapper {
       // The tar ends before the gzip trailer is read, and its CRC is all that guards the
       // manifest's seq, epoch and times: read on, so that GZIPInputStream checks it.
       gzip.transferTo(OutputStream.nullOutputStream());
-      return new Staged(manifest, twins, directories);
+      return new Staged(manifest, twins, directories, acceptedShrink);
     } finally {
       // Never leave a worker writing into staging behind: the caller may delete it next.
       permits.acquireUninterruptibly(inFlight);

@@ -45,11 +45,13 @@ final class PageApplier {
   private final Store store;
   private final OriginClient origin;
   private final ExecutorService fetchers;
+  private final ShrinkGuard shrinkGuard;
 
-  PageApplier(Store store, OriginClient origin, ExecutorService fetchers) {
+  PageApplier(Store store, OriginClient origin, ExecutorService fetchers, ShrinkGuard shrinkGuard) {
     this.store = store;
     this.origin = origin;
     this.fetchers = fetchers;
+    this.shrinkGuard = shrinkGuard;
   }
 
   /**
@@ -84,6 +86,17 @@ final class PageApplier {
 
     void apply(JournalEntry e) {
       changed.put(e.path(), e.op() == JournalEntry.Op.PUT);
+    }
+
+    /** How many files of the store before the page the tree so far no longer has. */
+    int removedFromStore() {
+      int removed = 0;
+      for (Map.Entry<ContentPath, Boolean> e : changed.entrySet()) {
+        if (!e.getValue() && store.file(e.getKey()) != null) {
+          removed++;
+        }
+      }
+      return removed;
     }
   }
 
@@ -125,6 +138,15 @@ final class PageApplier {
       }
       tree.apply(e);
     }
+    // Before any download: a refused page costs the origin nothing but the page.
+    boolean acceptedShrink =
+        shrinkGuard.check(
+            new ShrinkGuard.Change(
+                "page",
+                page.epoch(),
+                entries.get(entries.size() - 1).seq(),
+                store.fileCount(),
+                tree.removedFromStore()));
     List<Put> puts = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).op() == JournalEntry.Op.PUT && !skip[i]) {
@@ -133,7 +155,11 @@ final class PageApplier {
     }
     try {
       fetchAll(puts);
-      return commit(page, entries, skip, puts);
+      List<JournalEntry> committed = commit(page, entries, skip, puts);
+      if (acceptedShrink) {
+        shrinkGuard.acceptanceUsed();
+      }
+      return committed;
     } finally {
       for (Put put : puts) {
         Files.deleteIfExists(put.temp());

@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * #status()} as {@code lastError}; an entry whose content keeps arriving wrong, or a full disk,
  * makes the state {@code stalled} until a retry succeeds. Nothing is deleted while the origin is
  * unreachable: the last good tree stays. While it is away, its health is asked every {@link
- * #PROBE_INTERVAL} and the pause ends as soon as it is back ({@link RetryWait}).
+ * #PROBE_INTERVAL} and the pause ends as soon as it is back ({@link RetryWait}). A snapshot or page
+ * that would remove more than {@link Config#maxShrinkPercent} of the store's files is refused
+ * ({@link ShrinkGuard}): the state turns {@code refused_shrink} and the change is asked for again
+ * at each retry, until the origin is fixed or an operator accepts it.
  *
  * <p>Threads: {@link #start()} runs the loop on one thread, which is the only writer of the store;
  * blob downloads run on a pool of {@link Config#parallel} threads.
@@ -52,6 +55,8 @@ public final class SyncAgent implements Closeable {
    * @param pageLimit entries per feed request
    * @param waitSeconds long-poll wait per feed request
    * @param maxBackoff the longest pause between retries
+   * @param maxShrinkPercent the largest share of the store's files a snapshot or a feed page may
+   *     remove without an operator's acceptance ({@link ShrinkGuard}); 100 turns the guard off
    */
   public record Config(
       URI origin,
@@ -60,7 +65,11 @@ public final class SyncAgent implements Closeable {
       int waitSeconds,
       Duration maxBackoff,
       Duration connectTimeout,
-      Duration requestTimeout) {
+      Duration requestTimeout,
+      int maxShrinkPercent) {
+    /** The share of a store's files a new epoch or a page may remove unasked. */
+    public static final int DEFAULT_MAX_SHRINK_PERCENT = 50;
+
     public Config {
       if (parallel <= 0) {
         throw new IllegalArgumentException("parallel <= 0: " + parallel);
@@ -70,6 +79,9 @@ public final class SyncAgent implements Closeable {
       }
       if (waitSeconds < 0 || waitSeconds > 60) {
         throw new IllegalArgumentException("waitSeconds not in 0..60: " + waitSeconds);
+      }
+      if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
+        throw new IllegalArgumentException("max shrink not in 0..100: " + maxShrinkPercent);
       }
     }
 
@@ -81,26 +93,68 @@ public final class SyncAgent implements Closeable {
           30,
           Duration.ofSeconds(30),
           Duration.ofSeconds(5),
-          Duration.ofSeconds(60));
+          Duration.ofSeconds(60),
+          DEFAULT_MAX_SHRINK_PERCENT);
     }
 
     public Config withParallel(int n) {
       return new Config(
-          origin, n, pageLimit, waitSeconds, maxBackoff, connectTimeout, requestTimeout);
+          origin,
+          n,
+          pageLimit,
+          waitSeconds,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent);
     }
 
     public Config withPageLimit(int n) {
       return new Config(
-          origin, parallel, n, waitSeconds, maxBackoff, connectTimeout, requestTimeout);
+          origin,
+          parallel,
+          n,
+          waitSeconds,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent);
     }
 
     public Config withWaitSeconds(int n) {
-      return new Config(origin, parallel, pageLimit, n, maxBackoff, connectTimeout, requestTimeout);
+      return new Config(
+          origin,
+          parallel,
+          pageLimit,
+          n,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent);
+    }
+
+    public Config withMaxShrinkPercent(int percent) {
+      return new Config(
+          origin,
+          parallel,
+          pageLimit,
+          waitSeconds,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          percent);
     }
 
     public Config withMaxBackoff(Duration d) {
       return new Config(
-          origin, parallel, pageLimit, waitSeconds, d, connectTimeout, requestTimeout);
+          origin,
+          parallel,
+          pageLimit,
+          waitSeconds,
+          d,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent);
     }
   }
 
@@ -126,6 +180,9 @@ public final class SyncAgent implements Closeable {
   private volatile boolean paused;
   private volatile Thread loop;
 
+  /** The change the shrink guard last refused, so that each refusal is logged once. */
+  private volatile ShrinkGuard.Change refused;
+
   public SyncAgent(Store store, Config config, Clock clock) {
     this.store = store;
     this.config = config;
@@ -141,8 +198,10 @@ public final class SyncAgent implements Closeable {
               t.setDaemon(true);
               return t;
             });
-    this.applier = new PageApplier(store, origin, fetchers);
-    this.bootstrapper = new Bootstrapper(store, origin, fetchers, bootstrapWriters(config));
+    ShrinkGuard shrinkGuard = new ShrinkGuard(store.stateDir(), config.maxShrinkPercent());
+    this.applier = new PageApplier(store, origin, fetchers, shrinkGuard);
+    this.bootstrapper =
+        new Bootstrapper(store, origin, fetchers, bootstrapWriters(config), shrinkGuard);
     this.retryWait =
         new RetryWait(
             PROBE_INTERVAL,
@@ -254,9 +313,13 @@ public final class SyncAgent implements Closeable {
         lastError = isDiskFull(e) ? "disk full: " + e.getMessage() : e.getMessage();
         lastErrorTime = clock.millis();
         setState(
-            stalled
-                ? SyncState.STALLED
-                : state == SyncState.BOOTSTRAPPING ? SyncState.BOOTSTRAPPING : SyncState.FOLLOWING);
+            e instanceof ShrinkRefusedException
+                ? SyncState.REFUSED_SHRINK
+                : stalled
+                    ? SyncState.STALLED
+                    : state == SyncState.BOOTSTRAPPING
+                        ? SyncState.BOOTSTRAPPING
+                        : SyncState.FOLLOWING);
         long pause = backoffMillis(failures);
         RetryWait.Reason reason = RetryWait.Reason.of(e);
         log.warn(
@@ -298,6 +361,40 @@ public final class SyncAgent implements Closeable {
    * One round: bootstrap if needed, else one feed request and its page. Returns entries applied.
    */
   private int step(int waitSeconds) throws IOException {
+    try {
+      int applied = stepGuarded(waitSeconds);
+      refused = null;
+      return applied;
+    } catch (ShrinkRefusedException e) {
+      refuse(e);
+      throw e;
+    }
+  }
+
+  /**
+   * Turns the state to {@code refused_shrink} with the reason, and tells the operator once per
+   * refused change what to do; the change is asked for again at each retry.
+   */
+  private void refuse(ShrinkRefusedException e) {
+    lastError = e.getMessage();
+    lastErrorTime = clock.millis();
+    if (!e.change().equals(refused)) {
+      refused = e.change();
+      log.error(
+          "event=shrink_refused what={} epoch={} seq={} files={} removed={} action=\"if the"
+              + " origin is right, run: metamirror sync accept-epoch --store {}; else fix the"
+              + " origin, the agent retries by itself\"",
+          e.change().what(),
+          e.change().epoch(),
+          e.change().seq(),
+          e.change().files(),
+          e.change().removed(),
+          store.root());
+    }
+    setState(SyncState.REFUSED_SHRINK);
+  }
+
+  private int stepGuarded(int waitSeconds) throws IOException {
     Cursor cursor = store.cursor();
     if (cursor.epoch() == null || resyncRequested) {
       bootstrap();

@@ -5,7 +5,8 @@ import io.metamirror.protocol.health.SyncState;
 /**
  * What the agent is doing, for health checks, metrics and people.
  *
- * @param state see {@link SyncState}; when {@code STALLED}, lastError says why
+ * @param state see {@link SyncState}; when {@code STALLED} or {@code REFUSED_SHRINK}, lastError
+ *     says why
  * @param appliedSeq the seq the store is at (its cursor)
  * @param knownHead the newest seq the origin has reported
  * @param lagSeconds how long the oldest entry not yet applied has been waiting (0 when caught up)
