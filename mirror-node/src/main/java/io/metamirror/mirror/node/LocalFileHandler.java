@@ -18,7 +18,9 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,16 +39,20 @@ import java.util.zip.GZIPInputStream;
  *
  * <p><b>Small files</b> (up to {@link SmallFileCache#maxFileBytes()}) are answered on the I/O
  * thread, from the {@link SmallFileCache} when it has them (no system call, headers formatted
- * once), else read whole from disk, and cached when the cache admits them and they are the listed
- * version: the body hashes to its sha256, the twin carries its journal time or inflates to the
- * body. <b>Larger files</b> are sent from a worker thread with {@code transferFrom} (sendfile on
- * plain HTTP).
+ * once), else read whole from disk, and cached when the cache admits them. <b>Larger files</b> are
+ * sent from a worker thread with {@code transferFrom} (sendfile on plain HTTP).
+ *
+ * <p><b>Integrity</b> (issue 17 item 5): bytes from disk are served only once they are known to be
+ * the listed version, hashed against the manifest's sha256 the first time the file is served after
+ * start and whenever its size, mtime or inode changed since ({@link VerifiedFiles}; the cache holds
+ * only such bytes, so a cached hit hashes nothing). A twin must inflate to that sha256. A file that
+ * is not the listed version goes to {@code onMiss}, the origin; a bad twin is passed over for the
+ * file.
  *
  * <p>Validators come from the local manifest, which a commit updates just after renaming the page's
  * files into place. In between, a file read from disk can be newer than its ETag and Last-Modified
- * say; it is then served but not cached. A client that keeps it revalidates with the older
- * validators and gets the current version, so the window heals itself. The opposite order could pin
- * old content under new validators.
+ * say; it does not hash to them, so the origin answers (a mismatch found once the manifest moved on
+ * is not counted as damage). The opposite order could pin old content under new validators.
  *
  * <p>Symlinks are never followed: the agent never makes one, so one found in the store was planted,
  * and the file is treated as missing. Every directory between the store's root (resolved once) and
@@ -58,21 +64,27 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
   private final SmallFileCache cache;
   private final MirrorServer.ContentHandler onMiss;
   private final Path root;
+  private final VerifiedFiles verified;
   private volatile SeqHeader seqHeader = new SeqHeader(-1, "");
 
   /** The node's seq as a header value, formatted once per seq. */
   private record SeqHeader(long seq, String text) {}
 
-  /** A small file read whole, and its modification time. */
-  private record Content(byte[] bytes, long modifiedMillis) {}
+  /** A small file read whole, and what it was when it was opened. */
+  private record Content(byte[] bytes, BasicFileAttributes attributes) {}
+
+  /** A large file open for sending, and what it was when it was opened. */
+  private record Opened(FileChannel channel, BasicFileAttributes attributes) {}
 
   LocalFileHandler(
       Store store,
       CachePolicy cachePolicy,
       SmallFileCache cache,
+      VerifiedFiles verified,
       MirrorServer.ContentHandler onMiss)
       throws IOException {
     this.store = store;
+    this.verified = verified;
     this.cachePolicy = cachePolicy;
     this.cache = cache;
     this.onMiss = onMiss;
@@ -91,14 +103,17 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     if (cached == null && cache.admits(file.size())) {
       cached = fill(path, file, generation);
       if (cached == null) {
-        onMiss.handle(exchange, path); // listed but gone (a delete is being committed) or a link
+        // listed but gone (a delete is being committed), a link, or not the listed bytes
+        onMiss.handle(exchange, path);
         return;
       }
     }
     if (cached != null) {
       send(exchange, cached);
-    } else {
+    } else if (file.size() <= cache.maxFileBytes() || !exchange.isInIoThread()) {
       sendFromDisk(exchange, path, file);
+    } else {
+      exchange.dispatch(ex -> sendFromDisk(ex, path, file)); // may hash it: not on the I/O thread
     }
   }
 
@@ -138,17 +153,21 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
   }
 
   /**
-   * Reads a small file and its twin whole, and caches them when they are the listed version. Null
-   * when the file is missing or not a regular file of the store.
+   * Reads a small file and its twin whole, checks them against the version (see {@link
+   * VerifiedFiles}) and caches them. Null when the file is missing, not a regular file of the
+   * store, or not the listed bytes; a bad twin is left out.
    */
   private CachedFile fill(ContentPath path, LocalFile version, long generation) throws IOException {
     Path target = path.resolveUnder(root);
     Content plain = readSmall(target);
-    if (plain == null) {
+    if (plain == null || !checkPlain(path, version, plain)) {
       return null;
     }
     boolean twinPossible = store.wantsTwin(path);
     Content twin = twinPossible ? readSmall(Store.twinFile(target)) : null;
+    if (twin != null && !checkTwin(path, version, twin)) {
+      twin = null;
+    }
     CachedFile file =
         new CachedFile(
             version,
@@ -158,14 +177,84 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
             ContentTypes.of(path),
             cachePolicy.valueFor(path),
             twinPossible);
-    if (plain.bytes().length == version.size()
-        && Sha256.of(plain.bytes()).equals(version.sha256())
-        && (twin == null
-            || twin.modifiedMillis() == version.time()
-            || inflatesTo(twin.bytes(), plain.bytes()))) {
-      cache.put(path, file, generation);
-    }
+    cache.put(path, file, generation);
     return file;
+  }
+
+  /** Whether {@code plain} is the listed version of {@code path}: remembered, or hashed now. */
+  private boolean checkPlain(ContentPath path, LocalFile version, Content plain) {
+    VerifiedFiles.Stamp stamp = VerifiedFiles.Stamp.of(version.sha256(), plain.attributes());
+    Boolean known = verified.known(path, false, stamp);
+    if (known != null) {
+      return known;
+    }
+    Sha256 actual = Sha256.of(plain.bytes());
+    return checked(path, false, version, stamp, actual, actual.toString());
+  }
+
+  /** Whether {@code twin} inflates to the listed version of {@code path}. */
+  private boolean checkTwin(ContentPath path, LocalFile version, Content twin) {
+    VerifiedFiles.Stamp stamp = VerifiedFiles.Stamp.of(version.sha256(), twin.attributes());
+    Boolean known = verified.known(path, true, stamp);
+    if (known != null) {
+      return known;
+    }
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(twin.bytes()))) {
+      Sha256 actual = Sha256.of(in);
+      return checked(path, true, version, stamp, actual, "inflates to " + actual);
+    } catch (IOException e) {
+      return checked(path, true, version, stamp, null, "not gzip: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Whether a large file, open in {@code channel} at position 0, is the listed version of {@code
+   * path} (inflated first when it is the {@code twin}); leaves the channel at position 0.
+   */
+  private boolean checkLarge(ContentPath path, boolean twin, LocalFile version, Opened file)
+      throws IOException {
+    VerifiedFiles.Stamp stamp = VerifiedFiles.Stamp.of(version.sha256(), file.attributes());
+    Boolean known = verified.known(path, twin, stamp);
+    if (known != null) {
+      return known;
+    }
+    Sha256 actual;
+    String description;
+    // The streams are not closed: that would close the channel, which is sent next.
+    InputStream in = Channels.newInputStream(file.channel());
+    try {
+      actual = Sha256.of(twin ? new GZIPInputStream(in) : in);
+      description = twin ? "inflates to " + actual : actual.toString();
+    } catch (IOException e) {
+      if (!file.channel().isOpen()) {
+        throw e;
+      }
+      actual = null;
+      description = (twin ? "not gzip: " : "unreadable: ") + e.getMessage();
+    }
+    file.channel().position(0);
+    return checked(path, twin, version, stamp, actual, description);
+  }
+
+  /**
+   * Remembers a file that hashed to its version; otherwise records the mismatch, unless the
+   * manifest moved on meanwhile (a commit renamed a newer version into place: not damage).
+   */
+  private boolean checked(
+      ContentPath path,
+      boolean twin,
+      LocalFile version,
+      VerifiedFiles.Stamp stamp,
+      Sha256 actual,
+      String description) {
+    if (version.sha256().equals(actual)) {
+      verified.verified(path, twin, stamp);
+      return true;
+    }
+    if (store.file(path) == version) {
+      verified.mismatch(path, twin, stamp, description);
+    }
+    return false;
   }
 
   /**
@@ -185,19 +274,25 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     FileChannel channel = null;
     if (small) {
       content = gzip ? readSmall(Store.twinFile(target)) : null;
+      if (content != null && !checkTwin(path, file, content)) {
+        content = null; // a bad twin is never served: the file is
+      }
       gzip = content != null;
       if (content == null) {
         content = readSmall(target);
+        if (content != null && !checkPlain(path, file, content)) {
+          content = null;
+        }
       }
     } else {
-      channel = gzip ? open(Store.twinFile(target)) : null;
+      channel = gzip ? openChecked(path, true, file, Store.twinFile(target)) : null;
       gzip = channel != null;
       if (channel == null) {
-        channel = open(target);
+        channel = openChecked(path, false, file, target);
       }
     }
     if (content == null && channel == null) {
-      onMiss.handle(exchange, path);
+      onMiss.handle(exchange, path); // missing, a link, or not the listed bytes
       return;
     }
     String etag = EntityTags.of(file.sha256(), gzip);
@@ -288,22 +383,38 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       }
       byte[] bytes =
           buffer.hasRemaining() ? Arrays.copyOf(buffer.array(), buffer.position()) : buffer.array();
-      return new Content(bytes, attributes.lastModifiedTime().toMillis());
+      return new Content(bytes, attributes);
     } catch (IOException e) {
       return null; // gone since the lstat, or ELOOP: a link swapped in after it
     }
   }
 
-  /** Opens a regular file of the store, or returns null (see {@link #regularFile}). */
-  private FileChannel open(Path file) {
-    if (regularFile(file) == null) {
+  /**
+   * Opens a regular file of the store (see {@link #regularFile}) that is the listed version of
+   * {@code path} ({@link #checkLarge}), or returns null.
+   */
+  private FileChannel openChecked(ContentPath path, boolean twin, LocalFile version, Path file)
+      throws IOException {
+    BasicFileAttributes attributes = regularFile(file);
+    if (attributes == null) {
       return null;
     }
+    FileChannel channel;
     try {
-      return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       return null; // gone since the lstat, or ELOOP: a link swapped in after it
     }
+    try {
+      if (checkLarge(path, twin, version, new Opened(channel, attributes))) {
+        return channel;
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+    closeQuietly(channel);
+    return null;
   }
 
   /**
@@ -326,22 +437,6 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       return attributes.isRegularFile() ? attributes : null;
     } catch (IOException e) {
       return null; // missing
-    }
-  }
-
-  /** Whether {@code gzip} is a whole gzip stream of exactly {@code plain}. */
-  static boolean inflatesTo(byte[] gzip, byte[] plain) {
-    try (GZIPInputStream in =
-        new GZIPInputStream(new ByteArrayInputStream(gzip), Math.max(512, gzip.length))) {
-      byte[] out = new byte[plain.length + 1];
-      int n = 0;
-      int r;
-      while (n < out.length && (r = in.read(out, n, out.length - n)) > 0) {
-        n += r;
-      }
-      return n == plain.length && Arrays.equals(out, 0, n, plain, 0, n);
-    } catch (IOException e) {
-      return false;
     }
   }
 

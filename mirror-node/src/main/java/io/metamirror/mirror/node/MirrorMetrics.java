@@ -146,6 +146,17 @@ final class MirrorMetrics {
         .register(registry);
   }
 
+  /** Files found not to be the version the manifest lists, read when scraped. */
+  void watch(VerifiedFiles verified) {
+    CounterWithCallback.builder()
+        .name("metamirror_mirror_integrity_failures_total")
+        .help(
+            "Files (or gzip twins) of the store that did not hash to the version the manifest"
+                + " lists when checked; never served")
+        .callback(cb -> cb.call(verified.failures()))
+        .register(registry);
+  }
+
   /** Every metric in the Prometheus text format, as {@code GET /.metamirror/metrics} answers. */
   byte[] scrape() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);

@@ -36,6 +36,7 @@ public final class MirrorNode implements Closeable {
   private final OriginFallback fallback;
   private final MirrorMetrics metrics;
   private final SmallFileCache fileCache;
+  private final VerifiedFiles verifiedFiles;
   private final NodeHealth nodeHealth;
   private final Drain drain;
   private final MirrorServer server;
@@ -51,6 +52,8 @@ public final class MirrorNode implements Closeable {
     this.fileCache = new SmallFileCache(config.serving().fileCacheBytes(), SMALL_FILE_BYTES);
     metrics.watch(fallback);
     metrics.watch(fileCache);
+    this.verifiedFiles = new VerifiedFiles(agent::repair);
+    metrics.watch(verifiedFiles);
     this.nodeHealth = new NodeHealth(config);
     this.drain = new Drain(config.drain().grace(), this::close);
     agent.onCommit(this::committed);
@@ -62,7 +65,8 @@ public final class MirrorNode implements Closeable {
             metrics,
             this::answerHealth,
             new AdminDrainHandler(drain, config.drain().adminToken()),
-            new LocalFileHandler(store, config.serving().cachePolicy(), fileCache, fallback));
+            new LocalFileHandler(
+                store, config.serving().cachePolicy(), fileCache, verifiedFiles, fallback));
   }
 
   /** Opens the store, starts the agent and the server, on the system clock. */

@@ -1,23 +1,31 @@
 package io.metamirror.sync.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.FeedPage;
 import io.metamirror.protocol.JournalEntry;
+import io.metamirror.protocol.Sha256;
 import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.store.Cursor;
+import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
+import io.metamirror.sync.verify.StoreVerifier;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * ({@link ShrinkGuard}): the state turns {@code refused_shrink} and the change is asked for again
  * at each retry, until the origin is fixed or an operator accepts it.
  *
- * <p>Threads: {@link #start()} runs the loop on one thread, which is the only writer of the store;
- * blob downloads run on a pool of {@link Config#parallel} threads.
+ * <p>Threads: {@link #start()} runs the loop on one thread; blob downloads run on a pool of {@link
+ * Config#parallel} threads; {@link #repair} re-fetches damaged files on a thread of its own. {@link
+ * #writeLock} is held by whoever writes the store's tree (a page, a bootstrap, a repair), so a
+ * repair never interleaves with a page and always installs the version the manifest lists then.
  */
 public final class SyncAgent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(SyncAgent.class);
@@ -167,6 +177,9 @@ public final class SyncAgent implements Closeable {
   private final Bootstrapper bootstrapper;
   private final RetryWait retryWait;
   private final List<Consumer<List<JournalEntry>>> listeners = new CopyOnWriteArrayList<>();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ExecutorService repairs;
+  private final Set<ContentPath> repairsQueued = ConcurrentHashMap.newKeySet();
 
   private volatile SyncState state = SyncState.STARTING;
   private volatile long knownHead;
@@ -195,6 +208,13 @@ public final class SyncAgent implements Closeable {
             config.parallel(),
             r -> {
               Thread t = new Thread(r, "metamirror-fetch-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.repairs =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "metamirror-repair");
               t.setDaemon(true);
               return t;
             });
@@ -227,6 +247,43 @@ public final class SyncAgent implements Closeable {
     OriginClient client =
         new OriginClient(config.origin(), config.connectTimeout(), config.requestTimeout());
     return client::fetchBlob;
+  }
+
+  /**
+   * Re-fetches the file at {@code path} from the origin and installs it in place, atomically (temp
+   * file, verified, renamed), with its twin: the mirror node asks for this when it finds the file
+   * on disk is not the version {@code expected} the manifest lists. Runs on the repair thread,
+   * under {@link #writeLock}; does nothing if the manifest lists another version by then (a page
+   * replaced it). A request for a path already queued is dropped. Failures are logged, not retried:
+   * the node asks again the next time it finds the file damaged.
+   */
+  public void repair(ContentPath path, Sha256 expected) {
+    if (stopping || !repairsQueued.add(path)) {
+      return;
+    }
+    try {
+      repairs.execute(() -> repairNow(path, expected));
+    } catch (RejectedExecutionException e) {
+      repairsQueued.remove(path); // closing
+    }
+  }
+
+  private void repairNow(ContentPath path, Sha256 expected) {
+    writeLock.lock();
+    try {
+      repairsQueued.remove(path);
+      LocalFile listed = store.file(path);
+      if (stopping || listed == null || !listed.sha256().equals(expected)) {
+        return;
+      }
+      StoreVerifier.repair(
+          store, List.of(new StoreVerifier.Problem(path, "damaged")), origin::fetchBlob);
+      log.info("event=integrity_repaired path={} sha256={}", path, expected);
+    } catch (IOException | RuntimeException e) {
+      log.warn("event=integrity_repair_failed path={} error=\"{}\"", path, e.getMessage());
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** For crash tests: hears the number of bootstrap install steps done, after each. */
@@ -397,7 +454,12 @@ public final class SyncAgent implements Closeable {
   private int stepGuarded(int waitSeconds) throws IOException {
     Cursor cursor = store.cursor();
     if (cursor.epoch() == null || resyncRequested) {
-      bootstrap();
+      writeLock.lock();
+      try {
+        bootstrap();
+      } finally {
+        writeLock.unlock();
+      }
       return 1;
     }
     FeedPage page;
@@ -429,7 +491,13 @@ public final class SyncAgent implements Closeable {
       progressDone = 0;
       progressTotal = knownHead - cursor.seq();
     }
-    List<JournalEntry> applied = applyUpToBadEntry(page);
+    List<JournalEntry> applied;
+    writeLock.lock();
+    try {
+      applied = applyUpToBadEntry(page);
+    } finally {
+      writeLock.unlock();
+    }
     progressDone += applied.size();
     if (store.cursor().seq() >= knownHead) {
       behindSince = 0;
@@ -556,6 +624,12 @@ public final class SyncAgent implements Closeable {
       }
     }
     fetchers.shutdownNow();
+    repairs.shutdownNow();
+    try {
+      repairs.awaitTermination(30, TimeUnit.SECONDS); // a repair must not outlive the store
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     setState(SyncState.STOPPED);
   }
 }
