@@ -2,6 +2,7 @@ package io.metamirror.cli.mirror;
 
 import io.metamirror.cli.HostPort;
 import io.metamirror.cli.TokenFile;
+import io.metamirror.cli.sync.ShrinkGuardOption;
 import io.metamirror.mirror.node.CachePolicy;
 import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.node.MirrorNodeConfig;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -187,17 +189,7 @@ public final class MirrorServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int parallel;
 
-  @Option(
-      names = "--max-shrink",
-      paramLabel = "PERCENT",
-      defaultValue = "50",
-      description =
-          "Refuse a new epoch or a feed page that would remove more than this share of the"
-              + " store's files (an origin restored from a wrong backup): keep the old tree, turn"
-              + " the state to refused_shrink and retry until the origin is fixed or"
-              + " 'metamirror sync accept-epoch' lets it through; 100 turns the guard off"
-              + " (default: ${DEFAULT-VALUE}).")
-  int maxShrinkPercent;
+  @Mixin ShrinkGuardOption shrinkGuard;
 
   @Override
   public Integer call() throws Exception {
@@ -222,9 +214,9 @@ public final class MirrorServeCommand implements Callable<Integer> {
     if (drainGraceSeconds < 0) {
       throw new ParameterException(spec.commandLine(), "--drain-grace < 0: " + drainGraceSeconds);
     }
-    if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
+    if (shrinkGuard.percent() < 0 || shrinkGuard.percent() > 100) {
       throw new ParameterException(
-          spec.commandLine(), "--max-shrink not in 0..100: " + maxShrinkPercent);
+          spec.commandLine(), "--max-shrink not in 0..100: " + shrinkGuard.percent());
     }
     if (ioThreads < 0) {
       throw new ParameterException(spec.commandLine(), "--io-threads < 0: " + ioThreads);
@@ -255,7 +247,7 @@ public final class MirrorServeCommand implements Callable<Integer> {
                 new CachePolicy(rules), fileCacheMb << 20, rateLimit, ioThreads),
             SyncAgent.Config.defaults(origin)
                 .withParallel(parallel)
-                .withMaxShrinkPercent(maxShrinkPercent));
+                .withMaxShrinkPercent(shrinkGuard.percent()));
     MirrorNode mirror = MirrorNode.start(config);
     // The hook is the last resort (SIGHUP, or signals the JVM would not hand over): it drains,
     // but the JVM then exits 128 + the signal's number.

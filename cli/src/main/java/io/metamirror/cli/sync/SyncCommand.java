@@ -78,17 +78,7 @@ public final class SyncCommand implements Callable<Integer> {
               + " it is back.")
   double maxBackoffSeconds;
 
-  @Option(
-      names = "--max-shrink",
-      paramLabel = "PERCENT",
-      defaultValue = "50",
-      description =
-          "Refuse a new epoch or a feed page that would remove more than this share of the"
-              + " store's files (an origin restored from a wrong backup): keep the old tree, turn"
-              + " the state to refused_shrink and retry until the origin is fixed or"
-              + " 'metamirror sync accept-epoch' lets it through; 100 turns the guard off"
-              + " (default: ${DEFAULT-VALUE}).")
-  int maxShrinkPercent;
+  @Mixin ShrinkGuardOption shrinkGuard;
 
   SyncAgent.Config config() {
     if (origin == null || store == null) {
@@ -104,7 +94,7 @@ public final class SyncCommand implements Callable<Integer> {
           .withPageLimit(pageLimit)
           .withWaitSeconds(waitSeconds)
           .withMaxBackoff(Duration.ofMillis((long) (maxBackoffSeconds * 1000)))
-          .withMaxShrinkPercent(maxShrinkPercent);
+          .withMaxShrinkPercent(shrinkGuard.percent());
     } catch (IllegalArgumentException e) {
       throw cli.usageError(e.getMessage());
     }
