@@ -77,9 +77,8 @@ class ShrinkGuardTest {
       long before = store.cursor().seq();
       Map<String, byte[]> tree = origin.tree();
       Map<String, Long> times = origin.times();
-      origin.publish(Map.of(), fifteenOfThem());
 
-      assertThrows(ShrinkRefusedException.class, agent::catchUp);
+      deleteFifteenAndExpectARefusal(origin, agent);
 
       StoreAssertions.assertStoreEquals(tree, times, storeDir);
       assertEquals(before, store.cursor().seq(), "no entry of the page is applied");
@@ -102,8 +101,7 @@ class ShrinkGuardTest {
       Path storeDir = tmp.resolve("store");
       origin.publish(twentyFiles(), List.of());
       agent.catchUp();
-      origin.publish(Map.of(), fifteenOfThem());
-      assertThrows(ShrinkRefusedException.class, agent::catchUp);
+      deleteFifteenAndExpectARefusal(origin, agent);
       ShrinkGuard.accept(storeDir);
       agent.catchUp();
       origin.publish(Map.of(), List.of("p2/vendor/pkg15.json", "p2/vendor/pkg16.json"));
@@ -213,5 +211,12 @@ class ShrinkGuardTest {
     return SyncAgent.Config.defaults(origin.uri())
         .withWaitSeconds(0)
         .withMaxShrinkPercent(maxShrinkPercent);
+  }
+
+  /** Deletes 15 of the 20 files at the origin; the agent's next catch-up refuses that page. */
+  private static void deleteFifteenAndExpectARefusal(TestOrigin origin, SyncAgent agent)
+      throws Exception {
+    origin.publish(Map.of(), fifteenOfThem());
+    assertThrows(ShrinkRefusedException.class, agent::catchUp);
   }
 }
