@@ -1,5 +1,9 @@
 package io.metamirror.mirror.node;
 
+import io.metamirror.mirror.tls.ReloadingKeyManager;
+import io.metamirror.protocol.DiskSpace;
+import io.metamirror.protocol.health.HealthDocument;
+import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.agent.SyncStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -14,6 +18,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
@@ -155,6 +160,55 @@ final class MirrorMetrics {
                 + " lists when checked; never served")
         .callback(cb -> cb.call(verified.failures()))
         .register(registry);
+  }
+
+  /**
+   * The node's health and the agent's state, read when scraped: what the alert rules in {@code
+   * ops/prometheus/alerts.yml} watch (health flapping, origin unreachable).
+   */
+  void watch(Supplier<HealthDocument> health) {
+    gauge(
+        "metamirror_node_healthy",
+        "1 while the node's health answers 200 (status ok), 0 while draining, bootstrapping,"
+            + " stalled or behind",
+        () -> health.get().status() == HealthDocument.Status.OK ? 1 : 0);
+    GaugeWithCallback.builder()
+        .name("metamirror_sync_state")
+        .help("1 for the sync agent's current state (label state), 0 for the others")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              SyncState current = health.get().syncState();
+              for (SyncState s : SyncState.values()) {
+                cb.call(s == current ? 1 : 0, s.toString());
+              }
+            })
+        .register(registry);
+    gauge(
+        "metamirror_sync_failing",
+        "1 while the agent's last attempt failed (origin unreachable or refusing, a bad entry, a"
+            + " full disk; health lastError says which), 0 once an attempt succeeds",
+        () -> health.get().lastError() == null ? 0 : 1);
+  }
+
+  /** When the certificate in service expires, read when scraped; only on a TLS listener. */
+  void watch(ReloadingKeyManager tlsKeys) {
+    gauge(
+        "metamirror_tls_certificate_expiry_timestamp_seconds",
+        "When the certificate in service expires (notAfter), in Unix seconds",
+        () -> tlsKeys.current().leaf().getNotAfter().getTime() / 1000.0);
+  }
+
+  /** The free and total space of the store's file system, read when scraped. */
+  void watchDisk(Path store) {
+    gauge(
+        "metamirror_filesystem_avail_bytes",
+        "Bytes the node may still write on the store's file system",
+        () -> DiskSpace.available(store));
+    gauge(
+        "metamirror_filesystem_size_bytes",
+        "Size of the store's file system in bytes",
+        () -> DiskSpace.total(store));
   }
 
   /** Every metric in the Prometheus text format, as {@code GET /.metamirror/metrics} answers. */

@@ -55,6 +55,11 @@ public final class MirrorNode implements Closeable {
     this.verifiedFiles = new VerifiedFiles(agent::repair);
     metrics.watch(verifiedFiles);
     this.nodeHealth = new NodeHealth(config);
+    metrics.watch(this::health);
+    metrics.watchDisk(store.root());
+    if (config.listener().tlsKeys() != null) {
+      metrics.watch(config.listener().tlsKeys());
+    }
     this.drain = new Drain(config.drain().grace(), this::close);
     agent.onCommit(this::committed);
     this.server =

@@ -1,6 +1,7 @@
 package io.metamirror.origin.http;
 
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.protocol.DiskSpace;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -45,6 +46,14 @@ final class OriginMetrics {
         "The oldest seq the feed can still replay",
         repository::firstRetainedSeq);
     gauge("metamirror_origin_files", "Files in the current tree", repository::fileCount);
+    gauge(
+        "metamirror_filesystem_avail_bytes",
+        "Bytes the origin may still write on the data directory's file system",
+        () -> DiskSpace.available(repository.dataDir()));
+    gauge(
+        "metamirror_filesystem_size_bytes",
+        "Size of the data directory's file system in bytes",
+        () -> DiskSpace.total(repository.dataDir()));
   }
 
   void countRequest(int status) {
