@@ -92,7 +92,18 @@ class OperationsArtifactsTest {
         // One answer from the store, one through the origin: both sources have series.
         assertEquals(200, get(https, node.uri().resolve("/packages.json")).statusCode());
         assertEquals(404, get(https, node.uri().resolve("/p2/none/such.json")).statusCode());
-        exported.addAll(sampleNames(get(https, node.uri().resolve("/.metamirror/metrics")).body()));
+        String nodeMetrics = get(https, node.uri().resolve("/.metamirror/metrics")).body();
+        exported.addAll(sampleNames(nodeMetrics));
+        // The gauges the alerts read say what the node's health says.
+        assertTrue(nodeMetrics.contains("\nmetamirror_node_healthy 1.0\n"), nodeMetrics);
+        assertTrue(nodeMetrics.contains("metamirror_sync_state{state=\"following\"} 1.0"));
+        assertTrue(nodeMetrics.contains("metamirror_sync_state{state=\"stalled\"} 0.0"));
+        assertTrue(nodeMetrics.contains("\nmetamirror_sync_failing 0.0\n"), nodeMetrics);
+        long notAfter = cert.certificate().getNotAfter().getTime() / 1000;
+        assertTrue(
+            nodeMetrics.contains(
+                "metamirror_tls_certificate_expiry_timestamp_seconds " + (double) notAfter),
+            nodeMetrics);
         exported.addAll(
             sampleNames(
                 get(HttpClient.newHttpClient(), origin.uri().resolve("/.metamirror/metrics"))
