@@ -108,6 +108,14 @@ class DnsCommandTest {
 
   @Test
   void watchAppliesTheFleetAndReportsItsPassesAsPrometheusMetrics() throws Exception {
+    // The watch probes every node's health: loopback addresses, so that no probe leaves this
+    // machine (tests never send traffic elsewhere); nothing answers there, as on a fresh fleet.
+    Files.writeString(
+        fleet,
+        FLEET
+            .replace("203.0.113.10", "127.0.0.1")
+            .replace("203.0.113.11", "127.0.0.2")
+            .replace("198.51.100.10", "127.0.0.3"));
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
