@@ -30,7 +30,8 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
   private boolean loaded;
   // Picocli swallows some exceptions from defaultValue (and the old code then served no values on
   // the next call), so a config file that cannot be used is remembered here; Main reports it.
-  private ExitCodes.UserError problem;
+  private RuntimeException problem;
+  private java.util.Set<String> knownKeys;
 
   private ConfigDefaults(Map<String, String> env, Path configFile) {
     this.env = env;
@@ -61,7 +62,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     if (!(arg instanceof OptionSpec option) || option.longestName().equals("--config")) {
       return null;
     }
-    String key = option.longestName().replaceFirst("^-+", "");
+    String key = key(option);
     JsonNode file = yaml();
     if (file != null && file.has(key) && !file.get(key).isNull()) {
       JsonNode value = file.get(key);
@@ -78,6 +79,11 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
       return fromEnv;
     }
     return null;
+  }
+
+  /** The config-file key of an option: its long name without dashes. */
+  static String key(OptionSpec option) {
+    return option.longestName().replaceFirst("^-+", "");
   }
 
   private JsonNode yaml() {
@@ -122,9 +128,112 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     return parsed;
   }
 
+  /**
+   * Makes a key that no command has as an option a usage error: a typo ({@code listn:}) must not be
+   * silently ignored. A key of another command is allowed, so one file can serve several.
+   */
+  ConfigDefaults knowing(java.util.Set<String> keys) {
+    this.knownKeys = keys;
+    return this;
+  }
+
   /** Why the config file cannot be used, or {@code null}. */
-  ExitCodes.UserError problem() {
-    yaml();
+  RuntimeException problem() {
+    JsonNode file = yaml();
+    if (problem == null && file != null && knownKeys != null) {
+      List<String> unknown = unknownKeys(knownKeys);
+      if (!unknown.isEmpty()) {
+        problem =
+            new ExitCodes.UsageError(unknown.get(0) + " (`metamirror config check` lists all)");
+      }
+    }
     return problem;
+  }
+
+  /** The config file, or null when none is named. */
+  Path file() {
+    return configFile;
+  }
+
+  /**
+   * One line per top-level key of the file that is not in {@code known}, naming the file, its line
+   * and the closest known key; empty when there are none or the file cannot be read.
+   */
+  List<String> unknownKeys(java.util.Set<String> known) {
+    List<String> lines = new ArrayList<>();
+    if (yaml() == null) {
+      return lines;
+    }
+    keyLines()
+        .forEach(
+            (key, line) -> {
+              if (!known.contains(key)) {
+                String close = closest(key, known);
+                lines.add(
+                    "config file "
+                        + configFile
+                        + " line "
+                        + line
+                        + ": unknown key '"
+                        + key
+                        + "'"
+                        + (close == null ? "" : " (did you mean '" + close + "'?)"));
+              }
+            });
+    return lines;
+  }
+
+  /** The file's top-level keys, in file order, with the line each is on. */
+  private Map<String, Integer> keyLines() {
+    Map<String, Integer> keys = new java.util.LinkedHashMap<>();
+    try (com.fasterxml.jackson.core.JsonParser p =
+        new YAMLFactory().createParser(configFile.toFile())) {
+      int depth = 0;
+      for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t.isStructStart()) {
+          depth++;
+        } else if (t.isStructEnd()) {
+          depth--;
+        } else if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && depth == 1) {
+          keys.put(p.currentName(), p.currentLocation().getLineNr());
+        }
+      }
+    } catch (IOException e) {
+      // load() has already reported a file that cannot be read or parsed
+    }
+    return keys;
+  }
+
+  /** The known key nearest to {@code key} by edit distance, if it is near enough to be a typo. */
+  private static String closest(String key, java.util.Set<String> known) {
+    String best = null;
+    int bestDistance = Math.max(2, key.length() / 3) + 1;
+    for (String k : known) {
+      int d = distance(key, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 }

@@ -22,7 +22,7 @@ public final class ExitCodes {
   private ExitCodes() {}
 
   static int of(Throwable e) {
-    if (e instanceof CommandLine.ParameterException) {
+    if (e instanceof CommandLine.ParameterException || e instanceof UsageError) {
       return USAGE;
     }
     if (e instanceof DataDirectoryLockedException
@@ -51,6 +51,16 @@ public final class ExitCodes {
       }
       cmd.getErr().flush();
       return of(e);
+    }
+  }
+
+  /**
+   * A usage error found after parsing (exit 2), e.g. an option that is required only when the
+   * config file does not give it either.
+   */
+  public static final class UsageError extends RuntimeException {
+    public UsageError(String message) {
+      super(message);
     }
   }
 

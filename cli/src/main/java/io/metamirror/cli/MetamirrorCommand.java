@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
       io.metamirror.cli.sync.SyncCommand.class,
       io.metamirror.cli.mirror.MirrorCommand.class,
       io.metamirror.cli.dns.DnsCommand.class,
+      io.metamirror.cli.config.ConfigCommand.class,
+      Versions.class,
       picocli.CommandLine.HelpCommand.class
     },
     footer = {
@@ -45,4 +47,9 @@ public final class MetamirrorCommand {
       paramLabel = "FILE",
       description = "A YAML file of option values (see below).")
   java.nio.file.Path config;
+
+  /** The config file named by {@code --config} (not by METAMIRROR_CONFIG), or null. */
+  public java.nio.file.Path config() {
+    return config;
+  }
 }

@@ -36,7 +36,7 @@ final class DnsOptions {
 
   FleetFile readFleet() {
     if (fleet == null) {
-      throw new ExitCodes.UserError("missing --fleet FILE");
+      throw new ExitCodes.UsageError("missing --fleet FILE (the fleet file; see --help)");
     }
     if (!Files.isRegularFile(fleet)) {
       throw new ExitCodes.UserError("fleet file not found: " + fleet);
