@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.metamirror.cli.Main;
 import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -172,11 +173,7 @@ class MirrorServeShutdownTest {
     }
 
     void kill(String signal) throws Exception {
-      Process kill =
-          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-              .inheritIO()
-              .start();
-      assertEquals(0, kill.waitFor(), "kill -" + signal);
+      ChildJvm.signal(process, signal);
     }
   }
 }
