@@ -11,9 +11,6 @@ import io.metamirror.protocol.health.HealthDocument;
 import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
 import io.metamirror.testsupport.process.ChildJvm;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +61,7 @@ class MirrorServeReloadTest {
                   cert.keyFile().toString())
               .start();
       try {
-        URI health = servingUri(node).resolve(".metamirror/health");
+        URI health = ServingLine.read(node).resolve(".metamirror/health");
         Instant loaded = tlsLoadedAt(https, health);
 
         ChildJvm.signal(node, "HUP");
@@ -83,19 +80,6 @@ class MirrorServeReloadTest {
         node.destroyForcibly().waitFor();
       }
     }
-  }
-
-  private static URI servingUri(Process node) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      // "mirror local/n1 serving https://127.0.0.1:PORT/ from … (origin …)"
-      int at = line.indexOf(" serving ");
-      if (line.startsWith("mirror ") && at >= 0) {
-        return URI.create(line.substring(at + 9).split("\\s+")[0]);
-      }
-    }
-    throw new IOException("mirror serve printed no URL");
   }
 
   private static Instant tlsLoadedAt(HttpClient https, URI health) throws Exception {
