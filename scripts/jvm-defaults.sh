@@ -3,6 +3,11 @@
 # by the launcher; a function of its own so that a test can ask it (cli: LauncherDefaultsTest).
 #
 #   metamirror_jvm_defaults ARGS...   prints one option per line for the command in ARGS
+#   metamirror_exec_jar JAVA JAR ARGS...   replaces the shell with JAVA running JAR with ARGS,
+#                                          these defaults first, then METAMIRROR_JAVA_OPTS
+#
+# Sourced by both launchers: the repository's ./metamirror and the installed /usr/bin/metamirror
+# (packaging/bin/metamirror), which the package ships beside a copy of this file.
 #
 # `mirror serve`: a mirror node gets a bounded heap. Left to itself the JVM may take a quarter of
 # the RAM, and G1 keeps what it took (a node that caught up on 100,000 files grew to 700-850 MB).
@@ -37,4 +42,13 @@ metamirror_jvm_defaults() {
   elif [[ $command == sync || $command == "sync "* ]] && [[ ${METAMIRROR_JAVA_OPTS:-} != *-XX:+Use*GC* ]]; then
     printf '%s\n' -XX:+UseSerialGC
   fi
+}
+
+metamirror_exec_jar() {
+  local java="$1" jar="$2" option
+  shift 2
+  local defaults=()
+  while IFS= read -r option; do defaults+=("$option"); done < <(metamirror_jvm_defaults "$@")
+  # shellcheck disable=SC2086 # METAMIRROR_JAVA_OPTS is a list of options
+  exec "$java" ${defaults[@]+"${defaults[@]}"} ${METAMIRROR_JAVA_OPTS:-} -jar "$jar" "$@"
 }

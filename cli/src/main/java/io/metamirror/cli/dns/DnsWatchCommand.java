@@ -1,6 +1,8 @@
 package io.metamirror.cli.dns;
 
 import io.metamirror.cli.CommandOutput;
+import io.metamirror.cli.HangupSignal;
+import io.metamirror.cli.SystemdNotify;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.reconcile.Reconciler;
 import io.metamirror.dns.route53.Route53Gateway;
@@ -56,11 +58,12 @@ public final class DnsWatchCommand implements Callable<Integer> {
       log(out, "metrics on http://" + metricsListen.host() + ":" + port + "/metrics");
     }
     java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
-    onHangup(
+    HangupSignal.onHangup(
         () -> {
           log(out, "SIGHUP: reconciling now");
           wake.release();
         });
+    SystemdNotify.ready(System.getenv(), "watching every " + every);
     for (int pass = 1; passes <= 0 || pass <= passes; pass++) {
       try {
         // Re-read each pass: editing the fleet file is how nodes are added and removed.
@@ -103,19 +106,6 @@ public final class DnsWatchCommand implements Callable<Integer> {
     }
     metrics.close();
     return 0;
-  }
-
-  /**
-   * Runs {@code action} on SIGHUP. Java has no public signal API; {@code sun.misc.Signal} is the
-   * supported-in-practice one (module jdk.unsupported). Where it is missing, SIGHUP is not handled.
-   */
-  @SuppressWarnings("removal")
-  private static void onHangup(Runnable action) {
-    try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
-    } catch (IllegalArgumentException | LinkageError e) {
-      // No SIGHUP on this platform: the interval alone drives reconciling.
-    }
   }
 
   private static void log(PrintWriter out, String line) {

@@ -1,11 +1,14 @@
 package io.metamirror.cli.mirror;
 
+import io.metamirror.cli.HangupSignal;
 import io.metamirror.cli.HostPort;
+import io.metamirror.cli.SystemdNotify;
 import io.metamirror.cli.TokenFile;
 import io.metamirror.cli.sync.ShrinkGuardOption;
 import io.metamirror.mirror.node.CachePolicy;
 import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.node.MirrorNodeConfig;
+import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.sync.agent.SyncAgent;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Spec;
             + " back to the origin on a local miss. SIGTERM or SIGINT (Ctrl-C) drains: health turns"
             + " 503 at once, the node keeps serving for --drain-grace, then closes its listener,"
             + " finishes the requests in flight (up to 30 s) and exits 0. A second SIGTERM or"
-            + " SIGINT during the drain exits at once (143 or 130).")
+            + " SIGINT during the drain exits at once (143 or 130). SIGHUP rereads --tls-cert and"
+            + " --tls-key at once (a failed reread keeps the certificate in service).")
 public final class MirrorServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -222,10 +226,10 @@ public final class MirrorServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--io-threads < 0: " + ioThreads);
     }
     String node = nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName();
+    ReloadingKeyManager keys = tlsCert != null ? Tls.serverKeys(tlsCert, tlsKey) : null;
     MirrorNodeConfig.Listener listener =
-        tlsCert != null
-            ? MirrorNodeConfig.Listener.reloading(
-                listen.host(), listen.port(), Tls.serverKeys(tlsCert, tlsKey))
+        keys != null
+            ? MirrorNodeConfig.Listener.reloading(listen.host(), listen.port(), keys)
             : MirrorNodeConfig.Listener.plain(listen.host(), listen.port());
     MirrorNodeConfig config =
         new MirrorNodeConfig(
@@ -249,13 +253,15 @@ public final class MirrorServeCommand implements Callable<Integer> {
                 .withParallel(parallel)
                 .withMaxShrinkPercent(shrinkGuard.percent()));
     MirrorNode mirror = MirrorNode.start(config);
-    // The hook is the last resort (SIGHUP, or signals the JVM would not hand over): it drains,
-    // but the JVM then exits 128 + the signal's number.
+    // The hook is the last resort (signals the JVM would not hand over): it drains, but the JVM
+    // then exits 128 + the signal's number.
     Runtime.getRuntime().addShutdownHook(new Thread(mirror::drain, "metamirror-shutdown"));
     StopSignals.install(mirror::drain);
+    HangupSignal.onHangup(() -> Tls.reload(keys));
     out.printf(
         "mirror %s/%s serving %s from %s (origin %s)%n", region, node, mirror.uri(), store, origin);
     out.flush();
+    SystemdNotify.ready(System.getenv(), "serving " + mirror.uri());
     mirror.awaitStopped();
     return 0;
   }

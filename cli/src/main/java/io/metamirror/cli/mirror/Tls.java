@@ -3,12 +3,33 @@ package io.metamirror.cli.mirror;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The server's TLS key material from PEM files, reloaded when the files change (ACME renewals). */
 final class Tls {
+  private static final Logger log = LoggerFactory.getLogger(Tls.class);
+
   private Tls() {}
 
   static ReloadingKeyManager serverKeys(Path cert, Path key) throws IOException {
     return ReloadingKeyManager.open(cert, key);
+  }
+
+  /**
+   * SIGHUP: rereads the files now, changed or not (a renewal hook need not wait for the periodic
+   * check). A failure is logged and shown in health by the key manager, and the old certificate
+   * keeps serving. Without TLS there is nothing to reread, which is said once.
+   */
+  static void reload(ReloadingKeyManager keys) {
+    if (keys == null) {
+      log.info("event=sighup action=none reason=\"no --tls-cert to reread\"");
+      return;
+    }
+    try {
+      keys.reload();
+    } catch (IOException e) {
+      // Logged by the key manager (event=tls_reload_failed) and shown in health.
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.metamirror.cli.origin;
 import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.HostPort;
 import io.metamirror.cli.ShutdownHook;
+import io.metamirror.cli.SystemdNotify;
 import io.metamirror.cli.TokenFile;
 import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.repository.OriginRepository;
@@ -74,6 +75,7 @@ public final class OriginServeCommand implements Callable<Integer> {
         repository.fileCount(),
         tokenPath);
     out.flush();
+    SystemdNotify.ready(System.getenv(), "serving " + server.uri());
     // A clean stop closes the repository, which writes a checkpoint.
     ShutdownHook.register(server::close, "data directory", repository).await();
     return 0;

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.metamirror.cli.Main;
 import io.metamirror.testsupport.origin.TestOrigin;
 import io.metamirror.testsupport.poll.Polling;
-import java.io.BufferedReader;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -144,18 +142,7 @@ class MirrorServeShutdownTest {
                   Integer.toString(graceSeconds))
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      for (String line; (line = out.readLine()) != null; ) {
-        // "mirror local/n1 serving http://127.0.0.1:PORT/ from … (origin …)"
-        int at = line.indexOf(" serving ");
-        if (line.startsWith("mirror ") && at >= 0) {
-          String url = line.substring(at + 9).split("\\s+")[0];
-          return new Node(p, URI.create(url));
-        }
-      }
-      p.destroyForcibly();
-      throw new IOException("mirror serve printed no URL; exit " + p.exitValue());
+      return new Node(p, ServingLine.read(p));
     }
 
     void awaitServingFromTheStore(HttpClient http) throws Exception {
@@ -172,11 +159,7 @@ class MirrorServeShutdownTest {
     }
 
     void kill(String signal) throws Exception {
-      Process kill =
-          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-              .inheritIO()
-              .start();
-      assertEquals(0, kill.waitFor(), "kill -" + signal);
+      ChildJvm.signal(process, signal);
     }
   }
 }

@@ -30,6 +30,16 @@ public final class ChildJvm {
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
   }
 
+  /** Sends {@code signal} ("TERM", "HUP", …) with the system's {@code kill}, which must succeed. */
+  public static void signal(Process process, String signal)
+      throws java.io.IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** SIGKILL; returns once the process is gone, so its file operations are over. */
   public static void kill(Process process) throws InterruptedException {
     process.destroyForcibly().waitFor();
