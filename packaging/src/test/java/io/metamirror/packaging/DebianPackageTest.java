@@ -115,6 +115,15 @@ class DebianPackageTest {
     assertEquals(0, v.exit(), v.toString());
     assertTrue(v.out().startsWith("metamirror " + version.replace('~', '-') + "\n"), v.toString());
 
+    // `version` names the commit the jar was built from (this checkout's, when built in git).
+    Commands.Result installed = Commands.run(List.of(launcher, "version"));
+    assertEquals(0, installed.exit(), installed.toString());
+    List<String> lines = installed.out().lines().toList();
+    assertEquals(v.out(), installed.out(), "version and --version agree");
+    String commit = Files.exists(Path.of("..", ".git")) ? "[0-9a-f]{7,}.*" : ".+";
+    assertTrue(lines.get(1).matches("commit " + commit), installed.toString());
+    assertTrue(lines.get(2).startsWith("Java "), installed.toString());
+
     Commands.Result help = Commands.run(List.of(launcher, "mirror", "serve", "--help"));
     assertEquals(0, help.exit(), help.toString());
     assertTrue(help.out().contains("--drain-grace"), help.toString());
