@@ -26,6 +26,6 @@ public final class OriginTarget {
 
   /** The token, read from its file now (see {@link TokenFile#read}). */
   public String token() {
-    return TokenFile.read(tokenFile);
+    return TokenFile.read(tokenFile, "--token-file");
   }
 }

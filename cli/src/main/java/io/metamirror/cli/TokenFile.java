@@ -13,22 +13,27 @@ import java.util.Base64;
 public final class TokenFile {
   private TokenFile() {}
 
-  public static String read(Path file) {
+  /**
+   * Reads the token from {@code file}, given by {@code option}; every refusal names the option and
+   * the file ("--token-file /etc/metamirror/token: not found").
+   */
+  public static String read(Path file, String option) {
+    String what = option + " " + file + ": ";
     if (!Files.isRegularFile(file)) {
-      throw new ExitCodes.UserError("token file not found: " + file);
+      throw new ExitCodes.UserError(what + "token file not found");
     }
     String token;
     try {
       token = Files.readString(file, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
-      throw new ExitCodes.UserError("cannot read token file " + file + ": " + e.getMessage());
+      throw new ExitCodes.UserError(what + "cannot read the token file: " + e.getMessage());
     }
     if (token.isEmpty()) {
-      throw new ExitCodes.UserError("token file is empty: " + file);
+      throw new ExitCodes.UserError(what + "the token file is empty");
     }
     if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
       throw new ExitCodes.UserError(
-          "token in " + file + " must be one line of printable ASCII without spaces");
+          what + "the token must be one line of printable ASCII without spaces");
     }
     return token;
   }
@@ -47,13 +52,13 @@ public final class TokenFile {
             file,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (FileAlreadyExistsException e) {
-        return read(file);
+        return read(file, "--token-file");
       } catch (UnsupportedOperationException e) {
         Files.createFile(file);
       }
       Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
       return token;
     }
-    return read(file);
+    return read(file, "--token-file");
   }
 }

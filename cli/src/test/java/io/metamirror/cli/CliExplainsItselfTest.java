@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -119,6 +121,69 @@ class CliExplainsItselfTest {
 
     assertEquals(2, r.exit(), r.toString());
     assertTrue(r.err().contains("missing --fleet FILE"), r.err());
+  }
+
+  @Test
+  void aPortInUseIsNamedWithItsAddress() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      String expected =
+          "metamirror: cannot listen on "
+              + address
+              + ": address already in use (another process"
+              + " listens there; stop it or pick another port)";
+
+      Run origin =
+          run("origin", "serve", "--data", temp.resolve("o").toString(), "--listen", address);
+      assertEquals(1, origin.exit(), origin.toString());
+      assertEquals(expected, origin.err().strip());
+
+      Run mirror =
+          run(
+              "mirror",
+              "serve",
+              "--origin",
+              "http://127.0.0.1:1/",
+              "--store",
+              temp.resolve("s").toString(),
+              "--listen",
+              address);
+      assertEquals(1, mirror.exit(), mirror.toString());
+      assertEquals(expected, mirror.err().strip());
+    }
+  }
+
+  @Test
+  void aMissingFileIsNamedWithItsOptionAndPath() {
+    Path none = temp.resolve("none.pem");
+    Run tls =
+        run(
+            "mirror",
+            "serve",
+            "--origin",
+            "http://127.0.0.1:1/",
+            "--store",
+            temp.resolve("s").toString(),
+            "--tls-cert",
+            none.toString(),
+            "--tls-key",
+            none.toString());
+    assertEquals(1, tls.exit(), tls.toString());
+    assertEquals("metamirror: --tls-cert " + none + ": file not found", tls.err().strip());
+
+    Run admin =
+        run(
+            "mirror",
+            "serve",
+            "--origin",
+            "http://127.0.0.1:1/",
+            "--store",
+            temp.resolve("s").toString(),
+            "--admin-token-file",
+            none.toString());
+    assertEquals(1, admin.exit(), admin.toString());
+    assertEquals(
+        "metamirror: --admin-token-file " + none + ": token file not found", admin.err().strip());
   }
 
   private Path write(String yaml) throws IOException {

@@ -487,7 +487,7 @@ class CliTest {
         run("publish", "--origin", origin.toString(), "--token-file", missing.toString(), "" + src);
 
     assertEquals(1, run.exit(), run.toString());
-    assertOneErrorLine(run, "token file not found", missing.toString());
+    assertOneErrorLine(run, "--token-file " + missing + ": token file not found");
     assertEquals(Map.of(), manifest(origin));
   }
 

@@ -45,7 +45,11 @@ final class WatchMetrics implements AutoCloseable {
                   exchange.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
                 })
             .build();
-    server.start();
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      throw io.metamirror.protocol.http.ListenException.explain(e, host, port);
+    }
     return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
   }
 

@@ -240,7 +240,9 @@ public final class MirrorServeCommand implements Callable<Integer> {
             node,
             new MirrorNodeConfig.DrainSettings(
                 Duration.ofSeconds(drainGraceSeconds),
-                adminTokenFile == null ? null : TokenFile.read(adminTokenFile)),
+                adminTokenFile == null
+                    ? null
+                    : TokenFile.read(adminTokenFile, "--admin-token-file")),
             new MirrorNodeConfig.LagThresholds(maxLagEntries, maxLagSeconds),
             new MirrorNodeConfig.FallbackSettings(
                 seconds(fallbackConnectTimeout),

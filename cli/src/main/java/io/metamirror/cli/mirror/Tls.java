@@ -12,8 +12,17 @@ final class Tls {
 
   private Tls() {}
 
+  /** Opens the PEM files; a missing one is named by its option and path. */
   static ReloadingKeyManager serverKeys(Path cert, Path key) throws IOException {
+    requireFile("--tls-cert", cert);
+    requireFile("--tls-key", key);
     return ReloadingKeyManager.open(cert, key);
+  }
+
+  private static void requireFile(String option, Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new io.metamirror.cli.ExitCodes.UserError(option + " " + file + ": file not found");
+    }
   }
 
   /**

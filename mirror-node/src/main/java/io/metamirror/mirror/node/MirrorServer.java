@@ -2,6 +2,7 @@ package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.ListenException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.ExchangeCompletionListener;
@@ -192,7 +193,7 @@ final class MirrorServer {
       undertow.start();
     } catch (RuntimeException e) {
       worker.shutdownNow();
-      throw e;
+      throw ListenException.explain(e, listener.host(), listener.port());
     }
     return new MirrorServer(undertow, worker, inFlight, listener);
   }

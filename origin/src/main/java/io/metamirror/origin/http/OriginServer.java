@@ -3,6 +3,7 @@ package io.metamirror.origin.http;
 import io.metamirror.origin.composer.ChangeIndex;
 import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.protocol.http.ListenException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -158,7 +159,12 @@ public final class OriginServer implements Closeable {
             .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
             .setHandler(root)
             .build();
-    undertow.start();
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      pageBuilder.shutdownNow();
+      throw ListenException.explain(e, config.host(), config.port());
+    }
     OriginServer server = new OriginServer(undertow, pageBuilder, feed, config.host());
     log.info(
         "event=origin_listening url={} epoch={} head={}",
