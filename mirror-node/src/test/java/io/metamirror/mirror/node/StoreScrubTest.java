@@ -1,6 +1,8 @@
 package io.metamirror.mirror.node;
 
 import static io.metamirror.mirror.node.HttpsClient.header;
+import static io.metamirror.mirror.node.StoreDamage.flipped;
+import static io.metamirror.mirror.node.StoreDamage.gzip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,9 +14,7 @@ import io.metamirror.protocol.Sha256;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.testsupport.poll.Polling;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,12 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,31 +55,6 @@ class StoreScrubTest {
     return dir.resolve("a").resolve(path);
   }
 
-  /** The same number of bytes, every one of them different. */
-  private static byte[] flipped(byte[] content) {
-    byte[] damaged = content.clone();
-    for (int i = 0; i < damaged.length; i++) {
-      damaged[i] ^= 0x5a;
-    }
-    return damaged;
-  }
-
-  private static byte[] gzip(byte[] content) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(content);
-    }
-    return out.toByteArray();
-  }
-
-  private static byte[] inflated(Path twin) {
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(twin))) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
   private void awaitScrubFound(NodeTestbed testbed, MirrorNode node) throws Exception {
     Polling.await(
         "the scrub to find the damaged file",
@@ -89,16 +62,8 @@ class StoreScrubTest {
     assertEquals(1.0, testbed.client().metric(node, FAILURES));
   }
 
-  /** The store holds the published bytes again, file and twin, and the node serves them. */
   private void assertRepaired(NodeTestbed testbed, MirrorNode node, String path) throws Exception {
-    Polling.await(
-        "the store's " + path + " and its twin to be repaired",
-        () ->
-            Arrays.equals(files.get(path), Files.readAllBytes(stored(path)))
-                && Arrays.equals(files.get(path), inflated(stored(path + ".gz"))));
-    HttpResponse<byte[]> again = testbed.client().get(node, "/" + path);
-    assertEquals("local", header(again, "X-Metamirror-Source"));
-    assertArrayEquals(files.get(path), again.body());
+    StoreDamage.assertRepaired(testbed, node, dir.resolve("a"), path, files.get(path));
   }
 
   @Test
