@@ -69,11 +69,6 @@ record ScrubPace(long bytesPerSecond) {
     return ahead < MIN_PAUSE.toNanos() ? 0 : (long) ahead;
   }
 
-  /** How long a pass over {@code cost} takes at this pace. */
-  Duration passTime(long cost) {
-    return Duration.ofMillis((long) Math.ceil((double) cost * 1000 / bytesPerSecond));
-  }
-
   private static double seconds(Duration d) {
     return d.getSeconds() + d.getNano() / 1e9;
   }

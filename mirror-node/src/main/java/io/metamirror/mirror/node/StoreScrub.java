@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * the last one began is up. A state file that cannot be read is logged, and the scrub starts over.
  *
  * <p><b>Threads.</b> One daemon thread from {@link #start} to {@link #close}; it alone touches the
- * state; the counters are read by the metrics from any thread.
+ * state; the counters are read by the metrics from any thread. A pass that fails on an unexpected
+ * error is logged ({@code event=scrub_pass_failed}) and the next starts a period later.
  */
 final class StoreScrub implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(StoreScrub.class);
@@ -169,12 +170,15 @@ final class StoreScrub implements Closeable {
         if (wait > 0) {
           TimeUnit.MILLISECONDS.sleep(wait);
         }
-        pass();
+        try {
+          pass();
+        } catch (RuntimeException e) {
+          log.error("event=scrub_pass_failed error=\"{}\"", e.toString(), e);
+          state = new ScrubState(clock.millis() + period.toMillis(), null, state.completedMillis());
+        }
       }
     } catch (InterruptedException e) {
       // closing
-    } catch (RuntimeException e) {
-      log.error("event=scrub_failed error=\"{}\"", e.toString(), e);
     } finally {
       Thread.interrupted(); // a write of the state must not meet a pending interrupt
       save();
@@ -238,11 +242,12 @@ final class StoreScrub implements Closeable {
     }
     long now = clock.millis();
     log.info(
-        "event=scrub_pass files={} bytes={} mismatches={} seconds={}",
+        "event=scrub_pass files={} bytes={} mismatches={} seconds={} pace_bytes_per_s={}",
         tally.files,
         tally.bytes,
         tally.mismatches,
-        Math.max(0, now - state.passStartedMillis()) / 1000);
+        Math.max(0, now - state.passStartedMillis()) / 1000,
+        pace.bytesPerSecond());
     lastPassCompletedMillis = now;
     state = new ScrubState(Math.max(now, state.passStartedMillis() + period.toMillis()), null, now);
     save();
