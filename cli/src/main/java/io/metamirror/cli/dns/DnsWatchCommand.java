@@ -1,6 +1,7 @@
 package io.metamirror.cli.dns;
 
 import io.metamirror.cli.CommandOutput;
+import io.metamirror.cli.DurationText;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.reconcile.Reconciler;
 import io.metamirror.dns.route53.Route53Gateway;
@@ -121,7 +122,7 @@ public final class DnsWatchCommand implements Callable<Integer> {
   Duration parse(String text) {
     Duration d;
     try {
-      d = io.metamirror.cli.DurationText.parse(text);
+      d = DurationText.parse(text);
     } catch (IllegalArgumentException e) {
       throw cli.usageError("--interval " + e.getMessage());
     }
