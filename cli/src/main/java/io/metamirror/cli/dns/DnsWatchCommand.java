@@ -1,6 +1,7 @@
 package io.metamirror.cli.dns;
 
 import io.metamirror.cli.CommandOutput;
+import io.metamirror.cli.DurationText;
 import io.metamirror.cli.HangupSignal;
 import io.metamirror.cli.SystemdNotify;
 import io.metamirror.dns.fleet.FleetFile;
@@ -9,10 +10,7 @@ import io.metamirror.dns.route53.Route53Gateway;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +24,6 @@ import picocli.CommandLine.Option;
             + " a failed pass is logged and retried at the next interval. SIGHUP starts a pass at"
             + " once.")
 public final class DnsWatchCommand implements Callable<Integer> {
-  private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)?");
-
   @Mixin CommandOutput cli;
   @Mixin DnsOptions options;
 
@@ -114,19 +110,12 @@ public final class DnsWatchCommand implements Callable<Integer> {
   }
 
   Duration parse(String text) {
-    Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw cli.usageError("--interval must look like 30s, 5m or 500ms, got " + text);
+    Duration d;
+    try {
+      d = DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw cli.usageError("--interval " + e.getMessage());
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    Duration d =
-        switch (unit) {
-          case "ms" -> Duration.ofMillis(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofSeconds(n);
-        };
     if (d.isZero()) {
       throw cli.usageError("--interval must be > 0");
     }

@@ -1,5 +1,6 @@
 package io.metamirror.cli.mirror;
 
+import io.metamirror.cli.DurationText;
 import io.metamirror.cli.HangupSignal;
 import io.metamirror.cli.HostPort;
 import io.metamirror.cli.SystemdNotify;
@@ -193,6 +194,18 @@ public final class MirrorServeCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int parallel;
 
+  @Option(
+      names = "--scrub-period",
+      paramLabel = "DURATION",
+      defaultValue = "24h",
+      converter = DurationText.Converter.class,
+      description =
+          "Re-hash the whole store once per this period in the background (30m, 24h, 7d), paced"
+              + " from the store's size: at least 64 KiB/s, at most 32 MiB/s. A damaged file is"
+              + " never served and is re-fetched in place. 0 or off turns the scrub off (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration scrubPeriod;
+
   @Mixin ShrinkGuardOption shrinkGuard;
 
   @Override
@@ -251,6 +264,7 @@ public final class MirrorServeCommand implements Callable<Integer> {
                 MirrorNodeConfig.FallbackSettings.CIRCUIT_OPEN_FOR),
             new MirrorNodeConfig.Serving(
                 new CachePolicy(rules), fileCacheMb << 20, rateLimit, ioThreads),
+            scrubPeriod,
             SyncAgent.Config.defaults(origin)
                 .withParallel(parallel)
                 .withMaxShrinkPercent(shrinkGuard.percent()));

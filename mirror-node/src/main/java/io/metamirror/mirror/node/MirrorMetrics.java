@@ -142,23 +142,50 @@ final class MirrorMetrics {
         "metamirror_file_cache_files",
         "Files held in the in-memory cache of small files",
         cache::files);
-    CounterWithCallback.builder()
-        .name("metamirror_file_cache_misses_total")
-        .help(
-            "Local hits that had to read the file (not cached, or an older version cached);"
-                + " the other local answers came from the cache")
-        .callback(cb -> cb.call(cache.misses()))
-        .register(registry);
+    callbackCounter(
+        "metamirror_file_cache_misses_total",
+        "Local hits that had to read the file (not cached, or an older version cached);"
+            + " the other local answers came from the cache",
+        cache::misses);
   }
 
   /** Files found not to be the version the manifest lists, read when scraped. */
   void watch(VerifiedFiles verified) {
+    callbackCounter(
+        "metamirror_mirror_integrity_failures_total",
+        "Files (or gzip twins) of the store that did not hash to the version the manifest"
+            + " lists when checked; never served",
+        verified::failures);
+  }
+
+  /** The background scrub's progress, read when scraped. */
+  void watch(StoreScrub scrub) {
+    callbackCounter(
+        "metamirror_mirror_scrub_files_total",
+        "Files and gzip twins of the store the background scrub re-hashed",
+        scrub::files);
+    callbackCounter(
+        "metamirror_mirror_scrub_bytes_total",
+        "Bytes of files and twins the background scrub re-hashed",
+        scrub::bytes);
+    callbackCounter(
+        "metamirror_mirror_scrub_mismatches_total",
+        "Files or twins the background scrub found not to be the listed version (each is also"
+            + " an integrity failure); never served, repaired in place",
+        scrub::mismatches);
+    gauge(
+        "metamirror_mirror_scrub_last_pass_completed_seconds",
+        "When the background scrub last completed a pass over the whole store, unix seconds; 0:"
+            + " never",
+        scrub::lastPassCompletedSeconds);
+  }
+
+  /** A counter read when scraped. */
+  private void callbackCounter(String name, String help, DoubleSupplier value) {
     CounterWithCallback.builder()
-        .name("metamirror_mirror_integrity_failures_total")
-        .help(
-            "Files (or gzip twins) of the store that did not hash to the version the manifest"
-                + " lists when checked; never served")
-        .callback(cb -> cb.call(verified.failures()))
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(value.getAsDouble()))
         .register(registry);
   }
 

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * from it, falling back to the origin on a local miss. {@link NodeHealth} decides whether it should
  * get traffic; {@link Drain} takes it out of service.
  *
- * <p>Lifecycle: {@link #start} opens the store, starts the agent, then the server; {@link #close}
- * (or the end of a {@link #drain()}) stops the server after in-flight requests, then the agent,
- * then closes the store. Every part of the node reads time from the one clock it is started with.
+ * <p>Lifecycle: {@link #start} opens the store, starts the agent, the server, then the {@link
+ * StoreScrub} (unless off); {@link #close} (or the end of a {@link #drain()}) stops the server
+ * after in-flight requests, then the scrub, then the agent, then closes the store. Every part of
+ * the node reads time from the one clock it is started with.
  */
 public final class MirrorNode implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(MirrorNode.class);
@@ -37,6 +38,7 @@ public final class MirrorNode implements Closeable {
   private final MirrorMetrics metrics;
   private final SmallFileCache fileCache;
   private final VerifiedFiles verifiedFiles;
+  private final StoreScrub scrub; // null when off
   private final NodeHealth nodeHealth;
   private final Drain drain;
   private final MirrorServer server;
@@ -54,6 +56,13 @@ public final class MirrorNode implements Closeable {
     metrics.watch(fileCache);
     this.verifiedFiles = new VerifiedFiles(agent::repair);
     metrics.watch(verifiedFiles);
+    this.scrub =
+        config.scrubPeriod().isZero()
+            ? null
+            : new StoreScrub(store, agent, verifiedFiles, config.scrubPeriod(), clock);
+    if (scrub != null) {
+      metrics.watch(scrub);
+    }
     this.nodeHealth = new NodeHealth(config);
     metrics.watch(this::health);
     metrics.watchDisk(store.root());
@@ -97,6 +106,9 @@ public final class MirrorNode implements Closeable {
       throw e;
     }
     agent.start();
+    if (node.scrub != null) {
+      node.scrub.start();
+    }
     long cacheBytes = config.serving().fileCacheBytes();
     String heap = heapWarning(Runtime.getRuntime().maxMemory(), store.fileCount(), cacheBytes);
     if (heap != null) {
@@ -185,6 +197,11 @@ public final class MirrorNode implements Closeable {
     return store;
   }
 
+  /** The background scrub, null when it is off. */
+  StoreScrub scrub() {
+    return scrub;
+  }
+
   /**
    * Stops the sync agent applying pages until {@link #resumeSync()}; the node keeps serving what
    * its store has. For game days and tests of the replication race.
@@ -229,6 +246,9 @@ public final class MirrorNode implements Closeable {
       return;
     }
     server.stop();
+    if (scrub != null) {
+      scrub.close();
+    }
     agent.close();
     try {
       store.close();

@@ -17,6 +17,8 @@ import javax.net.ssl.SSLContext;
  *     which differs only when a test puts a seam in front of one of them)
  * @param region for health and metrics
  * @param nodeId for health and metrics
+ * @param scrubPeriod the background scrub ({@link StoreScrub}) re-hashes the whole store once per
+ *     period, paced by {@link ScrubPace}; zero turns it off
  */
 public record MirrorNodeConfig(
     URI origin,
@@ -28,7 +30,17 @@ public record MirrorNodeConfig(
     LagThresholds lag,
     FallbackSettings fallback,
     Serving serving,
+    Duration scrubPeriod,
     SyncAgent.Config sync) {
+
+  /** The default {@link #scrubPeriod}: the whole store is re-hashed once a day. */
+  public static final Duration DEFAULT_SCRUB_PERIOD = Duration.ofHours(24);
+
+  public MirrorNodeConfig {
+    if (scrubPeriod == null || scrubPeriod.isNegative()) {
+      throw new IllegalArgumentException("scrubPeriod null or negative: " + scrubPeriod);
+    }
+  }
 
   /**
    * Where the node listens, and with what certificate.
@@ -137,12 +149,13 @@ public record MirrorNodeConfig(
             FallbackSettings.CIRCUIT_OPEN_FOR),
         new Serving(
             new CachePolicy(CachePolicy.DEFAULT_RULES), Serving.DEFAULT_FILE_CACHE_BYTES, 0, 0),
+        DEFAULT_SCRUB_PERIOD,
         SyncAgent.Config.defaults(origin));
   }
 
   public MirrorNodeConfig withListener(Listener listener) {
     return new MirrorNodeConfig(
-        origin, store, listener, region, nodeId, drain, lag, fallback, serving, sync);
+        origin, store, listener, region, nodeId, drain, lag, fallback, serving, scrubPeriod, sync);
   }
 
   /** Serves TLS from {@code keys} on the same address; health then reports the certificate. */
@@ -152,7 +165,7 @@ public record MirrorNodeConfig(
 
   public MirrorNodeConfig withIdentity(String region, String nodeId) {
     return new MirrorNodeConfig(
-        origin, store, listener, region, nodeId, drain, lag, fallback, serving, sync);
+        origin, store, listener, region, nodeId, drain, lag, fallback, serving, scrubPeriod, sync);
   }
 
   public MirrorNodeConfig withDrainGrace(Duration grace) {
@@ -165,7 +178,7 @@ public record MirrorNodeConfig(
 
   private MirrorNodeConfig withDrain(DrainSettings drain) {
     return new MirrorNodeConfig(
-        origin, store, listener, region, nodeId, drain, lag, fallback, serving, sync);
+        origin, store, listener, region, nodeId, drain, lag, fallback, serving, scrubPeriod, sync);
   }
 
   public MirrorNodeConfig withFallback(
@@ -173,7 +186,7 @@ public record MirrorNodeConfig(
     FallbackSettings fallback =
         new FallbackSettings(connectTimeout, timeout, negativeTtl, circuitOpenFor);
     return new MirrorNodeConfig(
-        origin, store, listener, region, nodeId, drain, lag, fallback, serving, sync);
+        origin, store, listener, region, nodeId, drain, lag, fallback, serving, scrubPeriod, sync);
   }
 
   public MirrorNodeConfig withFileCache(long bytes) {
@@ -189,11 +202,17 @@ public record MirrorNodeConfig(
 
   private MirrorNodeConfig withServing(Serving serving) {
     return new MirrorNodeConfig(
-        origin, store, listener, region, nodeId, drain, lag, fallback, serving, sync);
+        origin, store, listener, region, nodeId, drain, lag, fallback, serving, scrubPeriod, sync);
+  }
+
+  /** Zero turns the scrub off. */
+  public MirrorNodeConfig withScrubPeriod(Duration scrubPeriod) {
+    return new MirrorNodeConfig(
+        origin, store, listener, region, nodeId, drain, lag, fallback, serving, scrubPeriod, sync);
   }
 
   public MirrorNodeConfig withSync(SyncAgent.Config sync) {
     return new MirrorNodeConfig(
-        origin, store, listener, region, nodeId, drain, lag, fallback, serving, sync);
+        origin, store, listener, region, nodeId, drain, lag, fallback, serving, scrubPeriod, sync);
   }
 }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * never serves the bytes. Memory: one entry per file and twin served since start, replaced when the
  * path's version or the file changes.
  *
- * <p><b>Threads.</b> Lock-free: a lost race between two first hits costs one extra hash.
+ * <p><b>Threads.</b> Lock-free: a lost race between two first hits (or a hit and the {@link
+ * StoreScrub}) costs one extra hash, never a second count.
  */
 final class VerifiedFiles {
   private static final Logger log = LoggerFactory.getLogger(VerifiedFiles.class);
@@ -54,6 +55,15 @@ final class VerifiedFiles {
           attributes.size(),
           attributes.lastModifiedTime().toMillis(),
           attributes.fileKey());
+    }
+
+    /** A file listed as {@code version} that is not on disk as a regular file. */
+    static Stamp notOnDisk(Sha256 version) {
+      return new Stamp(version, -1, -1, null);
+    }
+
+    boolean onDisk() {
+      return size >= 0;
     }
   }
 
@@ -89,17 +99,23 @@ final class VerifiedFiles {
   /**
    * Records that the file ({@code twin} or not) of {@code path}, as it is in {@code stamp}, is not
    * {@code expected}: {@code actual} says what it is instead (a sha256, or why it could not be read
-   * as one). It is counted once per stamp: asked for again unchanged, it is {@link #known} bad.
+   * as one). It is counted once per stamp: asked for again unchanged, it is {@link #known} bad, and
+   * found again by another thread (a request and the scrub) it is not counted again. Returns
+   * whether it was counted now.
    */
-  void mismatch(ContentPath path, boolean twin, Stamp stamp, String actual) {
+  boolean mismatch(ContentPath path, boolean twin, Stamp stamp, String actual) {
     Sha256 expected = stamp.version();
-    checked.put(new Key(path, twin), new Checked(stamp, false));
+    Checked bad = new Checked(stamp, false);
+    if (bad.equals(checked.put(new Key(path, twin), bad))) {
+      return false; // counted and repaired by whoever found it first
+    }
     failures.increment();
     ContentPath file = twin ? Objects.requireNonNullElse(Store.twinPath(path), path) : path;
     if (logged.add(file)) {
       log.warn("event=integrity_mismatch path={} expected={} actual={}", file, expected, actual);
     }
     onMismatch.accept(path, expected);
+    return true;
   }
 
   /** Mismatches found since start, one per damaged file (or twin) as it was found. */

@@ -1,23 +1,20 @@
 package io.metamirror.mirror.node;
 
 import static io.metamirror.mirror.node.HttpsClient.header;
+import static io.metamirror.mirror.node.StoreDamage.flipped;
+import static io.metamirror.mirror.node.StoreDamage.gzip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.metamirror.testsupport.poll.Polling;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,46 +47,8 @@ class IntegrityTest {
     return fileCacheBytes < 0 ? config : config.withFileCache(fileCacheBytes);
   }
 
-  /** The same number of bytes, every one of them different. */
-  private static byte[] flipped(byte[] content) {
-    byte[] damaged = content.clone();
-    for (int i = 0; i < damaged.length; i++) {
-      damaged[i] ^= 0x5a;
-    }
-    return damaged;
-  }
-
-  private static byte[] gzip(byte[] content) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(content);
-    }
-    return out.toByteArray();
-  }
-
-  /**
-   * The sync agent re-fetched the damaged file (and its twin) into the store, and the node serves
-   * it again: waits for the repair, which runs on the agent's repair thread.
-   */
   private void assertRepaired(NodeTestbed testbed, MirrorNode node, String path) throws Exception {
-    Path file = dir.resolve("a").resolve(path);
-    Path twin = dir.resolve("a").resolve(path + ".gz");
-    Polling.await(
-        "the store's " + path + " and its twin to be repaired",
-        () ->
-            Arrays.equals(files.get(path), Files.readAllBytes(file))
-                && Arrays.equals(files.get(path), inflated(twin)));
-    HttpResponse<byte[]> again = testbed.client().get(node, "/" + path);
-    assertEquals("local", header(again, "X-Metamirror-Source"));
-    assertArrayEquals(files.get(path), again.body());
-  }
-
-  private static byte[] inflated(Path twin) {
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(twin))) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      return null;
-    }
+    StoreDamage.assertRepaired(testbed, node, dir.resolve("a"), path, files.get(path));
   }
 
   private void assertFromOrigin(HttpResponse<byte[]> response, byte[] expected) {

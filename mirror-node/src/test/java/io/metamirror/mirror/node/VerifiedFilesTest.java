@@ -51,4 +51,27 @@ class VerifiedFilesTest {
     assertEquals(1, files.failures());
     assertEquals(List.of(PATH, PATH, PATH), repairs, "a failed repair is asked for again");
   }
+
+  @Test
+  void aDamagedFileFoundByARequestAndTheScrubAtOnceIsCountedAndRepairedOnce() {
+    List<ContentPath> repairs = new ArrayList<>();
+    VerifiedFiles files = new VerifiedFiles((path, sha256) -> repairs.add(path));
+
+    assertTrue(files.mismatch(PATH, false, AS_CHECKED, "other"));
+    assertFalse(files.mismatch(PATH, false, AS_CHECKED, "other"), "the second finder");
+
+    assertEquals(1, files.failures());
+    assertEquals(List.of(PATH), repairs);
+  }
+
+  @Test
+  void aFileDamagedAgainAfterItsRepairIsCountedAgain() {
+    VerifiedFiles files = new VerifiedFiles((path, sha256) -> {});
+    files.mismatch(PATH, false, AS_CHECKED, "other");
+
+    assertTrue(
+        files.mismatch(
+            PATH, false, new VerifiedFiles.Stamp(VERSION, 10, 1_700_000_000_000L, "inode 2"), "x"));
+    assertEquals(2, files.failures());
+  }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -265,6 +266,21 @@ public final class SyncAgent implements Closeable {
       repairs.execute(() -> repairNow(path, expected));
     } catch (RejectedExecutionException e) {
       repairsQueued.remove(path); // closing
+    }
+  }
+
+  /**
+   * Runs {@code read} while nothing writes the store's tree (no page, bootstrap or repair), so that
+   * what it reads of the manifest and of the disk belong together: the node's scrub confirms a
+   * mismatch with it. Waits for a page being applied; {@code read} must be short (no hashing), as
+   * pages wait for it.
+   */
+  public <T> T whileTreeSettled(Supplier<T> read) throws InterruptedException {
+    writeLock.lockInterruptibly();
+    try {
+      return read.get();
+    } finally {
+      writeLock.unlock();
     }
   }
 

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * STORE/.metamirror/staging/      a snapshot being unpacked (bootstrap)
  * STORE/.metamirror/tmp/5f1c…(.gz) files (and twins) being written, until renamed into place
  * STORE/.metamirror/status.json   the agent's last status, for `metamirror sync status`
+ * STORE/.metamirror/scrub         where the mirror node's background scrub is (its ScrubState)
  * </pre>
  *
  * <p>A precompressed twin is written only when it is smaller and {@code <path>.gz} is not itself a
