@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,18 +118,18 @@ class PipDownloadTest {
    * the test CA as the only trusted one.
    */
   static Run pipDownload(MirrorNode node, String project, Path into) throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                pip().toString(),
-                "download",
-                "--no-deps",
-                "--no-cache-dir",
-                "--index-url",
-                "https://127.0.0.1:" + node.port() + "/simple/",
-                project,
-                "-d",
-                into.toString())
-            .redirectErrorStream(true);
+    List<String> command = new ArrayList<>(pip());
+    command.addAll(
+        List.of(
+            "download",
+            "--no-deps",
+            "--no-cache-dir",
+            "--index-url",
+            "https://127.0.0.1:" + node.port() + "/simple/",
+            project,
+            "-d",
+            into.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("PIP_"));
     String ca = testbed.tls().caPem().toString();
@@ -148,17 +149,38 @@ class PipDownloadTest {
     return new Run(process.exitValue(), output);
   }
 
-  /** pip on the PATH; its absence fails the test rather than skipping it. */
-  static Path pip() {
-    for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String name : List.of("pip", "pip3")) {
-        Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
-        if (Files.isExecutable(candidate)) {
-          return candidate;
-        }
+  /**
+   * pip on the PATH, else {@code python3 -m pip}, as {@code scripts/test} looks for it (and
+   * installs it when missing); its absence fails the test rather than skipping it.
+   */
+  static List<String> pip() throws Exception {
+    for (String name : List.of("pip", "pip3")) {
+      Path found = onPath(name);
+      if (found != null) {
+        return List.of(found.toString());
       }
     }
-    return fail("pip is not on the PATH; scripts/test installs it (python3 -m pip or python3-pip)");
+    Path python = onPath("python3");
+    if (python != null
+        && new ProcessBuilder(python.toString(), "-m", "pip", "--version")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor()
+            == 0) {
+      return List.of(python.toString(), "-m", "pip");
+    }
+    return fail("pip is not installed; scripts/test installs it (python3 -m pip or python3-pip)");
+  }
+
+  private static Path onPath(String name) {
+    for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   static String page(String links) {
