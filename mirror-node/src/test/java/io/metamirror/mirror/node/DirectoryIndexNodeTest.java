@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,8 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A PEP 503 {@code simple/} tree through a node, answered alike from its store ({@code local}) and
- * through the origin fallback ({@code origin}: a node whose agent cannot reach any feed, so its
- * store stays empty and every answer is the origin's).
+ * through the origin fallback ({@code origin}) ({@link SyncedAndFallbackNodes}).
  */
 class DirectoryIndexNodeTest {
   static final String PIP_ACCEPT =
@@ -38,9 +36,7 @@ class DirectoryIndexNodeTest {
   static final String OTHER_HTML = "<!DOCTYPE html><html><body>other</body></html>";
 
   @TempDir static Path dir;
-  static NodeTestbed testbed;
-  static MirrorNode local;
-  static MirrorNode fallback;
+  static SyncedAndFallbackNodes nodes;
 
   /** Long enough that its gzip twin is smaller, so the store keeps one. */
   private static String demoHtml() {
@@ -62,23 +58,20 @@ class DirectoryIndexNodeTest {
     tree.put("simple/demo-pkg/index.html", utf8(DEMO_HTML));
     tree.put("simple/demo-pkg/index.json", utf8(DEMO_JSON));
     tree.put("simple/other/index.html", utf8(OTHER_HTML));
-    testbed = NodeTestbed.start(dir, tree);
-    local = testbed.startCaughtUp(testbed.config("local"));
-    URI noFeed = URI.create("http://127.0.0.1:1/"); // nothing listens on port 1
-    fallback = MirrorNode.start(testbed.config("fallback", testbed.origin().uri(), noFeed));
+    nodes = SyncedAndFallbackNodes.start(dir, tree);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    TestNodes.closeAll(local, fallback, testbed);
+    nodes.close();
   }
 
   static MirrorNode node(String source) {
-    return source.equals("local") ? local : fallback;
+    return nodes.node(source);
   }
 
   static HttpResponse<byte[]> get(String source, String path, String... headers) throws Exception {
-    HttpResponse<byte[]> r = testbed.client().get(node(source), path, headers);
+    HttpResponse<byte[]> r = nodes.testbed().client().get(node(source), path, headers);
     assertEquals(source, header(r, "X-Metamirror-Source"), path + " answered by");
     return r;
   }
@@ -97,7 +90,8 @@ class DirectoryIndexNodeTest {
     assertEquals(
         header(get(source, "/simple/demo-pkg/index.html"), "ETag"), header(project, "ETag"));
 
-    RawTls.Response http11 = RawTls.get(testbed.tls().client(), node(source).port(), "/simple/");
+    RawTls.Response http11 =
+        RawTls.get(nodes.testbed().tls().client(), node(source).port(), "/simple/");
     assertEquals(200, http11.status(), http11.toString());
     assertArrayEquals(utf8(ROOT_HTML), http11.body());
   }
@@ -124,7 +118,8 @@ class DirectoryIndexNodeTest {
     HttpResponse<byte[]> full = get(source, "/simple/demo-pkg/");
     String etag = header(full, "ETag");
 
-    HttpResponse<byte[]> head = testbed.client().send(node(source), "HEAD", "/simple/demo-pkg/");
+    HttpResponse<byte[]> head =
+        nodes.testbed().client().send(node(source), "HEAD", "/simple/demo-pkg/");
     assertEquals(200, head.statusCode());
     assertEquals(etag, header(head, "ETag"));
     assertEquals(String.valueOf(DEMO_HTML.length()), header(head, "Content-Length"));
@@ -155,9 +150,9 @@ class DirectoryIndexNodeTest {
   @ValueSource(strings = {"local", "origin"})
   void aPathWithoutAnIndexStaysNotFound(String source) throws Exception {
     // A miss is always the origin's to answer.
-    HttpResponse<byte[]> directory = testbed.client().get(node(source), "/simple/missing/");
+    HttpResponse<byte[]> directory = nodes.testbed().client().get(node(source), "/simple/missing/");
     assertEquals(404, directory.statusCode());
-    HttpResponse<byte[]> file = testbed.client().get(node(source), "/simple/missing");
+    HttpResponse<byte[]> file = nodes.testbed().client().get(node(source), "/simple/missing");
     assertEquals(404, file.statusCode());
     assertNull(header(file, "Location"));
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.metamirror.protocol.Sha256;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +24,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The real pip downloads a wheel from a PEP 503 tree through a node over HTTPS, trusting only the
  * node's test CA: from the node's store ({@code local}: the node has synced the tree) and through
- * the origin fallback ({@code origin}: a node whose agent cannot reach any feed, so that its store
- * stays empty and every answer is the origin's). {@code demo-pkg} has only an HTML page; {@code
- * demo-json} has PEP 691 JSON, which pip asks for first, and an HTML page that lists nothing, so
- * pip finds its wheel only through the JSON.
+ * the origin fallback ({@code origin}: its store stays empty) ({@link SyncedAndFallbackNodes}).
+ * {@code demo-pkg} has only an HTML page; {@code demo-json} has PEP 691 JSON, which pip asks for
+ * first, and an HTML page that lists nothing, so pip finds its wheel only through the JSON.
  *
  * <p>pip must be installed ({@code scripts/test} installs it): without it this test fails.
  */
@@ -37,9 +35,7 @@ class PipDownloadTest {
   static final TestWheel WITH_JSON = new TestWheel("demo-json", "1.0");
 
   @TempDir static Path dir;
-  static NodeTestbed testbed;
-  static MirrorNode local;
-  static MirrorNode fallback;
+  static SyncedAndFallbackNodes nodes;
   static final Map<String, byte[]> wheels = new LinkedHashMap<>();
 
   @BeforeAll
@@ -75,23 +71,21 @@ class PipDownloadTest {
                 + "\",\"hashes\":{\"sha256\":\""
                 + sha256(WITH_JSON)
                 + "\"}}]}"));
-    testbed = NodeTestbed.start(dir, tree);
-    local = testbed.startCaughtUp(testbed.config("local"));
-    URI noFeed = URI.create("http://127.0.0.1:1/"); // nothing listens on port 1
-    fallback = MirrorNode.start(testbed.config("fallback", testbed.origin().uri(), noFeed));
+    nodes = SyncedAndFallbackNodes.start(dir, tree);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    TestNodes.closeAll(local, fallback, testbed);
+    nodes.close();
   }
 
   @ParameterizedTest(name = "{1} from the {0}")
   @CsvSource({"local, demo-pkg", "local, demo-json", "origin, demo-pkg", "origin, demo-json"})
   void pipDownloadsTheWheelThroughTheNode(String source, String project) throws Exception {
-    MirrorNode node = source.equals("local") ? local : fallback;
+    MirrorNode node = nodes.node(source);
     Path into = dir.resolve("downloads-" + source + "-" + project);
-    double fetchesBefore = testbed.client().metric(node, "metamirror_fallback_fetches_total");
+    double fetchesBefore =
+        nodes.testbed().client().metric(node, "metamirror_fallback_fetches_total");
 
     Run run = pipDownload(node, project, into);
 
@@ -101,11 +95,11 @@ class PipDownloadTest {
     assertTrue(Files.isRegularFile(downloaded), "no " + downloaded + ":\n" + run.output());
     assertEquals(sha256(wheel), Sha256.of(Files.readAllBytes(downloaded)).hex());
     double fetches =
-        testbed.client().metric(node, "metamirror_fallback_fetches_total") - fetchesBefore;
+        nodes.testbed().client().metric(node, "metamirror_fallback_fetches_total") - fetchesBefore;
     if (source.equals("local")) {
       assertEquals(0, fetches, "the synced node asked the origin");
     } else {
-      assertEquals(0, fallback.syncStatus().appliedSeq(), "the fallback node's store is empty");
+      assertEquals(0, node.syncStatus().appliedSeq(), "the fallback node's store is empty");
       assertTrue(fetches >= 2, "the page and the wheel came from the origin: " + fetches);
     }
   }
@@ -132,7 +126,7 @@ class PipDownloadTest {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("PIP_"));
-    String ca = testbed.tls().caPem().toString();
+    String ca = nodes.testbed().tls().caPem().toString();
     env.put("PIP_CERT", ca);
     env.put("REQUESTS_CA_BUNDLE", ca);
     env.put("SSL_CERT_FILE", ca);

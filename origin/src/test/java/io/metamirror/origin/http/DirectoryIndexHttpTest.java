@@ -3,14 +3,14 @@ package io.metamirror.origin.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,28 +36,23 @@ class DirectoryIndexHttpTest {
   static final String OTHER_HTML = "<!DOCTYPE html><html><body>other</body></html>";
 
   @TempDir Path data;
-  OriginRepository repository;
-  OriginServer server;
-  OriginClient client;
+  TestOrigin origin;
+  final HttpClient http = HttpClient.newHttpClient(); // follows no redirects
 
   @BeforeEach
   void startWithASimpleTree() throws Exception {
-    repository =
-        OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC());
-    server = OriginServer.start(repository, new OriginServer.Config("127.0.0.1", 0, "s3cret"));
-    client = new OriginClient(server.port(), "s3cret");
+    origin = TestOrigin.start(data);
     Map<String, String> tree = new LinkedHashMap<>();
     tree.put("simple/index.html", ROOT_HTML);
     tree.put("simple/demo-pkg/index.html", DEMO_HTML);
     tree.put("simple/demo-pkg/index.json", DEMO_JSON);
     tree.put("simple/other/index.html", OTHER_HTML);
-    assertEquals(200, client.batch(tree, List.of()).statusCode());
+    origin.publish(tree, List.of());
   }
 
   @AfterEach
   void stop() throws IOException {
-    server.close();
-    repository.close();
+    origin.close();
   }
 
   HttpResponse<byte[]> get(String path, String... headers) throws Exception {
@@ -66,12 +61,12 @@ class DirectoryIndexHttpTest {
 
   HttpResponse<byte[]> send(String method, String path, String... headers) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(client.base.resolve(path))
+        HttpRequest.newBuilder(origin.uri().resolve(path))
             .method(method, HttpRequest.BodyPublishers.noBody());
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    return client.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   static String text(HttpResponse<byte[]> r) {
@@ -141,7 +136,7 @@ class DirectoryIndexHttpTest {
     assertEquals("demo-pkg/", header(r, "Location"));
     assertEquals(
         DEMO_HTML,
-        text(get(client.base.resolve("simple/demo-pkg").resolve("demo-pkg/").getPath())));
+        text(get(origin.uri().resolve("simple/demo-pkg").resolve("demo-pkg/").getPath())));
     assertEquals("simple/", header(get("simple"), "Location"));
   }
 
