@@ -47,8 +47,9 @@ import java.util.function.Supplier;
  *       that the origin chooses the index; its redirects come back with their {@code Location}.
  *   <li>One pooled keep-alive client. {@code timeout} bounds the whole origin request: connecting,
  *       the headers and the body. The JDK client's own request timeout stops at the headers.
- *   <li>Single flight: one origin request per {@link Flight} (path, query, gzip or not) however
- *       many clients wait; waiters are woken by the request's completion, not polled.
+ *   <li>Single flight: one origin request per {@link Flight} (path, query, gzip or not, and the
+ *       form a directory's client prefers) however many clients wait; waiters are woken by the
+ *       request's completion, not polled.
  *   <li>Origin 404s of paths without a query are remembered only when {@code negativeTtl} is above
  *       0, under the rule of {@link NegativeCache}: this class tells it what the node knows of the
  *       origin's position (its sync agent's known head, and the newest position any origin answer
