@@ -23,7 +23,8 @@ public final class PublishDirOptions {
       converter = IndexGlobConverter.class,
       description =
           "Globs (relative to SRC) of index files, published after everything else; deepest first."
-              + " Default: packages.json, **/packages.json, index.html, **/index.html, **/Packages*,"
+              + " Default: packages.json, **/packages.json, index.html, **/index.html, index.json,"
+              + " **/index.json, **/Packages*,"
               + " **/Sources*, **/Release, **/Release.gpg, **/InRelease, **/repomd.xml.")
   List<String> indexGlobs;
 

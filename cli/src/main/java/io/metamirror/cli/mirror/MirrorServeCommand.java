@@ -152,7 +152,7 @@ public final class MirrorServeCommand implements Callable<Integer> {
       names = "--cache-control",
       paramLabel = "GLOB=VALUE",
       description =
-          "Cache-Control by path glob, first match wins; repeatable. Defaults: packages.json and index.html 'public, max-age=60', everything else 'public, max-age=300'.")
+          "Cache-Control by path glob, first match wins; repeatable. Defaults: packages.json, index.html and index.json 'public, max-age=60', everything else 'public, max-age=300'.")
   List<String> cacheControl;
 
   @Option(

@@ -21,6 +21,8 @@ public final class CachePolicy {
           new Rule("packages.json", "public, max-age=60"),
           new Rule("**/index.html", "public, max-age=60"),
           new Rule("index.html", "public, max-age=60"),
+          new Rule("**/index.json", "public, max-age=60"),
+          new Rule("index.json", "public, max-age=60"),
           new Rule("**", "public, max-age=300"),
           new Rule("*", "public, max-age=300"));
 

@@ -5,6 +5,7 @@ import io.metamirror.protocol.ContentTypes;
 import io.metamirror.protocol.Sha256;
 import io.metamirror.protocol.http.AcceptEncoding;
 import io.metamirror.protocol.http.ConditionalRequest;
+import io.metamirror.protocol.http.DirectoryIndex;
 import io.metamirror.protocol.http.EntityTags;
 import io.metamirror.protocol.http.HttpDate;
 import io.metamirror.sync.store.Cursor;
@@ -96,7 +97,12 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     long generation = cache.generation(); // before the manifest: see SmallFileCache
     LocalFile file = store.file(path);
     if (file == null) {
-      onMiss.handle(exchange, path);
+      ContentPath index = DirectoryIndex.redirectingIndex(path);
+      if (index != null && store.file(index) != null) {
+        IndexResponses.redirectToDirectory(exchange);
+      } else {
+        onMiss.handle(exchange, path);
+      }
       return;
     }
     CachedFile cached = cache.get(path, file);
@@ -115,6 +121,19 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     } else {
       exchange.dispatch(ex -> sendFromDisk(ex, path, file)); // may hash it: not on the I/O thread
     }
+  }
+
+  /** The first index of the directory the store lists answers; else the origin does. */
+  @Override
+  public void handleIndex(HttpServerExchange exchange, DirectoryIndex index) throws Exception {
+    for (ContentPath candidate : index.candidates()) {
+      if (store.file(candidate) != null) {
+        IndexResponses.typedAsIndex(exchange, index, candidate);
+        handle(exchange, candidate);
+        return;
+      }
+    }
+    onMiss.handleIndex(exchange, index);
   }
 
   private void send(HttpServerExchange exchange, CachedFile file) {

@@ -2,7 +2,9 @@ package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.DirectoryIndex;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -20,7 +22,8 @@ import java.nio.charset.StandardCharsets;
  *       hex digits
  *   <li>no encoded separators ({@code %2F}, {@code %5C}), no raw {@code ;} (path parameters)
  *   <li>the path, percent-decoded once, is UTF-8
- *   <li>then the path rules of {@link ContentPath}
+ *   <li>then the path rules of {@link ContentPath}; a target with a trailing slash names a
+ *       directory, whose path obeys them as well ({@link DirectoryIndex})
  * </ul>
  */
 final class MirrorPaths {
@@ -41,6 +44,25 @@ final class MirrorPaths {
   private MirrorPaths() {}
 
   static ContentPath of(HttpServerExchange exchange) {
+    return ContentPath.parse(decodedPath(exchange));
+  }
+
+  /**
+   * The request for a directory's index when the target names a directory ({@code
+   * /simple/demo-pkg/}), judged by the same rules; null when it names a file.
+   */
+  static DirectoryIndex directoryIndex(HttpServerExchange exchange) {
+    if (!DirectoryIndex.isDirectory(exchange.getRequestPath())) {
+      return null;
+    }
+    return DirectoryIndex.of(
+        decodedPath(exchange), exchange.getRequestHeaders().get(Headers.ACCEPT));
+  }
+
+  /**
+   * The path of the target, percent-decoded, without its leading slash, once the raw rules pass.
+   */
+  private static String decodedPath(HttpServerExchange exchange) {
     String raw = exchange.getRequestURI(); // the path as sent, absolute-form included
     String problem = rawProblem("path", raw);
     if (problem == null) {
@@ -62,7 +84,7 @@ final class MirrorPaths {
     if (path.equals("/")) {
       throw new BadPathException("path is empty");
     }
-    return ContentPath.parse(decode(path.substring(1)));
+    return decode(path.substring(1));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.metamirror.mirror.node;
 
 import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.DirectoryIndex;
 import io.metamirror.protocol.http.ListenException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -34,6 +35,8 @@ import org.xnio.XnioWorker;
  *         ─► /.metamirror/health | metrics | admin/drain | anything else there: 404
  *         ─► path rules (400) ─► local store ─► origin fallback
  * </pre>
+ *
+ * A target with a trailing slash is a directory, answered with its index ({@link DirectoryIndex}).
  */
 final class MirrorServer {
   /**
@@ -42,6 +45,9 @@ final class MirrorServer {
    */
   interface ContentHandler {
     void handle(HttpServerExchange exchange, ContentPath path) throws Exception;
+
+    /** Answers a request for a directory ({@code /simple/demo-pkg/}) with one of its indexes. */
+    void handleIndex(HttpServerExchange exchange, DirectoryIndex index) throws Exception;
   }
 
   private static final Set<HttpString> KNOWN_METHODS =
@@ -131,14 +137,20 @@ final class MirrorServer {
             return;
           }
           ContentPath contentPath;
+          DirectoryIndex index;
           try {
-            contentPath = MirrorPaths.of(exchange);
+            index = MirrorPaths.directoryIndex(exchange);
+            contentPath = index == null ? MirrorPaths.of(exchange) : null;
           } catch (BadPathException e) {
             // Dot-named paths, .metamirror/ state and temp files among them, are never content.
             Responses.error(exchange, path.startsWith("/.") ? 404 : 400, e.getMessage());
             return;
           }
-          content.handle(exchange, contentPath);
+          if (index != null) {
+            content.handleIndex(exchange, index);
+          } else {
+            content.handle(exchange, contentPath);
+          }
         };
     double perSecond = serving.rateLimitPerSecond();
     HttpHandler limited =

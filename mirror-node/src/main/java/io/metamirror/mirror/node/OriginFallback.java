@@ -3,6 +3,7 @@ package io.metamirror.mirror.node;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.http.AcceptEncoding;
 import io.metamirror.protocol.http.ConditionalRequest;
+import io.metamirror.protocol.http.DirectoryIndex;
 import io.metamirror.protocol.http.HttpDate;
 import io.metamirror.protocol.http.OriginHeaders;
 import io.metamirror.protocol.http.OriginHttpClients;
@@ -41,11 +42,14 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>The origin's answer to the client's request: its query string goes upstream as sent
  *       (packagist's {@code changes.json?since=}), and {@code Accept-Encoding: gzip} when the
- *       client accepts gzip; {@code Content-Encoding} and {@code Vary} come back.
+ *       client accepts gzip; {@code Content-Encoding} and {@code Vary} come back. A directory
+ *       ({@link DirectoryIndex}) is asked for as a directory, with the form the client prefers, so
+ *       that the origin chooses the index; its redirects come back with their {@code Location}.
  *   <li>One pooled keep-alive client. {@code timeout} bounds the whole origin request: connecting,
  *       the headers and the body. The JDK client's own request timeout stops at the headers.
- *   <li>Single flight: one origin request per {@link Flight} (path, query, gzip or not) however
- *       many clients wait; waiters are woken by the request's completion, not polled.
+ *   <li>Single flight: one origin request per {@link Flight} (path, query, gzip or not, and the
+ *       form a directory's client prefers) however many clients wait; waiters are woken by the
+ *       request's completion, not polled.
  *   <li>Origin 404s of paths without a query are remembered only when {@code negativeTtl} is above
  *       0, under the rule of {@link NegativeCache}: this class tells it what the node knows of the
  *       origin's position (its sync agent's known head, and the newest position any origin answer
@@ -60,15 +64,24 @@ final class OriginFallback implements MirrorServer.ContentHandler {
   static final int FAILURES_TO_OPEN = 5;
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static final List<String> PASSED_HEADERS =
-      List.of("ETag", "Last-Modified", "Content-Type", "Cache-Control", "Content-Encoding", "Vary");
+      List.of(
+          "ETag",
+          "Last-Modified",
+          "Content-Type",
+          "Cache-Control",
+          "Content-Encoding",
+          "Vary",
+          "Location");
 
   /**
    * What one origin request answers: clients that differ in any part never share an answer.
    *
+   * @param path the file, or the directory of {@code index}
    * @param query the raw query string as the client sent it, "" for none
    * @param gzip whether the client accepts gzip (then the origin is asked for it)
+   * @param index for a directory's index, which also says which form the client prefers; else null
    */
-  record Flight(ContentPath path, String query, boolean gzip) {}
+  record Flight(ContentPath path, String query, boolean gzip, DirectoryIndex index) {}
 
   /**
    * What the origin answered, kept for every waiter of one flight.
@@ -134,6 +147,20 @@ final class OriginFallback implements MirrorServer.ContentHandler {
       Responses.error(exchange, 404, "not found: " + path);
       return;
     }
+    answer(exchange, path, null);
+  }
+
+  /**
+   * The origin's answer for the directory, which it chooses by the form the client prefers. Never
+   * from the negative cache, which knows files only.
+   */
+  @Override
+  public void handleIndex(HttpServerExchange exchange, DirectoryIndex index) {
+    exchange.getResponseHeaders().put(Responses.SOURCE, "origin");
+    answer(exchange, index.directory(), index);
+  }
+
+  private void answer(HttpServerExchange exchange, ContentPath path, DirectoryIndex index) {
     if (circuitOpen()) {
       metrics.fallbackError();
       Responses.error(
@@ -143,8 +170,9 @@ final class OriginFallback implements MirrorServer.ContentHandler {
     Flight key =
         new Flight(
             path,
-            query,
-            AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING)));
+            exchange.getQueryString(),
+            AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING)),
+            index);
     CompletableFuture<Answer> mine = new CompletableFuture<>();
     CompletableFuture<Answer> flight = inFlight.putIfAbsent(key, mine);
     if (flight == null) {
@@ -187,6 +215,9 @@ final class OriginFallback implements MirrorServer.ContentHandler {
     if (key.gzip()) {
       request.header("Accept-Encoding", "gzip");
     }
+    if (key.index() != null) {
+      request.header("Accept", key.index().upstreamAccept());
+    }
     CompletableFuture<HttpResponse<byte[]>> sent =
         http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     CompletableFuture<Answer> answer =
@@ -214,14 +245,17 @@ final class OriginFallback implements MirrorServer.ContentHandler {
           if (a.position() != null) {
             newestSeen.accumulateAndGet(a.position(), OriginFallback::newer);
           }
-          if (a.status() == 404 && key.query().isEmpty()) {
+          if (a.status() == 404 && key.query().isEmpty() && key.index() == null) {
             notFound.remember(
                 key.path(), a.position() != null ? a.position() : before, clock.millis());
           }
         });
   }
 
-  /** The origin's URL for a flight: the path percent-encoded as UTF-8, the query as sent. */
+  /**
+   * The origin's URL for a flight: the path percent-encoded as UTF-8 (with a trailing slash for a
+   * directory), the query as sent.
+   */
   private URI upstream(Flight key) {
     StringBuilder uri =
         new StringBuilder(origin.getScheme()).append("://").append(origin.getRawAuthority());
@@ -235,6 +269,9 @@ final class OriginFallback implements MirrorServer.ContentHandler {
       } else {
         uri.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
       }
+    }
+    if (key.index() != null) {
+      uri.append('/');
     }
     if (!key.query().isEmpty()) {
       uri.append('?').append(key.query()); // MirrorPaths let only RFC 3986 characters through

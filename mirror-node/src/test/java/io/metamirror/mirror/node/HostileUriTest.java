@@ -91,6 +91,12 @@ class HostileUriTest {
     Files.createSymbolicLink(gadgetTwin, Path.of("/etc/passwd"));
     deleteTree(store.resolve("p2/etc"));
     Files.createSymbolicLink(store.resolve("p2/etc"), Path.of("/etc"));
+    // A directory outside the store with an index.html, linked in; an index.html linked in.
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Files.writeString(outside.resolve("index.html"), SYSTEM_FILE_MARK + " outside the store");
+    Files.createSymbolicLink(store.resolve("p2/linked"), outside);
+    Files.createDirectories(store.resolve("p2/planted"));
+    Files.createSymbolicLink(store.resolve("p2/planted/index.html"), Path.of("/etc/passwd"));
     // Dot-files are never content, whoever put them there.
     Files.writeString(store.resolve(".hidden.json"), DOT_FILE_MARK);
     Files.writeString(store.resolve("p2/.hidden.json"), DOT_FILE_MARK);
@@ -128,6 +134,22 @@ class HostileUriTest {
     refused(c, "leading double slash", "//etc/passwd");
     refused(c, "empty segment", "/p2//acme/widget.json");
     refused(c, "trailing slash", "/p2/acme/");
+    // Directory targets, answered with an index.html when the directory has one.
+    refused(c, "directory dot-dot", "/p2/../");
+    refused(c, "directory encoded dot-dot", "/%2e%2e/");
+    refused(c, "directory encoded dot-dot below", "/p2/%2e%2e/");
+    refused(c, "directory dot-dot then system directory", "/p2/../../etc/");
+    refused(c, "directory empty segment", "/p2//");
+    refused(c, "root double slash", "//");
+    refused(c, "root triple slash", "///");
+    refused(c, "directory dot segment", "/./");
+    refused(c, "state directory", "/.metamirror/");
+    refused(c, "state directory, encoded", "/%2emetamirror/");
+    refused(c, "directory encoded slash", "/p2%2f/");
+    refused(c, "symlinked directory to /etc", "/p2/evil/");
+    refused(c, "symlinked directory with an index.html", "/p2/linked/");
+    refused(c, "symlinked directory to the state directory", "/p2/state/");
+    refused(c, "directory whose index.html is a symlink", "/p2/planted/");
     refused(c, "dot segment", "/./packages.json");
     refused(c, "path parameters around dot-dot", "/..;/..;/etc/passwd");
     refused(c, "path parameter on a real file", "/packages.json;x=1");

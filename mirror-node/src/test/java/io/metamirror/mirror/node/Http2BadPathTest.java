@@ -59,6 +59,12 @@ class Http2BadPathTest {
         "truncated percent escape      | /packages.json%",
         "invalid escape in the query   | /packages.json?x=%zz",
         "percent-encoded invalid UTF-8 | /p2/%c0%af.json",
+        "raw space in a directory      | /simple/a b/",
+        "invalid escape in a directory | /simple/%zz/",
+        "encoded dot-dot directory     | /%2e%2e/",
+        "dot-dot below a directory     | /simple/%2e%2e/",
+        "empty segment directory       | /simple//",
+        "encoded slash in a directory  | /simple%2f/",
       })
   void badTargetIs400OnHttp2AsOnHttp11AndTheConnectionServesOn(String name, String target)
       throws Exception {

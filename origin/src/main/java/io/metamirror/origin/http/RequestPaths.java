@@ -2,7 +2,9 @@ package io.metamirror.origin.http;
 
 import io.metamirror.protocol.BadPathException;
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.http.DirectoryIndex;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import java.util.Locale;
 
 /**
@@ -15,6 +17,20 @@ final class RequestPaths {
   private RequestPaths() {}
 
   static ContentPath contentPath(HttpServerExchange exchange, String decodedPath) {
+    checkRaw(exchange);
+    return ContentPath.parse(decodedPath);
+  }
+
+  /**
+   * The request for a directory's index ({@code simple/demo-pkg/}, decoded), judged by the same
+   * rules.
+   */
+  static DirectoryIndex directoryIndex(HttpServerExchange exchange, String decodedPath) {
+    checkRaw(exchange);
+    return DirectoryIndex.of(decodedPath, exchange.getRequestHeaders().get(Headers.ACCEPT));
+  }
+
+  private static void checkRaw(HttpServerExchange exchange) {
     String raw = exchange.getRequestURI().toLowerCase(Locale.ROOT);
     if (raw.contains("%2f") || raw.contains("%5c")) {
       throw new BadPathException("path must not contain encoded separators (%2F, %5C)");
@@ -24,6 +40,5 @@ final class RequestPaths {
     if (raw.indexOf(';') >= 0) {
       throw new BadPathException("path must not contain a raw ';' (send it as %3B)");
     }
-    return ContentPath.parse(decodedPath);
   }
 }

@@ -38,13 +38,15 @@ import java.util.regex.PatternSyntaxException;
 public record DirectoryPlan(
     List<Put> files, List<Put> indexes, List<ContentPath> deletes, int unchanged, int skipped) {
 
-  /** Index files of common registry layouts: Composer, PEP 503, apt, yum. */
+  /** Index files of common registry layouts: Composer, PEP 503 and PEP 691, apt, yum. */
   public static final List<String> DEFAULT_INDEX_GLOBS =
       List.of(
           "packages.json",
           "**/packages.json",
           "index.html",
           "**/index.html",
+          "index.json",
+          "**/index.json",
           "**/Packages",
           "**/Packages.*",
           "**/Sources",

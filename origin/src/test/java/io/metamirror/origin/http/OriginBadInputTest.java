@@ -278,7 +278,21 @@ class OriginBadInputTest {
         "/x.json%00",
         "/x.json%00.txt",
         "/x.json/",
-        "/x.json/."
+        "/x.json/.",
+        // Directory targets (a trailing slash asks for the directory's index.html)
+        "/simple/../",
+        "/simple/..%2f",
+        "/%2e%2e/",
+        "/simple/%2e%2e/",
+        "/simple//",
+        "///",
+        "/./",
+        "/%2e/",
+        "/.metamirror/../",
+        "/journal/",
+        "/blobs/",
+        "/blobs/.staging/",
+        "/x.json/%2e%2e/"
       })
   void getOfAHostilePathIsNeither200Nor500(String target) throws Exception {
     seedOneFile();

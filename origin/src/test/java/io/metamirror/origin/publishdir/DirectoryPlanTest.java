@@ -149,6 +149,19 @@ class DirectoryPlanTest {
   }
 
   @Test
+  void aPep691JsonIndexComesAfterTheWheelItNames() throws IOException {
+    write("simple/demo-pkg/index.json", "{\"files\":[{\"url\":\"../../packages/x.whl\"}]}");
+    write("simple/demo-pkg/index.html", "<a href=../../packages/x.whl>x</a>");
+    write("packages/x.whl", "wheel");
+
+    DirectoryPlan plan = plan(Map.of());
+
+    assertEquals(List.of("packages/x.whl"), paths(plan.files()));
+    assertEquals(
+        List.of("simple/demo-pkg/index.html", "simple/demo-pkg/index.json"), paths(plan.indexes()));
+  }
+
+  @Test
   void defaultGlobsRecogniseAptAndYumIndexes() throws IOException {
     write("dists/stable/Release", "r");
     write("dists/stable/InRelease", "r");

@@ -17,7 +17,8 @@ package io.metamirror.protocol.http;
  * Several field lines are one comma-separated list (RFC 9110 §5.3).
  */
 public final class AcceptEncoding {
-  private static final int NOT_LISTED = -1;
+  /** What {@link #weight} returns for a token the list does not name. */
+  static final int NOT_LISTED = -1;
 
   private AcceptEncoding() {}
 
@@ -50,9 +51,11 @@ public final class AcceptEncoding {
 
   /**
    * The weight in thousandths (0..1000) the list {@code field} gives {@code coding} at its first
-   * mention, or {@link #NOT_LISTED}. Allocates nothing: mirrors run it on every request.
+   * mention, or {@link #NOT_LISTED}; compared ignoring case. Allocates nothing: mirrors run it on
+   * every request. {@link DirectoryIndex} reads {@code Accept} with it too: a media range is a
+   * token here, and its parameters other than {@code q} are skipped.
    */
-  private static int weight(String field, String coding) {
+  static int weight(String field, String coding) {
     int n = field.length();
     int i = 0;
     while (i < n) {
