@@ -48,6 +48,24 @@ final class JsonResponses {
   }
 
   /**
+   * Whether the request body may be JSON: no {@code Content-Type}, {@code application/json} or a
+   * {@code +json} type. If not, answers 415 naming the type (curl's {@code -d} sends a form), and
+   * the caller returns.
+   */
+  static boolean jsonContentType(HttpServerExchange exchange) {
+    String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (type == null) {
+      return true;
+    }
+    String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (media.equals("application/json") || media.endsWith("+json")) {
+      return true;
+    }
+    error(exchange, 415, "Content-Type must be application/json, not " + type.strip());
+    return false;
+  }
+
+  /**
    * Whether the request's method is one of {@code allowed}; if not, answers 405 with {@code Allow}
    * naming them, and the caller returns.
    */

@@ -39,9 +39,10 @@ public final class OriginServer implements Closeable {
 
   /**
    * The largest request body: a batch of {@code metamirror publish} (at most 16 MiB of content,
-   * base64 in JSON) fits with room to spare. Larger is a 413.
+   * base64 in JSON) fits with room to spare. Larger is a 413. The JSON reader's own document limit
+   * is the same, so no JSON body can pass one and break the other.
    */
-  public static final long MAX_BODY_BYTES = 64L << 20;
+  public static final long MAX_BODY_BYTES = io.metamirror.protocol.UntrustedJson.MAX_DOCUMENT_BYTES;
 
   /**
    * @param host the address to listen on
