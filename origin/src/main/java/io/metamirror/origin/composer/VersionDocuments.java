@@ -227,9 +227,14 @@ public final class VersionDocuments {
    */
   private record Problems(List<String> list) {
     void add(String path, String problem) {
-      if (list.size() < UntrustedJson.MAX_PROBLEMS) {
+      if (!full()) {
         list.add("\"" + path + "\": " + problem);
       }
+    }
+
+    /** Whether more problems would not be listed, so a huge array need not be walked further. */
+    boolean full() {
+      return list.size() >= UntrustedJson.MAX_PROBLEMS;
     }
 
     void string(JsonNode parent, String field) {
@@ -285,7 +290,7 @@ public final class VersionDocuments {
         add(field, problem);
         return;
       }
-      for (int i = 0; i < value.size(); i++) {
+      for (int i = 0; i < value.size() && !full(); i++) {
         if (!value.get(i).isTextual()) {
           add(field + "." + i, "must be a string");
         }
@@ -321,7 +326,7 @@ public final class VersionDocuments {
         add(field, "must be an array of objects");
         return;
       }
-      for (int i = 0; i < value.size(); i++) {
+      for (int i = 0; i < value.size() && !full(); i++) {
         JsonNode item = value.get(i);
         if (!item.isObject()) {
           add(field + "." + i, "must be an object");
