@@ -9,6 +9,7 @@ import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** JSON bodies for answers and refusals, so every refusal has the same shape. */
@@ -57,7 +58,7 @@ final class JsonResponses {
     if (type == null) {
       return true;
     }
-    String media = type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (media.equals("application/json") || media.endsWith("+json")) {
       return true;
     }

@@ -3,6 +3,7 @@ package io.metamirror.origin.http;
 import io.metamirror.origin.composer.ChangeIndex;
 import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.protocol.UntrustedJson;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -42,7 +43,7 @@ public final class OriginServer implements Closeable {
    * base64 in JSON) fits with room to spare. Larger is a 413. The JSON reader's own document limit
    * is the same, so no JSON body can pass one and break the other.
    */
-  public static final long MAX_BODY_BYTES = io.metamirror.protocol.UntrustedJson.MAX_DOCUMENT_BYTES;
+  public static final long MAX_BODY_BYTES = UntrustedJson.MAX_DOCUMENT_BYTES;
 
   /**
    * @param host the address to listen on

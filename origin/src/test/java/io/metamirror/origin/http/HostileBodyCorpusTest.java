@@ -122,32 +122,24 @@ class HostileBodyCorpusTest {
     byte[] hostile =
         ("[{\"name\":\"acme/slow\",\"version\":\"" + version + "\"}]")
             .getBytes(StandardCharsets.UTF_8);
-    int half = hostile.length / 2;
-    CountDownLatch firstHalfSent = new CountDownLatch(1);
-    CountDownLatch sendTheRest = new CountDownLatch(1);
+    HeldBackBody body = new HeldBackBody(hostile);
     long head = origin.head();
 
     CompletableFuture<HttpResponse<String>> refused =
         client.http.sendAsync(
-            composerPost(
-                HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new HeldBackBody(hostile, half, firstHalfSent, sendTheRest))),
+            composerPost(HttpRequest.BodyPublishers.ofInputStream(() -> body)),
             HttpResponse.BodyHandlers.ofString());
-    firstHalfSent.await();
+    body.firstHalfSent.await();
 
-    HttpResponse<String> normal =
-        client.http.send(
-            composerPost(ofString(ComposerHttpTest.doc("acme/normal", "1.0.0"))),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> normal = publish("acme/normal", "1.0.0");
     assertEquals(200, normal.statusCode(), normal.body());
     assertFalse(refused.isDone(), "the hostile publish is still in flight: " + refused);
 
-    sendTheRest.countDown();
-    // Issued the moment the hostile body is complete, so it would queue behind its parsing.
-    HttpResponse<String> another =
-        client.http.send(
-            composerPost(ofString(ComposerHttpTest.doc("acme/normal", "1.1.0"))),
-            HttpResponse.BodyHandlers.ofString());
+    body.sendTheRest.countDown();
+    body.allSent.await();
+    // The whole hostile body has left: a server that checked versions under its publish lock, in
+    // quadratic time, would make this one wait (minutes) behind it; the hang guard would fail it.
+    HttpResponse<String> another = publish("acme/normal", "1.1.0");
     assertEquals(200, another.statusCode(), another.body());
     HttpResponse<String> answer = refused.get();
     assertEquals(400, answer.statusCode(), answer.body());
@@ -156,8 +148,10 @@ class HostileBodyCorpusTest {
     assertTrue(origin.head() > head, "the normal publishes were journaled");
   }
 
-  private static HttpRequest.BodyPublisher ofString(String body) {
-    return HttpRequest.BodyPublishers.ofString(body);
+  private static HttpResponse<String> publish(String name, String version) throws Exception {
+    return client.http.send(
+        composerPost(HttpRequest.BodyPublishers.ofString(ComposerHttpTest.doc(name, version))),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpRequest composerPost(HttpRequest.BodyPublisher body) {
@@ -181,19 +175,21 @@ class HostileBodyCorpusTest {
     return out;
   }
 
-  /** A body that stops after {@code half} bytes until the test lets the rest through. */
+  /**
+   * A body that stops halfway until the test lets the rest through, and says when the client has
+   * taken all of it.
+   */
   private static final class HeldBackBody extends InputStream {
+    final CountDownLatch firstHalfSent = new CountDownLatch(1);
+    final CountDownLatch sendTheRest = new CountDownLatch(1);
+    final CountDownLatch allSent = new CountDownLatch(1);
     private final byte[] bytes;
     private final int half;
-    private final CountDownLatch firstHalfSent;
-    private final CountDownLatch sendTheRest;
     private int next;
 
-    HeldBackBody(byte[] bytes, int half, CountDownLatch firstHalfSent, CountDownLatch sendTheRest) {
+    HeldBackBody(byte[] bytes) {
       this.bytes = bytes;
-      this.half = half;
-      this.firstHalfSent = firstHalfSent;
-      this.sendTheRest = sendTheRest;
+      this.half = bytes.length / 2;
     }
 
     @Override
@@ -214,6 +210,7 @@ class HostileBodyCorpusTest {
         }
       }
       if (next == bytes.length) {
+        allSent.countDown();
         return -1;
       }
       int end = next < half ? half : bytes.length;
