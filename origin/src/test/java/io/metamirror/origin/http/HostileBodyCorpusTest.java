@@ -148,6 +148,15 @@ class HostileBodyCorpusTest {
     assertTrue(origin.head() > head, "the normal publishes were journaled");
   }
 
+  @Test
+  void aBatchFileOfSixMebibytesIsPublishedThoughItsBase64IsLongerThanTheStringLimit()
+      throws Exception {
+    String big = "x".repeat(6 << 20);
+    HttpResponse<String> published = client.batch(Map.of("big/file.bin", big), List.of());
+    assertEquals(200, published.statusCode(), published.body());
+    assertEquals(big.length(), origin.tree().get("big/file.bin").length);
+  }
+
   private static HttpResponse<String> publish(String name, String version) throws Exception {
     return client.http.send(
         composerPost(HttpRequest.BodyPublishers.ofString(ComposerHttpTest.doc(name, version))),
