@@ -34,7 +34,6 @@ import java.util.Set;
  * rejected batch is discarded.
  */
 final class BatchParser {
-
   /** The outcome: either changes to publish, or problems (and whether a hash was wrong). */
   record Result(List<Change> changes, List<String> problems, boolean digestMismatch) {}
 
