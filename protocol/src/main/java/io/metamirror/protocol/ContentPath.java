@@ -146,19 +146,6 @@ public final class ContentPath implements Comparable<ContentPath> {
   }
 
   private static String quote(String path) {
-    StringBuilder out = new StringBuilder("\"");
-    int limit = Math.min(path.length(), 120);
-    for (int i = 0; i < limit; i++) {
-      char c = path.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    if (path.length() > limit) {
-      out.append("…");
-    }
-    return out.append('"').toString();
+    return UntrustedJson.quote(path);
   }
 }

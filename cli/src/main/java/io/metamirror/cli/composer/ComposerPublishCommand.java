@@ -1,13 +1,14 @@
 package io.metamirror.cli.composer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.ExitCodes;
 import io.metamirror.cli.OriginTarget;
+import io.metamirror.origin.composer.InvalidPackagesException;
 import io.metamirror.origin.composer.VersionDocuments;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +34,6 @@ import picocli.CommandLine.Parameters;
       "      acme-widget-1.2.0.json"
     })
 public final class ComposerPublishCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Mixin CommandOutput cli;
   @Mixin OriginTarget target;
 
@@ -67,25 +66,19 @@ public final class ComposerPublishCommand implements Callable<Integer> {
   /** Adds the documents of one file, or its problems, each naming the file. */
   static void read(Path file, List<ObjectNode> documents, List<String> problems) {
     JsonNode node;
-    try {
-      node = JSON.readTree(Files.readAllBytes(file));
+    try (InputStream in = Files.newInputStream(file)) {
+      node = VersionDocuments.read(in);
     } catch (java.nio.file.NoSuchFileException e) {
       problems.add(file + ": no such file");
       return;
+    } catch (InvalidPackagesException e) {
+      problems.add(file + ": " + e.getMessage());
+      return;
     } catch (IOException e) {
-      problems.add(file + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      problems.add(file + ": cannot read: " + e.getMessage());
       return;
     }
-    if (node == null || node.isMissingNode()) {
-      problems.add(file + ": empty file");
-      return;
-    }
-    List<JsonNode> candidates = new ArrayList<>();
-    if (node.isArray()) {
-      node.forEach(candidates::add);
-    } else {
-      candidates.add(node);
-    }
+    List<JsonNode> candidates = VersionDocuments.documents(node);
     for (int i = 0; i < candidates.size(); i++) {
       JsonNode doc = candidates.get(i);
       String where = node.isArray() ? file + "[" + i + "]" : file.toString();

@@ -78,6 +78,55 @@ class ComposerCommandsTest {
   }
 
   @Test
+  void publishRefusesHostileDocumentsWithTheOriginsOwnReasonsBeforeSending() throws IOException {
+    String[][] cases = {
+      {"trailing.json", "[{\"name\":\"acme/a\",\"version\":\"1.0.0\"}] garbage", "not valid JSON"},
+      {
+        "twice.json",
+        "{\"name\":\"acme/a\",\"version\":\"1.0.0\",\"version\":\"2.0.0\"}",
+        "Duplicate field"
+      },
+      {
+        "deep.json",
+        "{\"name\":\"acme/a\",\"version\":\"1.0.0\",\"extra\":"
+            + "[".repeat(3000)
+            + "]".repeat(3000)
+            + "}",
+        "nesting depth"
+      },
+      {
+        "long-name.json",
+        "{\"name\":\"acme/" + "a".repeat(295) + "\",\"version\":\"1.0.0\"}",
+        "\"name\": a package name of 300 characters is too long (at most 191)"
+      },
+      {
+        "long-version.json",
+        "{\"name\":\"acme/a\",\"version\":\"" + "1".repeat(100_000) + "\"}",
+        "\"version\": a version of 100000 characters is too long (at most 191)"
+      },
+      {
+        "dev.json",
+        "{\"name\":\"acme/a\",\"version\":\"dev-\"}",
+        "\"version\": \"dev-\" needs a branch name after it"
+      },
+      {
+        "keywords.json",
+        "{\"name\":\"acme/a\",\"version\":\"1.0.0\",\"keywords\":[1,2]}",
+        "\"keywords.0\": must be a string"
+      },
+    };
+    long head = origin.head();
+    for (String[] c : cases) {
+      Path file = Files.writeString(dir.resolve(c[0]), c[1]);
+      Run refused = run(command("publish", file.toString()));
+      assertEquals(1, refused.exit(), refused.toString());
+      assertTrue(refused.err().contains(file + ": "), refused.err());
+      assertTrue(refused.err().contains(c[2]), c[0] + ": " + refused.err());
+    }
+    assertEquals(head, origin.head(), "nothing was sent");
+  }
+
+  @Test
   void importPublishesAComposerJsonTreeAndWarnsAboutWhatItSkips() throws IOException {
     Path tree = dir.resolve("tree");
     Files.createDirectories(tree.resolve("a"));

@@ -10,6 +10,7 @@ import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.origin.repository.PublishResult;
 import io.metamirror.protocol.AtomicFile;
 import io.metamirror.protocol.ContentPath;
+import io.metamirror.protocol.UntrustedJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -74,14 +75,37 @@ public final class ComposerRepository {
 
   /**
    * Adds or replaces versions (matched by package name and normalized version). All documents are
-   * validated first; one invalid document rejects the whole request.
+   * validated first, outside the lock, so a hostile request never holds up other publishes; one
+   * invalid document rejects the whole request and changes nothing.
    *
    * @throws InvalidPackagesException listing every problem of every document
    */
-  public synchronized Outcome publish(List<? extends JsonNode> documents) throws IOException {
+  public Outcome publish(List<? extends JsonNode> documents) throws IOException {
+    Map<String, Map<String, ObjectNode>> byPackage = validated(documents);
+    synchronized (this) {
+      Map<String, List<ObjectNode>> updated = new TreeMap<>();
+      for (Map.Entry<String, Map<String, ObjectNode>> e : byPackage.entrySet()) {
+        Map<String, ObjectNode> merged = new LinkedHashMap<>();
+        for (ObjectNode v : store.versions(e.getKey())) {
+          merged.put(v.get("version_normalized").asText(), v);
+        }
+        merged.putAll(e.getValue());
+        updated.put(e.getKey(), new ArrayList<>(merged.values()));
+      }
+      return regenerate(updated, false);
+    }
+  }
+
+  /** The normalized documents by package and normalized version. */
+  private static Map<String, Map<String, ObjectNode>> validated(
+      List<? extends JsonNode> documents) {
     List<String> problems = new ArrayList<>();
     Map<String, Map<String, ObjectNode>> byPackage = new TreeMap<>();
     for (int i = 0; i < documents.size(); i++) {
+      if (problems.size() >= UntrustedJson.MAX_PROBLEMS) {
+        problems.add("stopped checking after " + UntrustedJson.MAX_PROBLEMS + " problems");
+        break;
+      }
       JsonNode doc = documents.get(i);
       String label = "[" + i + "]";
       List<String> own = VersionDocuments.problems(doc);
@@ -110,16 +134,7 @@ public final class ComposerRepository {
     if (!problems.isEmpty()) {
       throw new InvalidPackagesException(problems);
     }
-    Map<String, List<ObjectNode>> updated = new TreeMap<>();
-    for (Map.Entry<String, Map<String, ObjectNode>> e : byPackage.entrySet()) {
-      Map<String, ObjectNode> merged = new LinkedHashMap<>();
-      for (ObjectNode v : store.versions(e.getKey())) {
-        merged.put(v.get("version_normalized").asText(), v);
-      }
-      merged.putAll(e.getValue());
-      updated.put(e.getKey(), new ArrayList<>(merged.values()));
-    }
-    return regenerate(updated, false);
+    return byPackage;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.metamirror.origin.composer;
 
+import io.metamirror.protocol.UntrustedJson;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -17,10 +18,13 @@ import java.util.regex.Pattern;
  *
  * The rule is Composer's (see {@code RULE_TEXT}: vendor words joined by one of {@code _ . -}, a
  * slash, name words joined by {@code _}, {@code .}, {@code -} or {@code --}) plus its refusals of
- * upper case, Windows device names and a {@code .json} ending. Such a name can hold no {@code ..},
- * no leading dot and no second slash, so it is safe as a path below {@code p2/}.
+ * upper case, Windows device names and a {@code .json} ending, and packagist.org's length limit
+ * ({@value #MAX_LENGTH} characters, the size of its name column). Such a name can hold no {@code
+ * ..}, no leading dot and no second slash, and is short enough to be a path below {@code p2/}.
  */
 public final class PackageName {
+  public static final int MAX_LENGTH = 191;
+
   private static final Pattern RULE =
       Pattern.compile(
           "^[a-z0-9](?:[_.-]?[a-z0-9]++)*+/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]++)*+$",
@@ -40,9 +44,20 @@ public final class PackageName {
     if (name == null) {
       return Optional.of("package name is missing");
     }
+    if (name.length() > MAX_LENGTH) {
+      return Optional.of(
+          "a package name of "
+              + name.length()
+              + " characters is too long (at most "
+              + MAX_LENGTH
+              + ")");
+    }
     if (!RULE.matcher(name).matches()) {
       return Optional.of(
-          "\"" + name + "\" is not a package name: it must match " + RULE_TEXT + " (vendor/name)");
+          UntrustedJson.quote(name)
+              + " is not a package name: it must match "
+              + RULE_TEXT
+              + " (vendor/name)");
     }
     String lower = name.toLowerCase(Locale.ROOT);
     if (!lower.equals(name)) {

@@ -1,7 +1,11 @@
 package io.metamirror.origin.composer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metamirror.protocol.UntrustedJson;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -26,9 +30,12 @@ import java.util.function.Function;
  *  "time": "2024-01-31T12:00:00+00:00", "license": ["MIT"]}
  * </pre>
  *
- * {@link #problems} checks the fields Composer would refuse to load or misread, following
- * Composer's {@code ValidatingArrayLoader}; unknown fields pass. Where PHP cannot tell an empty
- * list from an empty object, an empty JSON array is accepted for an object field.
+ * This is the one place that decides whether publishing input is acceptable, for the origin's API
+ * and for the CLI before it sends: {@link #read} parses a body or file within {@link
+ * UntrustedJson}'s limits, {@link #problems} checks the fields Composer would refuse to load or
+ * misread, following Composer's {@code ValidatingArrayLoader} (names by {@link PackageName},
+ * versions by {@link VersionParser}); unknown fields pass. Where PHP cannot tell an empty list from
+ * an empty object, an empty JSON array is accepted for an object field.
  */
 public final class VersionDocuments {
   private static final DateTimeFormatter SPACED_DATE_TIME =
@@ -48,6 +55,38 @@ public final class VersionDocuments {
           LocalDate::parse);
 
   private VersionDocuments() {}
+
+  /**
+   * A request body or file of version documents: one document (an object) or an array of them, not
+   * yet checked (see {@link #documents} and {@link #problems}).
+   *
+   * @throws InvalidPackagesException with one problem when it is not JSON, breaks a limit of {@link
+   *     UntrustedJson} or is neither an object nor an array
+   */
+  public static JsonNode read(InputStream in) throws IOException {
+    JsonNode body;
+    try {
+      body = UntrustedJson.MAPPER.readTree(in);
+    } catch (JsonProcessingException e) {
+      throw new InvalidPackagesException(List.of("not valid JSON" + UntrustedJson.reason(e)));
+    }
+    if (body == null || !(body.isObject() || body.isArray())) {
+      throw new InvalidPackagesException(
+          List.of("must be a version document (an object) or an array of them"));
+    }
+    return body;
+  }
+
+  /** The documents of what {@link #read} returned: the array's items, or the one document. */
+  public static List<JsonNode> documents(JsonNode body) {
+    List<JsonNode> documents = new ArrayList<>();
+    if (body.isArray()) {
+      body.forEach(documents::add);
+    } else {
+      documents.add(body);
+    }
+    return documents;
+  }
 
   /**
    * Every problem with the document, each naming its field ({@code "require.php": must be a
@@ -80,11 +119,20 @@ public final class VersionDocuments {
     }
     JsonNode time = doc.get("time");
     if (time != null && time.isTextual() && !isTime(time.textValue())) {
-      p.add("time", "is not a date (\"" + time.textValue() + "\")");
+      p.add("time", "is not a date (" + UntrustedJson.quote(time.textValue()) + ")");
     }
     p.stringOrStrings(doc, "license");
     p.stringOrStrings(doc, "bin");
-    p.strings(doc, "keywords", true);
+    p.strings(doc, "keywords");
+    p.strings(doc, "include-path");
+    JsonNode defaultBranch = doc.get("default-branch");
+    if (defaultBranch != null && !defaultBranch.isBoolean()) {
+      p.add("default-branch", "must be true or false");
+    }
+    JsonNode abandoned = doc.get("abandoned");
+    if (abandoned != null && !abandoned.isTextual() && !abandoned.isBoolean()) {
+      p.add("abandoned", "must be a package name or true or false");
+    }
 
     for (String field : LINK_FIELDS) {
       if (p.object(doc, field)) {
@@ -173,10 +221,20 @@ public final class VersionDocuments {
     return false;
   }
 
-  /** Collects messages of the form {@code "field": problem}. */
+  /**
+   * Collects messages of the form {@code "field": problem}, the first {@link
+   * UntrustedJson#MAX_PROBLEMS} of them.
+   */
   private record Problems(List<String> list) {
     void add(String path, String problem) {
-      list.add("\"" + path + "\": " + problem);
+      if (!full()) {
+        list.add("\"" + path + "\": " + problem);
+      }
+    }
+
+    /** Whether more problems would not be listed, so a huge array need not be walked further. */
+    boolean full() {
+      return list.size() >= UntrustedJson.MAX_PROBLEMS;
     }
 
     void string(JsonNode parent, String field) {
@@ -215,23 +273,25 @@ public final class VersionDocuments {
     void stringOrStrings(JsonNode doc, String field) {
       JsonNode value = doc.get(field);
       if (value != null && !value.isTextual()) {
-        strings(doc, field, false);
+        strings(doc, field, "must be a string or strings");
       }
     }
 
-    /** An array of strings (or numbers, which Composer also takes for keywords). */
-    void strings(JsonNode doc, String field, boolean numbersToo) {
+    void strings(JsonNode doc, String field) {
+      strings(doc, field, "must be an array of strings");
+    }
+
+    private void strings(JsonNode doc, String field, String problem) {
       JsonNode value = doc.get(field);
       if (value == null) {
         return;
       }
       if (!value.isArray()) {
-        add(field, numbersToo ? "must be an array of strings" : "must be a string or strings");
+        add(field, problem);
         return;
       }
-      for (int i = 0; i < value.size(); i++) {
-        JsonNode item = value.get(i);
-        if (!item.isTextual() && !(numbersToo && item.isNumber())) {
+      for (int i = 0; i < value.size() && !full(); i++) {
+        if (!value.get(i).isTextual()) {
           add(field + "." + i, "must be a string");
         }
       }
@@ -266,7 +326,7 @@ public final class VersionDocuments {
         add(field, "must be an array of objects");
         return;
       }
-      for (int i = 0; i < value.size(); i++) {
+      for (int i = 0; i < value.size() && !full(); i++) {
         JsonNode item = value.get(i);
         if (!item.isObject()) {
           add(field + "." + i, "must be an object");

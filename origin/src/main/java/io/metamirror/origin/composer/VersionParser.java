@@ -23,8 +23,15 @@ import java.util.regex.Pattern;
  * Regular expressions are Composer's own, so the odd corners (at most five digits in a classical
  * major version, dates with dashes, {@code "1.0.0-STABLE"} kept as {@code "-stable"}) come out the
  * same. Constraints ({@code ^1.0}, {@code 1.*}) are not versions and are rejected.
+ *
+ * <p>Publishers are not trusted: a version over {@value #MAX_LENGTH} characters (packagist.org's
+ * column for a normalized version), one holding a control character and a bare {@code dev-} are
+ * refused before any pattern runs, and every pattern is anchored or possessive, so parsing takes
+ * time linear in the length.
  */
 public final class VersionParser {
+  public static final int MAX_LENGTH = 191;
+
   /** Composer's pre-release modifier: stability word, optional numbers, optional dev flag. */
   private static final String MODIFIER =
       "[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d+)*+)?)?([.-]?dev)?";
@@ -41,8 +48,6 @@ public final class VersionParser {
   private static final Pattern STABILITY_FLAG =
       Pattern.compile("@(?:stable|RC|beta|alpha|dev)$", Pattern.CASE_INSENSITIVE);
   private static final Pattern BUILD_METADATA = Pattern.compile("^([^,\\s+]++)\\+[^\\s]++$");
-  private static final Pattern DEV_SUFFIX =
-      Pattern.compile("(.*?)[.-]?dev$", Pattern.CASE_INSENSITIVE);
   private static final Pattern NUMERIC_BRANCH =
       Pattern.compile(
           "^v?(\\d++)(\\.(?:\\d++|[xX*]))?(\\.(?:\\d++|[xX*]))?(\\.(?:\\d++|[xX*]))?$",
@@ -59,10 +64,11 @@ public final class VersionParser {
    * and build metadata ({@code +build}) are dropped.
    *
    * @throws IllegalArgumentException {@code invalid version string "x"} when Composer would refuse
-   *     the string
+   *     the string, or naming the limit it breaks
    */
   public static String normalize(String version) {
     Objects.requireNonNull(version, "version");
+    requireWithinLimits(version);
     String original = phpTrim(version);
     String v = original;
 
@@ -79,6 +85,9 @@ public final class VersionParser {
       v = "dev-" + v;
     }
     if (v.regionMatches(true, 0, "dev-", 0, 4)) {
+      if (v.length() == 4) {
+        throw new IllegalArgumentException("\"dev-\" needs a branch name after it");
+      }
       return "dev-" + v.substring(4);
     }
     Matcher build = BUILD_METADATA.matcher(v);
@@ -97,9 +106,8 @@ public final class VersionParser {
     }
 
     // "1.x-dev", "2.0.*-dev": a numeric branch. A non-numeric one needs the "dev-" prefix instead.
-    Matcher dev = DEV_SUFFIX.matcher(v);
-    if (dev.find()) {
-      String branch = normalizeBranch(dev.group(1));
+    if (v.regionMatches(true, v.length() - 3, "dev", 0, 3)) {
+      String branch = normalizeBranch(withoutDevSuffix(v));
       if (!branch.contains("dev-")) {
         return branch;
       }
@@ -174,6 +182,36 @@ public final class VersionParser {
   /** Whether Composer treats the version as a dev version (a branch or a {@code -dev} build). */
   public static boolean isDev(String version) {
     return stability(version).equals("dev");
+  }
+
+  private static void requireWithinLimits(String version) {
+    if (version.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "a version of "
+              + version.length()
+              + " characters is too long (at most "
+              + MAX_LENGTH
+              + ")");
+    }
+    for (int i = 0; i < version.length(); i++) {
+      char c = version.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw new IllegalArgumentException(
+            String.format("a version must not hold control characters (U+%04X at %d)", (int) c, i));
+      }
+    }
+  }
+
+  /**
+   * {@code "1.x-dev"} → {@code "1.x"}, {@code "2.0dev"} → {@code "2.0"}: Composer's {@code
+   * (.*?)[.-]?dev$} without the regular expression, which is quadratic on a long string.
+   */
+  private static String withoutDevSuffix(String v) {
+    int end = v.length() - 3;
+    if (end > 0 && (v.charAt(end - 1) == '.' || v.charAt(end - 1) == '-')) {
+      end--;
+    }
+    return v.substring(0, end);
   }
 
   private static String withModifiers(String numbers, Matcher m, int index) {

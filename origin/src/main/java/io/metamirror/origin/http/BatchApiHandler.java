@@ -7,8 +7,8 @@ import io.undertow.util.Methods;
 
 /**
  * {@code POST /.metamirror/api/batch}: publishes a list of puts and deletes atomically (see {@link
- * BatchParser} for the body). 400 lists every problem; 422 when a content hash was wrong; nothing
- * is journaled for a rejected batch.
+ * BatchParser} for the body). 400 lists every problem; 422 when a content hash was wrong; 415 for a
+ * body that is declared not to be JSON; nothing is journaled for a rejected batch.
  */
 final class BatchApiHandler implements HttpHandler {
   private final OriginRepository repository;
@@ -21,7 +21,8 @@ final class BatchApiHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (!JsonResponses.methodAllowed(exchange, Methods.POST)) {
+    if (!JsonResponses.methodAllowed(exchange, Methods.POST)
+        || !JsonResponses.jsonContentType(exchange)) {
       return;
     }
     if (exchange.isInIoThread()) {

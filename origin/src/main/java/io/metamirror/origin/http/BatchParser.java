@@ -1,8 +1,8 @@
 package io.metamirror.origin.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.metamirror.origin.repository.Change;
 import io.metamirror.origin.repository.DigestMismatchException;
@@ -10,6 +10,7 @@ import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.origin.repository.StagedBlob;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.UntrustedJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -27,14 +28,12 @@ import java.util.Set;
  *   {"op":"delete","path":"p2/acme/old.json"}]}
  * </pre>
  *
- * Every problem is collected (up to {@value #MAX_PROBLEMS}) so that one 400 lists them all; a
- * syntax error stops the reading. Whatever the outcome, content staged for a rejected batch is
- * discarded.
+ * Every problem is collected (up to {@link UntrustedJson#MAX_PROBLEMS}, where the reading stops) so
+ * that one 400 lists them all; a syntax error or a body beyond {@link UntrustedJson}'s limits
+ * (nesting, string length, size) stops the reading. Whatever the outcome, content staged for a
+ * rejected batch is discarded.
  */
 final class BatchParser {
-  static final int MAX_PROBLEMS = 100;
-  private static final JsonFactory JSON = new JsonFactory();
-
   /** The outcome: either changes to publish, or problems (and whether a hash was wrong). */
   record Result(List<Change> changes, List<String> problems, boolean digestMismatch) {}
 
@@ -48,7 +47,7 @@ final class BatchParser {
     List<Change> changes = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     boolean digestMismatch = false;
-    try (JsonParser in = JSON.createParser(body)) {
+    try (JsonParser in = UntrustedJson.FACTORY.createParser(body)) {
       if (in.nextToken() != JsonToken.START_OBJECT) {
         problems.add("the body must be a JSON object with a \"changes\" array");
         return rejected(changes, problems, false);
@@ -71,6 +70,10 @@ final class BatchParser {
         Set<ContentPath> paths = new HashSet<>();
         int index = 0;
         for (JsonToken item = in.nextToken(); item != JsonToken.END_ARRAY; item = in.nextToken()) {
+          if (problems.size() >= UntrustedJson.MAX_PROBLEMS) {
+            problems.add("stopped reading after " + UntrustedJson.MAX_PROBLEMS + " problems");
+            return rejected(changes, problems, digestMismatch);
+          }
           String where = "changes[" + index++ + "]";
           if (item != JsonToken.START_OBJECT) {
             problems.add(where + ": must be an object");
@@ -89,14 +92,8 @@ final class BatchParser {
       if (in.nextToken() != null) {
         problems.add("unexpected data after the JSON object");
       }
-    } catch (JsonParseException e) {
-      problems.add(
-          "malformed JSON at line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + ": "
-              + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      problems.add("malformed JSON" + UntrustedJson.reason(e));
     } catch (IOException | RuntimeException e) {
       repository.discard(changes);
       throw e;
@@ -109,9 +106,7 @@ final class BatchParser {
 
   private Result rejected(List<Change> changes, List<String> problems, boolean digestMismatch) {
     repository.discard(changes);
-    List<String> shown =
-        problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems;
-    return new Result(List.of(), List.copyOf(shown), digestMismatch);
+    return new Result(List.of(), List.copyOf(problems), digestMismatch);
   }
 
   /** Reads one change object; returns true when its content did not match its sha256. */

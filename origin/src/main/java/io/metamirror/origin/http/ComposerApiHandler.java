@@ -1,16 +1,14 @@
 package io.metamirror.origin.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.composer.InvalidPackagesException;
 import io.metamirror.origin.composer.PackageNotFoundException;
+import io.metamirror.origin.composer.VersionDocuments;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The Composer publishing API, behind the bearer token:
@@ -24,7 +22,9 @@ import java.util.List;
  * </ul>
  *
  * <p>Answers {@code {"head":N,"entries":E,"packages":{"acme/widget":3}}} (versions now held per
- * touched package); 400 lists every problem of every document, 404 names what does not exist.
+ * touched package); 400 lists every problem of every document (a body beyond {@link
+ * io.metamirror.protocol.UntrustedJson}'s limits included), 415 refuses a body declared not to be
+ * JSON, 404 names what does not exist.
  */
 final class ComposerApiHandler implements HttpHandler {
   private final ComposerRepository composer;
@@ -42,14 +42,13 @@ final class ComposerApiHandler implements HttpHandler {
     String rest = exchange.getRelativePath();
     try {
       if (rest.isEmpty() || rest.equals("/")) {
-        if (!JsonResponses.methodAllowed(exchange, Methods.POST)) {
+        if (!JsonResponses.methodAllowed(exchange, Methods.POST)
+            || !JsonResponses.jsonContentType(exchange)) {
           return;
         }
         exchange.startBlocking();
-        List<JsonNode> documents = documents(exchange);
-        if (documents != null) {
-          send(exchange, composer.publish(documents));
-        }
+        JsonNode body = VersionDocuments.read(exchange.getInputStream());
+        send(exchange, composer.publish(VersionDocuments.documents(body)));
         return;
       }
       if (!JsonResponses.methodAllowed(exchange, Methods.DELETE)) {
@@ -74,28 +73,6 @@ final class ComposerApiHandler implements HttpHandler {
     } catch (PackageNotFoundException e) {
       JsonResponses.error(exchange, 404, e.getMessage());
     }
-  }
-
-  /** The documents of the body, or {@code null} after answering 400 for a body that is not JSON. */
-  private static List<JsonNode> documents(HttpServerExchange exchange) throws Exception {
-    JsonNode body;
-    try {
-      body = JsonResponses.JSON.readTree(exchange.getInputStream());
-    } catch (JsonProcessingException e) {
-      JsonResponses.error(exchange, 400, "the body is not valid JSON: " + e.getOriginalMessage());
-      return null;
-    }
-    if (body == null || !(body.isObject() || body.isArray())) {
-      JsonResponses.error(exchange, 400, "the body must be a version document or an array of them");
-      return null;
-    }
-    List<JsonNode> documents = new ArrayList<>();
-    if (body.isArray()) {
-      body.forEach(documents::add);
-    } else {
-      documents.add(body);
-    }
-    return documents;
   }
 
   private static void send(HttpServerExchange exchange, ComposerRepository.Outcome outcome) {

@@ -9,6 +9,7 @@ import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** JSON bodies for answers and refusals, so every refusal has the same shape. */
@@ -45,6 +46,24 @@ final class JsonResponses {
     ArrayNode list = body.putArray("problems");
     problems.forEach(list::add);
     send(exchange, status, body);
+  }
+
+  /**
+   * Whether the request body may be JSON: no {@code Content-Type}, {@code application/json} or a
+   * {@code +json} type. If not, answers 415 naming the type (curl's {@code -d} sends a form), and
+   * the caller returns.
+   */
+  static boolean jsonContentType(HttpServerExchange exchange) {
+    String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (type == null) {
+      return true;
+    }
+    String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (media.equals("application/json") || media.endsWith("+json")) {
+      return true;
+    }
+    error(exchange, 415, "Content-Type must be application/json, not " + type.strip());
+    return false;
   }
 
   /**

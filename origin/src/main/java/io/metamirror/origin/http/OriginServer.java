@@ -3,6 +3,7 @@ package io.metamirror.origin.http;
 import io.metamirror.origin.composer.ChangeIndex;
 import io.metamirror.origin.composer.ComposerRepository;
 import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.protocol.UntrustedJson;
 import io.metamirror.protocol.http.ListenException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -40,9 +41,10 @@ public final class OriginServer implements Closeable {
 
   /**
    * The largest request body: a batch of {@code metamirror publish} (at most 16 MiB of content,
-   * base64 in JSON) fits with room to spare. Larger is a 413.
+   * base64 in JSON) fits with room to spare. Larger is a 413. The JSON reader's own document limit
+   * is the same, so no JSON body can pass one and break the other.
    */
-  public static final long MAX_BODY_BYTES = 64L << 20;
+  public static final long MAX_BODY_BYTES = UntrustedJson.MAX_DOCUMENT_BYTES;
 
   /**
    * @param host the address to listen on

@@ -63,4 +63,22 @@ class PackageNameTest {
         assertThrows(IllegalArgumentException.class, () -> PackageName.vendor("acme"));
     assertTrue(e.getMessage().startsWith("\"acme\" is not a package name"));
   }
+
+  @Test
+  void aNameOfPackagistsColumnSizeIsTheLongestAccepted() {
+    String longest = "acme/" + "a".repeat(PackageName.MAX_LENGTH - 5);
+    assertEquals(Optional.empty(), PackageName.problem(longest));
+    assertEquals(
+        Optional.of("a package name of 300 characters is too long (at most 191)"),
+        PackageName.problem("acme/" + "a".repeat(295)));
+  }
+
+  @Test
+  void aControlCharacterInARefusedNameIsShownEscapedOnOneLine() {
+    assertEquals(
+        Optional.of(
+            "\"acme/foo\\u000a\" is not a package name: it must match"
+                + " ^[a-z0-9]([_.-]?[a-z0-9]+)*/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*$ (vendor/name)"),
+        PackageName.problem("acme/foo\n"));
+  }
 }

@@ -176,4 +176,41 @@ class VersionParserTest {
     assertFalse(VersionParser.isDev("1.0.0"));
     assertTrue(VersionParser.isDev("dev-feature/x"));
   }
+
+  @Test
+  void aVersionLongerThanPackagistsColumnIsRefusedBeforeAnyPatternRuns() {
+    String longest = "dev-" + "b".repeat(VersionParser.MAX_LENGTH - 4);
+    assertEquals(longest, VersionParser.normalize(longest));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> VersionParser.normalize("1".repeat(100_000)));
+    assertEquals("a version of 100000 characters is too long (at most 191)", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev-ma\u0000in", "1.0.0\u0000", "\t1.0.0", "1.0.0\n", "dev-x\u007f"})
+  void aControlCharacterAnywhereIsRefused(String input) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VersionParser.normalize(input));
+    assertTrue(e.getMessage().startsWith("a version must not hold control characters (U+"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev-", "DEV-", " dev- "})
+  void aBareDevPrefixIsRefused(String input) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VersionParser.normalize(input));
+    assertEquals("\"dev-\" needs a branch name after it", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "1.x-dev, 1.9999999.9999999.9999999-dev",
+    "2.0.*.dev, 2.0.9999999.9999999-dev",
+    "v4.1.X-DEV, 4.1.9999999.9999999-dev"
+  })
+  void aNumericBranchWithADevSuffixNormalizesWithoutARegularExpression(
+      String input, String normalized) {
+    assertEquals(normalized, VersionParser.normalize(input));
+  }
 }
