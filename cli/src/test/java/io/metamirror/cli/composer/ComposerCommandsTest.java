@@ -150,6 +150,65 @@ class ComposerCommandsTest {
   }
 
   @Test
+  void sourceUrlIsGivenOncePerGitDirInOrder() throws Exception {
+    Path a = oneTagRepository("a", "acme/a");
+    Path b = oneTagRepository("b", "acme/b");
+
+    Run ok =
+        run(
+            command(
+                "scan",
+                "--source-url",
+                "https://git.example/acme/a.git",
+                "--source-url",
+                "https://git.example/acme/b.git",
+                a.toString(),
+                b.toString()));
+
+    assertEquals(0, ok.exit(), ok.toString());
+    for (String name : List.of("acme/a", "acme/b")) {
+      composer
+          .versions(name)
+          .forEach(
+              v ->
+                  assertEquals(
+                      "https://git.example/" + name + ".git", v.at("/source/url").asText(), name));
+    }
+
+    Run mismatched =
+        run(
+            command(
+                "scan",
+                "--source-url",
+                "https://git.example/acme/a.git",
+                "--source-url",
+                "https://git.example/acme/b.git",
+                a.toString(),
+                b.toString(),
+                a.toString()));
+    assertEquals(2, mismatched.exit(), mismatched.toString());
+    assertTrue(
+        mismatched
+            .err()
+            .contains(
+                "--source-url given 2 time(s) for 3 GIT_DIR(s): give one per GIT_DIR, in the same"
+                    + " order"),
+        mismatched.err());
+  }
+
+  /** A repository whose main branch and tag 1.0.0 hold composer.json naming {@code name}. */
+  private Path oneTagRepository(String directory, String name) throws Exception {
+    Path repo = dir.resolve(directory);
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(repo.resolve("composer.json"), "{\"name\":\"" + name + "\"}");
+      git.add().addFilepattern("composer.json").call();
+      git.commit().setSign(false).setMessage("first").call();
+      git.tag().setName("1.0.0").setAnnotated(false).call();
+    }
+    return repo;
+  }
+
+  @Test
   void anUnreachableOriginIsOneClearLine() throws IOException {
     Path good =
         Files.writeString(dir.resolve("good.json"), "{\"name\":\"acme/a\",\"version\":\"1\"}");
