@@ -154,16 +154,7 @@ class ComposerCommandsTest {
     Path a = oneTagRepository("a", "acme/a");
     Path b = oneTagRepository("b", "acme/b");
 
-    Run ok =
-        run(
-            command(
-                "scan",
-                "--source-url",
-                "https://git.example/acme/a.git",
-                "--source-url",
-                "https://git.example/acme/b.git",
-                a.toString(),
-                b.toString()));
+    Run ok = scanWithTwoSourceUrls(a, b);
 
     assertEquals(0, ok.exit(), ok.toString());
     for (String name : List.of("acme/a", "acme/b")) {
@@ -175,17 +166,7 @@ class ComposerCommandsTest {
                       "https://git.example/" + name + ".git", v.at("/source/url").asText(), name));
     }
 
-    Run mismatched =
-        run(
-            command(
-                "scan",
-                "--source-url",
-                "https://git.example/acme/a.git",
-                "--source-url",
-                "https://git.example/acme/b.git",
-                a.toString(),
-                b.toString(),
-                a.toString()));
+    Run mismatched = scanWithTwoSourceUrls(a, b, a);
     assertEquals(2, mismatched.exit(), mismatched.toString());
     assertTrue(
         mismatched
@@ -194,6 +175,19 @@ class ComposerCommandsTest {
                 "--source-url given 2 time(s) for 3 GIT_DIR(s): give one per GIT_DIR, in the same"
                     + " order"),
         mismatched.err());
+  }
+
+  /** {@code composer scan} with the source URLs of acme/a and acme/b, in that order. */
+  private Run scanWithTwoSourceUrls(Path... gitDirs) {
+    List<String> args = new java.util.ArrayList<>();
+    for (String name : List.of("acme/a", "acme/b")) {
+      args.add("--source-url");
+      args.add("https://git.example/" + name + ".git");
+    }
+    for (Path gitDir : gitDirs) {
+      args.add(gitDir.toString());
+    }
+    return run(command("scan", args.toArray(String[]::new)));
   }
 
   /** A repository whose main branch and tag 1.0.0 hold composer.json naming {@code name}. */

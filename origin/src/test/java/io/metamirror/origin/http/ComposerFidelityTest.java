@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.origin.composer.Minifier;
-import io.metamirror.origin.repository.OriginRepository;
+import io.metamirror.testsupport.origin.TestOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,16 +31,13 @@ class ComposerFidelityTest {
   private static final String FIXTURES = "/composer/fidelity/";
 
   @TempDir Path data;
-  OriginRepository repository;
-  OriginServer server;
+  TestOrigin origin;
   OriginClient client;
 
   @BeforeEach
   void startAndPublishTheFixtureDocuments() throws Exception {
-    repository =
-        OriginRepository.open(data, OriginRepository.Options.defaults(), Clock.systemUTC());
-    server = OriginServer.start(repository, new OriginServer.Config("127.0.0.1", 0, "s3cret"));
-    client = new OriginClient(server.port(), "s3cret");
+    origin = TestOrigin.start(data);
+    client = new OriginClient(origin.port(), TestOrigin.TOKEN);
     HttpResponse<String> published =
         client.post(
             ComposerHttpTest.API, new String(fixture("publish.json"), StandardCharsets.UTF_8));
@@ -49,8 +46,7 @@ class ComposerFidelityTest {
 
   @AfterEach
   void stop() throws IOException {
-    server.close();
-    repository.close();
+    origin.close();
   }
 
   @Test
@@ -144,15 +140,13 @@ class ComposerFidelityTest {
   }
 
   private static List<ObjectNode> versions(JsonNode file) {
-    List<ObjectNode> versions = new ArrayList<>();
-    file.get("packages").get("acme/widget").forEach(v -> versions.add((ObjectNode) v));
-    return versions;
+    return StreamSupport.stream(file.get("packages").get("acme/widget").spliterator(), false)
+        .map(ObjectNode.class::cast)
+        .toList();
   }
 
   private static List<String> fieldNames(JsonNode node) {
-    List<String> names = new ArrayList<>();
-    node.fieldNames().forEachRemaining(names::add);
-    return names;
+    return node.properties().stream().map(Map.Entry::getKey).toList();
   }
 
   private static JsonNode json(String text) throws IOException {
