@@ -195,15 +195,12 @@ public final class GitScanner {
     List<ObjectNode> documents = new ArrayList<>();
     Map<String, String> labelByVersion = new HashMap<>();
     for (Candidate c : candidates) {
-      if (!name.equals(c.name())) {
-        renamed.add(c.label());
-      }
       ObjectNode doc = c.document();
       doc.put("name", name);
       if (distUrlTemplate != null) {
         ObjectNode dist = doc.putObject("dist");
-        dist.put("type", "zip").put("url", distUrl(name, doc.get("version").asText(), c.ref()));
-        dist.put("reference", c.ref());
+        dist.put("type", "zip").put("url", distUrl(name, doc.get("version").asText(), c.commit()));
+        dist.put("reference", c.commit());
       }
       List<String> problems = VersionDocuments.problems(doc);
       if (!problems.isEmpty()) {
@@ -216,6 +213,9 @@ public final class GitScanner {
         continue;
       }
       documents.add(doc);
+      if (!name.equals(c.name())) {
+        renamed.add(c.label());
+      }
     }
     if (!renamed.isEmpty()) {
       warnings.add(
@@ -235,7 +235,7 @@ public final class GitScanner {
       String refName,
       String label,
       String at,
-      String ref,
+      String commit,
       String name,
       String normalized,
       ObjectNode document) {}
