@@ -19,13 +19,21 @@ import picocli.CommandLine.Parameters;
           + " whose name is a version and whose composer.json is valid becomes that version;"
           + " every branch becomes a dev version (main -> dev-main, 1.x -> 1.x-dev). \"source\""
           + " is the repository URL plus the commit; \"dist\" comes from --dist-url.",
-      "Tags that cannot be published (not a version, composer.json missing or broken, another"
-          + " package's name) are skipped with a warning naming the tag and the problem.",
+      "The package name is the one in the default branch's (HEAD's) composer.json, as"
+          + " packagist.org takes it; tags whose composer.json gives another name or none are"
+          + " published under it, with one warning listing them. Tags that cannot be published"
+          + " (not a version, composer.json missing or broken) are skipped with a warning naming"
+          + " the tag and the problem. \"time\" is the commit's author date; the default"
+          + " branch's dev version is marked \"default-branch\": true.",
       "",
       "Example:",
       "  metamirror composer scan --origin http://127.0.0.1:8080/ --token-file token \\",
       "      --source-url https://git.example/acme/widget.git \\",
-      "      --dist-url 'https://git.example/{name}/archive/{reference}.zip' /srv/git/widget.git"
+      "      --dist-url 'https://git.example/{name}/archive/{reference}.zip' /srv/git/widget.git",
+      "  metamirror composer scan --origin http://127.0.0.1:8080/ --token-file token \\",
+      "      --source-url https://git.example/acme/a.git --source-url https://git.example/acme/b.git"
+          + " \\",
+      "      /srv/git/a.git /srv/git/b.git"
     })
 public final class ComposerScanCommand implements Callable<Integer> {
   @Mixin CommandOutput cli;
@@ -35,9 +43,9 @@ public final class ComposerScanCommand implements Callable<Integer> {
       names = "--source-url",
       paramLabel = "URL",
       description =
-          "Repository URL written to \"source\" (default: the directory's file: URL). Only with"
-              + " one GIT_DIR.")
-  String sourceUrl;
+          "Repository URL written to \"source\" (default: the directory's file: URL). Repeat it"
+              + " once per GIT_DIR, in the same order.")
+  List<String> sourceUrls = new ArrayList<>();
 
   @Option(
       names = "--dist-url",
@@ -58,24 +66,31 @@ public final class ComposerScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (sourceUrl != null && repositories.size() > 1) {
-      throw cli.usageError("--source-url names one repository; give one GIT_DIR with it");
+    if (!sourceUrls.isEmpty() && sourceUrls.size() != repositories.size()) {
+      throw cli.usageError(
+          "--source-url given "
+              + sourceUrls.size()
+              + " time(s) for "
+              + repositories.size()
+              + " GIT_DIR(s): give one per GIT_DIR, in the same order");
     }
-    GitScanner scanner = GitScanner.defaults();
+    List<GitScanner> scanners = new ArrayList<>();
     try {
-      if (sourceUrl != null) {
-        scanner = scanner.withSourceUrl(sourceUrl);
-      }
+      GitScanner scanner = GitScanner.defaults();
       if (distUrl != null) {
         scanner = scanner.withDistUrlTemplate(distUrl);
+      }
+      for (int i = 0; i < repositories.size(); i++) {
+        scanners.add(sourceUrls.isEmpty() ? scanner : scanner.withSourceUrl(sourceUrls.get(i)));
       }
     } catch (IllegalArgumentException e) {
       throw cli.usageError(e.getMessage());
     }
     List<com.fasterxml.jackson.databind.node.ObjectNode> documents = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    for (Path repository : repositories) {
-      ScanResult one = scanner.scan(repository);
+    for (int i = 0; i < repositories.size(); i++) {
+      Path repository = repositories.get(i);
+      ScanResult one = scanners.get(i).scan(repository);
       documents.addAll(one.documents());
       one.warnings().forEach(w -> warnings.add(repository + ": " + w));
     }

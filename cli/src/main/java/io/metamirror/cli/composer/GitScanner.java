@@ -51,16 +51,21 @@ import org.eclipse.jgit.util.FS;
  *       wins.
  *   <li>A branch ({@code refs/heads/*}) becomes the dev version {@link VersionParser#branchVersion}
  *       gives ({@code main} → {@code dev-main}, {@code 1.x} → {@code 1.x-dev}).
- *   <li>Each needs a {@code composer.json} at its commit that is a JSON object with a valid {@code
- *       name}, and the resulting document must pass {@link VersionDocuments#problems}.
- *   <li>The package is the one HEAD's branch names (else the one most versions name); a version
- *       naming another package is skipped.
+ *   <li>Each needs a {@code composer.json} at its commit that is a JSON object, and the resulting
+ *       document must pass {@link VersionDocuments#problems}.
+ *   <li>The package name is the one in the composer.json of HEAD's branch, the default branch (else
+ *       the one most versions name), as packagist.org takes it. Versions whose composer.json has no
+ *       name or another one are published under that name all the same, with one warning listing
+ *       them (packagist keeps them too; an old tag from before a rename is still a version of the
+ *       package).
+ *   <li>The dev version of the default branch carries {@code "default-branch": true}.
  * </ul>
  *
  * Each document is that composer.json plus {@code version}, {@code source} ({@code git}, the
  * repository URL, the commit id), {@code dist} ({@code zip} from the URL template, when one is set)
- * and {@code time} (the commit's committer time, UTC). Everything skipped gets one warning naming
- * the tag or branch. Documents come tags first, then branches, each by ref name.
+ * and {@code time} (the commit's author time, UTC, as Composer's git driver and packagist take it).
+ * Everything skipped gets one warning naming the tag or branch. Documents come tags first, then
+ * branches, each by ref name.
  *
  * <pre>{@code
  * ScanResult result =
@@ -72,7 +77,7 @@ import org.eclipse.jgit.util.FS;
  * //  "source":{"type":"git","url":"https://git.example/acme/foo.git","reference":"3f2a..."},
  * //  "dist":{"type":"zip","url":"https://codeload.example/acme/foo/zip/3f2a...",
  * //          "reference":"3f2a..."},
- * //  "time":"2024-05-01T12:00:00+00:00"}
+ * //  "time":"2024-05-01T12:00:00+00:00"}   (and on dev-main: "default-branch":true)
  * }</pre>
  */
 public final class GitScanner {
@@ -142,6 +147,8 @@ public final class GitScanner {
     String headBranch;
     try (Repository repo = open(directory);
         RevWalk walk = new RevWalk(repo)) {
+      Ref head = repo.exactRef(Constants.HEAD);
+      headBranch = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
       for (Ref ref : refs(repo, Constants.R_TAGS)) {
         String tag = Repository.shortenRefName(ref.getName());
         String label = "tag " + tag;
@@ -156,7 +163,8 @@ public final class GitScanner {
           warnings.add(label + ": names a dev version; dev versions come from branches");
           continue;
         }
-        read(repo, walk, ref, label, tag, normalized, url, warnings).ifPresent(candidates::add);
+        read(repo, walk, ref, label, tag, normalized, url, false, warnings)
+            .ifPresent(candidates::add);
       }
       for (Ref ref : refs(repo, Constants.R_HEADS)) {
         String branch = ref.getName().substring(Constants.R_HEADS.length());
@@ -170,20 +178,33 @@ public final class GitScanner {
           warnings.add(label + ": no version for this branch name (" + e.getMessage() + ")");
           continue;
         }
-        read(repo, walk, ref, label, version, normalized, url, warnings).ifPresent(candidates::add);
+        boolean defaultBranch = ref.getName().equals(headBranch);
+        read(repo, walk, ref, label, version, normalized, url, defaultBranch, warnings)
+            .ifPresent(candidates::add);
       }
-      Ref head = repo.exactRef(Constants.HEAD);
-      headBranch = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
     } catch (RepositoryNotFoundException e) {
       throw new IOException("not a git repository: " + directory, e);
     }
 
     String name = packageName(candidates, headBranch);
+    if (name == null) {
+      candidates.forEach(c -> warnings.add(c.label() + ": no composer.json names the package"));
+      return new ScanResult(List.of(), warnings);
+    }
+    List<String> renamed = new ArrayList<>();
     List<ObjectNode> documents = new ArrayList<>();
     Map<String, String> labelByVersion = new HashMap<>();
     for (Candidate c : candidates) {
-      if (!c.name().equals(name)) {
-        warnings.add(c.label() + ": names " + c.name() + ", the repository's package is " + name);
+      ObjectNode doc = c.document();
+      doc.put("name", name);
+      if (distUrlTemplate != null) {
+        ObjectNode dist = doc.putObject("dist");
+        dist.put("type", "zip").put("url", distUrl(name, doc.get("version").asText(), c.commit()));
+        dist.put("reference", c.commit());
+      }
+      List<String> problems = VersionDocuments.problems(doc);
+      if (!problems.isEmpty()) {
+        warnings.add(c.label() + ": composer.json" + c.at() + ": " + String.join("; ", problems));
         continue;
       }
       String earlier = labelByVersion.putIfAbsent(c.normalized(), c.label());
@@ -191,14 +212,33 @@ public final class GitScanner {
         warnings.add(c.label() + ": same version as " + earlier + " (" + c.normalized() + ")");
         continue;
       }
-      documents.add(c.document());
+      documents.add(doc);
+      if (!name.equals(c.name())) {
+        renamed.add(c.label());
+      }
+    }
+    if (!renamed.isEmpty()) {
+      warnings.add(
+          String.join(", ", renamed)
+              + ": composer.json names another package or none; published as "
+              + name
+              + ", the name on the default branch");
     }
     return new ScanResult(documents, warnings);
   }
 
-  /** A version that passed every check on its own; name and duplicates are checked together. */
+  /**
+   * A version whose composer.json could be read; its {@code name} (null when missing or invalid) is
+   * replaced by the package's, then the document is checked, and duplicates.
+   */
   private record Candidate(
-      String refName, String label, String name, String normalized, ObjectNode document) {}
+      String refName,
+      String label,
+      String at,
+      String commit,
+      String name,
+      String normalized,
+      ObjectNode document) {}
 
   private static Repository open(Path directory) throws IOException {
     if (!Files.isDirectory(directory)) {
@@ -228,6 +268,7 @@ public final class GitScanner {
       String version,
       String normalized,
       String url,
+      boolean defaultBranch,
       List<String> warnings)
       throws IOException {
     RevObject target;
@@ -272,37 +313,22 @@ public final class GitScanner {
     }
 
     JsonNode nameNode = json.get("name");
-    if (nameNode == null || !nameNode.isTextual()) {
-      warnings.add(label + ": composer.json" + at + " has no name");
-      return Optional.empty();
-    }
-    String name = nameNode.asText();
-    Optional<String> nameProblem = PackageName.problem(name);
-    if (nameProblem.isPresent()) {
-      warnings.add(label + ": composer.json" + at + " has an invalid name: " + nameProblem.get());
-      return Optional.empty();
-    }
-
+    String name =
+        nameNode != null && nameNode.isTextual() && PackageName.problem(nameNode.asText()).isEmpty()
+            ? nameNode.asText()
+            : null;
     String reference = commit.name();
     json.remove("version_normalized");
+    json.remove("dist");
     json.put("version", version);
     ObjectNode source = json.putObject("source");
     source.put("type", "git").put("url", url).put("reference", reference);
-    if (distUrlTemplate == null) {
-      json.remove("dist");
-    } else {
-      ObjectNode dist = json.putObject("dist");
-      dist.put("type", "zip").put("url", distUrl(name, version, reference));
-      dist.put("reference", reference);
+    Instant authored = commit.getAuthorIdent().getWhenAsInstant();
+    json.put("time", TIME.format(authored));
+    if (defaultBranch) {
+      json.put("default-branch", true);
     }
-    json.put("time", TIME.format(Instant.ofEpochSecond(commit.getCommitTime())));
-
-    List<String> problems = VersionDocuments.problems(json);
-    if (!problems.isEmpty()) {
-      warnings.add(label + ": composer.json" + at + ": " + String.join("; ", problems));
-      return Optional.empty();
-    }
-    return Optional.of(new Candidate(ref.getName(), label, name, normalized, json));
+    return Optional.of(new Candidate(ref.getName(), label, at, reference, name, normalized, json));
   }
 
   private String distUrl(String name, String version, String reference) {
@@ -318,20 +344,25 @@ public final class GitScanner {
                     }));
   }
 
-  /** HEAD's branch decides, as its composer.json is the package's current one; else a majority. */
+  /**
+   * The name in HEAD's branch's composer.json decides, as packagist takes it from the default
+   * branch; else the name most versions give; null when none gives a valid one.
+   */
   private static String packageName(List<Candidate> candidates, String headBranch) {
     for (Candidate c : candidates) {
-      if (c.refName().equals(headBranch)) {
+      if (c.refName().equals(headBranch) && c.name() != null) {
         return c.name();
       }
     }
     Map<String, Integer> counts = new HashMap<>();
-    candidates.forEach(c -> counts.merge(c.name(), 1, Integer::sum));
+    candidates.stream()
+        .filter(c -> c.name() != null)
+        .forEach(c -> counts.merge(c.name(), 1, Integer::sum));
     return counts.entrySet().stream()
         .min(
             Comparator.<Map.Entry<String, Integer>>comparingInt(e -> -e.getValue())
                 .thenComparing(Map.Entry::getKey))
         .map(Map.Entry::getKey)
-        .orElse("");
+        .orElse(null);
   }
 }

@@ -199,6 +199,59 @@ class ComposerCommandsTest {
   }
 
   @Test
+  void sourceUrlIsGivenOncePerGitDirInOrder() throws Exception {
+    Path a = oneTagRepository("a", "acme/a");
+    Path b = oneTagRepository("b", "acme/b");
+
+    Run ok = scanWithTwoSourceUrls(a, b);
+
+    assertEquals(0, ok.exit(), ok.toString());
+    for (String name : List.of("acme/a", "acme/b")) {
+      composer
+          .versions(name)
+          .forEach(
+              v ->
+                  assertEquals(
+                      "https://git.example/" + name + ".git", v.at("/source/url").asText(), name));
+    }
+
+    Run mismatched = scanWithTwoSourceUrls(a, b, a);
+    assertEquals(2, mismatched.exit(), mismatched.toString());
+    assertTrue(
+        mismatched
+            .err()
+            .contains(
+                "--source-url given 2 time(s) for 3 GIT_DIR(s): give one per GIT_DIR, in the same"
+                    + " order"),
+        mismatched.err());
+  }
+
+  /** {@code composer scan} with the source URLs of acme/a and acme/b, in that order. */
+  private Run scanWithTwoSourceUrls(Path... gitDirs) {
+    List<String> args = new java.util.ArrayList<>();
+    for (String name : List.of("acme/a", "acme/b")) {
+      args.add("--source-url");
+      args.add("https://git.example/" + name + ".git");
+    }
+    for (Path gitDir : gitDirs) {
+      args.add(gitDir.toString());
+    }
+    return run(command("scan", args.toArray(String[]::new)));
+  }
+
+  /** A repository whose main branch and tag 1.0.0 hold composer.json naming {@code name}. */
+  private Path oneTagRepository(String directory, String name) throws Exception {
+    Path repo = dir.resolve(directory);
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(repo.resolve("composer.json"), "{\"name\":\"" + name + "\"}");
+      git.add().addFilepattern("composer.json").call();
+      git.commit().setSign(false).setMessage("first").call();
+      git.tag().setName("1.0.0").setAnnotated(false).call();
+    }
+    return repo;
+  }
+
+  @Test
   void anUnreachableOriginIsOneClearLine() throws IOException {
     Path good =
         Files.writeString(dir.resolve("good.json"), "{\"name\":\"acme/a\",\"version\":\"1\"}");

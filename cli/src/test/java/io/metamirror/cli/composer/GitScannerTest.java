@@ -42,7 +42,7 @@ class GitScannerTest {
 
   @TempDir Path tmp;
 
-  /** What a scan must report for one ref: version, commit, commit time. */
+  /** What a scan must report for one ref: version, commit, author time. */
   private record Expected(String version, String reference, String time) {}
 
   /**
@@ -130,6 +130,10 @@ class GitScannerTest {
       assertEquals("git", doc.at("/source/type").asText());
       assertEquals(url, doc.at("/source/url").asText());
       assertFalse(doc.has("dist"), "no dist without a template");
+      assertEquals(
+          doc.get("version").asText().equals("dev-main"),
+          doc.path("default-branch").asBoolean(false),
+          "default-branch on HEAD's branch only: " + doc.get("version"));
       actual.add(
           new Expected(
               doc.get("version").asText(),
@@ -168,12 +172,16 @@ class GitScannerTest {
             .scan(dir);
 
     String id = commit.name();
-    assertEquals(
-        List.of(fooDocument("v1.2.0", id), fooDocument("dev-main", id)), result.documents());
+    ObjectNode devMain = (ObjectNode) fooDocument("dev-main", id);
+    devMain.put("default-branch", true);
+    assertEquals(List.of(fooDocument("v1.2.0", id), devMain), result.documents());
     assertEquals(List.of(), result.warnings());
   }
 
-  /** What a scan makes of acme/foo's composer.json at {@code version}, from commit {@code id}. */
+  /**
+   * What a scan makes of acme/foo's composer.json at {@code version}, from commit {@code id}
+   * committed on 2024-05-01 and authored 365 days earlier.
+   */
   private static JsonNode fooDocument(String version, String id) throws IOException {
     return JSON.readTree(
         """
@@ -181,12 +189,13 @@ class GitScannerTest {
          "source":{"type":"git","url":"https://git.example/acme/foo.git","reference":"%2$s"},
          "dist":{"type":"zip","url":"https://codeload.example/acme/foo/zip/%2$s?v=%1$s",
                  "reference":"%2$s"},
-         "time":"2024-05-01T12:00:00+00:00"}"""
+         "time":"2023-05-02T12:00:00+00:00"}"""
             .formatted(version, id));
   }
 
   @Test
-  void tagsWithoutComposerJsonOrNamingAnotherPackageAreSkippedWithAWarning() throws Exception {
+  void tagsNamingAnotherPackageOrNoneArePublishedUnderTheDefaultBranchsNameWithOneWarning()
+      throws Exception {
     Path dir = tmp.resolve("foo");
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
       Files.writeString(dir.resolve("README"), "no composer.json yet");
@@ -205,16 +214,34 @@ class GitScannerTest {
     ScanResult result = GitScanner.defaults().scan(dir);
 
     assertEquals(
-        List.of("0.3.0", "dev-main"),
+        List.of("0.2.0", "0.2.5", "0.3.0", "dev-main"),
         result.documents().stream().map(d -> d.get("version").asText()).toList());
+    result.documents().forEach(d -> assertEquals("acme/foo", d.get("name").asText()));
     List<String> warnings = result.warnings();
-    assertEquals(4, warnings.size(), warnings.toString());
+    assertEquals(3, warnings.size(), warnings.toString());
     assertTrue(warnings.get(0).matches("tag 0\\.1\\.0: no composer\\.json at [0-9a-f]{10}"));
-    assertTrue(
-        warnings.get(1).matches("tag 0\\.2\\.5: composer\\.json at [0-9a-f]{10} has no name"));
+    assertEquals("tag v0.3.0: same version as tag 0.3.0 (0.3.0.0)", warnings.get(1));
     assertEquals(
-        "tag 0.2.0: names acme/other, the repository's package is acme/foo", warnings.get(2));
-    assertEquals("tag v0.3.0: same version as tag 0.3.0 (0.3.0.0)", warnings.get(3));
+        "tag 0.2.0, tag 0.2.5: composer.json names another package or none; published as"
+            + " acme/foo, the name on the default branch",
+        warnings.get(2));
+  }
+
+  @Test
+  void theDefaultBranchsNameWinsOverTheNameMostTagsGive() throws Exception {
+    Path dir = tmp.resolve("foo");
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      for (int i = 0; i < 3; i++) {
+        commit(git, dir, composerJson("old/name", "v" + i), T0.plusSeconds(i));
+        git.tag().setName("1.0." + i).setAnnotated(false).call();
+      }
+      commit(git, dir, composerJson("new/name", "renamed"), T0.plusSeconds(10));
+    }
+
+    ScanResult result = GitScanner.defaults().scan(dir);
+
+    assertEquals(4, result.documents().size());
+    result.documents().forEach(d -> assertEquals("new/name", d.get("name").asText()));
   }
 
   @Test
@@ -233,21 +260,21 @@ class GitScannerTest {
     ScanResult result = GitScanner.defaults().scan(dir);
 
     assertEquals(
-        List.of("dev-main"),
+        List.of("1.0.0", "dev-main"),
         result.documents().stream().map(d -> d.get("version").asText()).toList());
     List<String> warnings = result.warnings();
     assertEquals(3, warnings.size(), warnings.toString());
     assertTrue(
-        warnings
-            .get(0)
-            .matches("tag 1\\.0\\.0: composer\\.json at \\w{10} has an invalid name: .*Acme/Foo.*"),
+        warnings.get(0).matches("tag 1\\.2\\.0: composer\\.json at \\w{10} is not a JSON object"),
         warnings.get(0));
     assertTrue(
         warnings.get(1).matches("tag 1\\.1\\.0: composer\\.json at \\w{10}: .*require\\.php.*"),
         warnings.get(1));
-    assertTrue(
-        warnings.get(2).matches("tag 1\\.2\\.0: composer\\.json at \\w{10} is not a JSON object"),
-        warnings.get(2));
+    assertEquals(
+        "tag 1.0.0: composer.json names another package or none; published as acme/foo, the name"
+            + " on the default branch",
+        warnings.get(2),
+        "an invalid name (Acme/Foo) is no name");
   }
 
   @Test
@@ -301,8 +328,9 @@ class GitScannerTest {
     return new PersonIdent("Ada", "ada@example.org", when, ZoneId.of("Europe/Berlin"));
   }
 
+  /** The time is the author's, as Composer's git driver and packagist take it. */
   private static Expected expected(String version, RevCommit commit) {
-    String time = Instant.ofEpochSecond(commit.getCommitTime()).toString().replace("Z", "+00:00");
+    String time = commit.getAuthorIdent().getWhenAsInstant().toString().replace("Z", "+00:00");
     return new Expected(version, commit.name(), time);
   }
 }

@@ -182,7 +182,7 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
     if (plain == null || !checkPlain(path, version, plain)) {
       return null;
     }
-    boolean twinPossible = store.wantsTwin(path);
+    boolean twinPossible = store.wantsTwin(path, version.size());
     Content twin = twinPossible ? readSmall(Store.twinFile(target)) : null;
     if (twin != null && !checkTwin(path, version, twin)) {
       twin = null;
@@ -284,7 +284,7 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
   private void sendFromDisk(HttpServerExchange exchange, ContentPath path, LocalFile file)
       throws Exception {
     Path target = path.resolveUnder(root);
-    boolean twinPossible = store.wantsTwin(path);
+    boolean twinPossible = store.wantsTwin(path, file.size());
     boolean gzip =
         twinPossible
             && AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));

@@ -256,7 +256,7 @@ final class StoreScrub implements Closeable {
   /** Checks the file of {@code entry} and its twin; once more against a newer entry if replaced. */
   private void check(LocalFile entry, Tally tally, boolean again) throws InterruptedException {
     Outcome outcome = checkFile(entry, false, tally);
-    if (outcome != Outcome.REPLACED && store.wantsTwin(entry.path())) {
+    if (outcome != Outcome.REPLACED && store.wantsTwin(entry.path(), entry.size())) {
       outcome = checkFile(entry, true, tally);
     }
     if (outcome == Outcome.REPLACED && again) {

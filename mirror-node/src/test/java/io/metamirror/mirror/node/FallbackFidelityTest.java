@@ -34,9 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 class FallbackFidelityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CHANGES = "/metadata/changes.json";
+
+  /** Over {@code CompressedTypes.MIN_GZIP_BYTES}, so that the origin gzips it. */
   private static final byte[] WIDGET =
-      ("{\"packages\":{\"acme/widget\":[" + "{\"version\":\"1.0.0\"},".repeat(40) + "{}]}}")
+      ("{\"packages\":{\"acme/widget\":[" + "{\"version\":\"1.0.0\"},".repeat(80) + "{}]}}")
           .getBytes(StandardCharsets.UTF_8);
+
   private static final Map<String, byte[]> PACKAGES = Map.of("packages.json", utf8("{}"));
 
   @TempDir Path dir;

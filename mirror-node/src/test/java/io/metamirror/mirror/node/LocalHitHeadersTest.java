@@ -39,6 +39,9 @@ class LocalHitHeadersTest {
           .withZone(ZoneOffset.UTC);
   private static final String WIDGET = "p2/acme/widget.json";
 
+  /** Compressible, but under the gzip threshold ({@code CompressedTypes.MIN_GZIP_BYTES}). */
+  private static final String SMALL = "p2/acme/small~dev.json";
+
   @TempDir static Path dir;
   static TestOrigin origin;
   static MirrorNode a;
@@ -51,6 +54,7 @@ class LocalHitHeadersTest {
   static void twoNodesSyncedFromOneOrigin() throws Exception {
     files.put("packages.json", utf8("{\"metadata-url\":\"/p2/%package%.json\"}"));
     files.put(WIDGET, TestPackages.metadata("acme/widget", 200));
+    files.put(SMALL, utf8("{\"packages\":{\"acme/small\":[" + "{},".repeat(150) + "{}]}}"));
     files.put("index.html", utf8("<!doctype html><title>mirror</title>"));
     files.put("notes/readme.txt", utf8("hello"));
     files.put("LICENSE", utf8("MIT"));
@@ -146,6 +150,40 @@ class LocalHitHeadersTest {
     assertEquals(header(identity, "Last-Modified"), header(fromA, "Last-Modified"));
     assertEquals("application/json", header(fromA, "Content-Type"));
     assertArrayEquals(files.get(WIDGET), gunzip(fromA.body()));
+  }
+
+  @Test
+  void aFileUnderTheGzipThresholdIsServedAsItIsByNodesAndOriginWithOrWithoutAcceptEncoding()
+      throws Exception {
+    String etag = '"' + origin.sha256(SMALL) + '"';
+    for (String encoding : new String[] {"gzip", "identity", "gzip, br"}) {
+      for (MirrorNode node : new MirrorNode[] {a, b}) {
+        HttpResponse<byte[]> r = client.get(node, "/" + SMALL, "Accept-Encoding", encoding);
+        assertEquals(200, r.statusCode());
+        assertEquals("local", header(r, "X-Metamirror-Source"));
+        assertNull(header(r, "Content-Encoding"), encoding);
+        assertNull(header(r, "Vary"), "one representation only");
+        assertEquals(etag, header(r, "ETag"));
+        assertArrayEquals(files.get(SMALL), r.body());
+      }
+      HttpResponse<byte[]> fromOrigin =
+          HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(origin.uri().resolve("/" + SMALL))
+                      .header("Accept-Encoding", encoding)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertNull(header(fromOrigin, "Content-Encoding"), "origin, " + encoding);
+      assertEquals(etag, header(fromOrigin, "ETag"), "the same representation as on nodes");
+      assertArrayEquals(files.get(SMALL), fromOrigin.body());
+    }
+  }
+
+  @Test
+  void packagesJsonIsGzippedHoweverSmallBecauseComposersMirrorScriptRequiresIt() throws Exception {
+    HttpResponse<byte[]> r = client.get(a, "/packages.json", "Accept-Encoding", "gzip");
+    assertEquals("gzip", header(r, "Content-Encoding"));
+    assertArrayEquals(files.get("packages.json"), gunzip(r.body()));
   }
 
   @Test

@@ -101,7 +101,10 @@ class ReplicationRaceTest {
 
   @Test
   void laggingNodeAnswersANewFileFromTheOriginForGzipAndConditionalClientsToo() throws Exception {
-    byte[] body = "{\"packages\":{\"acme/other\":[]}}".getBytes(UTF8);
+    // Over CompressedTypes.MIN_GZIP_BYTES, so that the origin gzips it.
+    byte[] body =
+        ("{\"packages\":{\"acme/other\":[{\"description\":\"" + "other ".repeat(200) + "\"}]}}")
+            .getBytes(UTF8);
     try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
       long first = origin.publish(Map.of("packages.json", "{}".getBytes(UTF8)));
       TestTls tls = TestTls.create(dir.resolve("tls"));

@@ -21,10 +21,11 @@ import java.util.TreeSet;
  * {"version":"1.0.0","version_normalized":"1.0.0.0"}]},"minified":"composer/2.0","security-advisories":[]}
  * </pre>
  *
- * The dev file is the same without {@code security-advisories}. Output is compact UTF-8 JSON with
- * slashes and non-ASCII characters unescaped, as packagist.org writes it, and depends only on the
- * set of versions given: the same versions in any order give the same bytes. URLs in the root file
- * are relative so clients stay on the host they fetched it from.
+ * The dev file is the same without {@code security-advisories}. Each version is written in
+ * packagist.org's {@linkplain PackagistShape shape} (its fields, order and defaults). Output is
+ * compact UTF-8 JSON with slashes and non-ASCII characters unescaped, as packagist.org writes it,
+ * and depends only on the set of versions given: the same versions in any order give the same
+ * bytes. URLs in the root file are relative so clients stay on the host they fetched it from.
  */
 public final class MetadataGenerator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,7 +123,9 @@ public final class MetadataGenerator {
   private static byte[] p2File(String name, Collection<ObjectNode> newestFirst, boolean stable) {
     ObjectNode file = NODES.objectNode();
     ArrayNode list = file.putObject("packages").putArray(name);
-    Minifier.minify(new ArrayList<>(newestFirst)).forEach(list::add);
+    List<ObjectNode> shaped = new ArrayList<>(newestFirst.size());
+    newestFirst.forEach(v -> shaped.add(PackagistShape.of(v)));
+    Minifier.minify(shaped).forEach(list::add);
     file.put("minified", "composer/2.0");
     if (stable) {
       file.putArray("security-advisories");

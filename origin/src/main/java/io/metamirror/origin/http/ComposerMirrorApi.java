@@ -12,14 +12,18 @@ import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * packagist.org's mirror API, for existing Composer mirror tooling: {@code GET
  * /metadata/changes.json?since=T} (see {@link ChangeIndex}) and {@code GET /packages/list.json}
- * ({@code {"packageNames":[...]}}). Both are gzip-encoded when the client accepts it, as the
- * official mirror script requires.
+ * ({@code {"packageNames":[...]}}, {@code ?filter=acme/*} as packagist.org filters). Both are
+ * gzip-encoded when the client accepts it, as the official mirror script requires.
  */
 final class ComposerMirrorApi {
   private ComposerMirrorApi() {}
@@ -64,11 +68,27 @@ final class ComposerMirrorApi {
   static HttpHandler packageList(ComposerRepository composer) {
     return blocking(
         exchange -> {
+          Deque<String> filter = exchange.getQueryParameters().get("filter");
+          Predicate<String> wanted =
+              filter == null || filter.isEmpty() ? name -> true : glob(filter.getFirst());
           ObjectNode body = JsonResponses.JSON.createObjectNode();
           ArrayNode names = body.putArray("packageNames");
-          composer.packageNames().forEach(names::add);
+          composer.packageNames().stream().filter(wanted).forEach(names::add);
           send(exchange, 200, body);
         });
+  }
+
+  /**
+   * packagist's {@code filter}: the whole name matches, {@code *} is any run of characters, case
+   * does not matter ({@code acme/*}, {@code *-bundle}).
+   */
+  static Predicate<String> glob(String filter) {
+    String regex =
+        Arrays.stream(filter.split("\\*", -1))
+            .map(Pattern::quote)
+            .collect(Collectors.joining(".*"));
+    return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+        .asMatchPredicate();
   }
 
   private static HttpHandler blocking(HttpHandler handler) {

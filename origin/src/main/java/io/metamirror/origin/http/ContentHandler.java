@@ -87,7 +87,7 @@ final class ContentHandler implements HttpHandler {
     }
     TreeFile file = found.get();
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
-    boolean compressible = !CompressedTypes.alreadyCompressed(file.path());
+    boolean compressible = CompressedTypes.worthGzip(file.path(), file.size());
     boolean gzip =
         compressible
             && AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));

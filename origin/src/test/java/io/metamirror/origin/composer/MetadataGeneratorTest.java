@@ -65,17 +65,18 @@ class MetadataGeneratorTest {
     assertEquals(List.of("packages", "minified"), fieldNames(dev));
     assertEquals(
         List.of(
-            VersionDocuments.normalize(VERSIONS.get(2)),
-            VersionDocuments.normalize(VERSIONS.get(1)),
-            VersionDocuments.normalize(VERSIONS.get(3)),
-            VersionDocuments.normalize(VERSIONS.get(0))),
+            shaped(VERSIONS.get(2)),
+            shaped(VERSIONS.get(1)),
+            shaped(VERSIONS.get(3)),
+            shaped(VERSIONS.get(0))),
         Minifier.expand(versions(stable)));
     assertEquals(
-        List.of(
-            VersionDocuments.normalize(VERSIONS.get(5)),
-            VersionDocuments.normalize(VERSIONS.get(6)),
-            VersionDocuments.normalize(VERSIONS.get(4))),
+        List.of(shaped(VERSIONS.get(5)), shaped(VERSIONS.get(6)), shaped(VERSIONS.get(4))),
         Minifier.expand(versions(dev)));
+  }
+
+  private static ObjectNode shaped(ObjectNode version) {
+    return PackagistShape.of(VersionDocuments.normalize(version));
   }
 
   @Test
@@ -97,10 +98,11 @@ class MetadataGeneratorTest {
             MetadataGenerator.packageFiles("acme/foo", List.of(VERSIONS.get(0))).stable(),
             StandardCharsets.UTF_8);
     assertEquals(
-        "{\"packages\":{\"acme/foo\":[{\"name\":\"acme/foo\",\"version\":\"1.0.0\","
-            + "\"version_normalized\":\"1.0.0.0\",\"description\":\"Fü/bar\","
-            + "\"require\":{\"php\":\"^8.1\"},"
-            + "\"dist\":{\"type\":\"zip\",\"url\":\"https://acme.test/1.0.0.zip\"}}]},"
+        "{\"packages\":{\"acme/foo\":[{\"name\":\"acme/foo\",\"description\":\"Fü/bar\","
+            + "\"keywords\":[],\"homepage\":\"\",\"version\":\"1.0.0\","
+            + "\"version_normalized\":\"1.0.0.0\",\"license\":[],\"authors\":[],"
+            + "\"dist\":{\"type\":\"zip\",\"url\":\"https://acme.test/1.0.0.zip\",\"shasum\":\"\"},"
+            + "\"type\":\"library\",\"require\":{\"php\":\"^8.1\"}}]},"
             + "\"minified\":\"composer/2.0\",\"security-advisories\":[]}",
         stable);
   }

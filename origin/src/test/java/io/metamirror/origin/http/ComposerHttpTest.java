@@ -179,6 +179,39 @@ class ComposerHttpTest {
   }
 
   @Test
+  void listJsonFilterIsAWholeNameGlobThatIgnoresCase() throws Exception {
+    client.post(
+        API,
+        "["
+            + doc("acme/widget", "1.0.0")
+            + ","
+            + doc("acme/gadget", "1.0.0")
+            + ","
+            + doc("other/thing", "1.0.0")
+            + "]");
+    assertEquals(
+        "{\"packageNames\":[\"acme/gadget\",\"acme/widget\"]}",
+        list("packages/list.json?filter=ACME/*"));
+    assertEquals("{\"packageNames\":[\"other/thing\"]}", list("packages/list.json?filter=*/thing"));
+    assertEquals(
+        "{\"packageNames\":[\"acme/widget\"]}", list("packages/list.json?filter=acme/w*t"));
+    assertEquals("{\"packageNames\":[]}", list("packages/list.json?filter=acme"));
+    // The mirror script appends a random cache-buster as the query: it filters nothing.
+    assertEquals(
+        3,
+        OriginClient.JSON
+            .readTree(list("packages/list.json?0cc175b9c0f1"))
+            .get("packageNames")
+            .size());
+  }
+
+  private String list(String path) throws Exception {
+    HttpResponse<byte[]> response = get(path, false);
+    assertEquals(200, response.statusCode(), path);
+    return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
   void packagesJsonIsGzipEncodedForClientsThatAcceptIt() throws Exception {
     client.post(API, doc("acme/a", "1.0.0"));
     HttpResponse<byte[]> plain = get("packages.json", false);

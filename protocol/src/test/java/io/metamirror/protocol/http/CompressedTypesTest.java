@@ -30,4 +30,17 @@ class CompressedTypesTest {
   void byTheExtensionOfTheLastSegment(String path, boolean compressed) {
     assertEquals(compressed, CompressedTypes.alreadyCompressed(ContentPath.parse(path)), path);
   }
+
+  @ParameterizedTest(name = "{0} of {1} bytes gzipped: {2}")
+  @CsvSource({
+    "p2/acme/widget.json, 1024, true",
+    "p2/acme/widget.json, 1023, false",
+    "p2/acme/widget~dev.json, 60, false",
+    "packages.json, 60, true",
+    "mirror/packages.json, 60, false",
+    "dist/acme-widget-2.0.zip, 1000000, false"
+  })
+  void smallFilesAreNotGzippedExceptAComposerRoot(String path, long size, boolean gzipped) {
+    assertEquals(gzipped, CompressedTypes.worthGzip(ContentPath.parse(path), size), path);
+  }
 }

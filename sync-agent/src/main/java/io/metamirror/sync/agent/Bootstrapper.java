@@ -4,6 +4,7 @@ import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Manifest;
 import io.metamirror.protocol.ProtocolException;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.CompressedTypes;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
@@ -224,7 +225,7 @@ final class Bootstrapper {
         if (directories.add(target.getParent())) {
           Files.createDirectories(target.getParent());
         }
-        boolean twin = Store.wantsTwin(path, p -> expected.containsKey(p.value()));
+        boolean twin = Store.wantsTwin(path, e.file().size(), p -> expected.containsKey(p.value()));
         if (e.file().size() > IN_MEMORY_LIMIT) {
           twins[e.index()] = copyVerified(tar, target, e.file(), twin);
         } else {
@@ -373,7 +374,8 @@ final class Bootstrapper {
     Store.stamp(target, mtime);
     if (twin) {
       Path twinPath = Store.twinFile(target);
-      if (Store.writeTwin(content, content.length, twinPath)) {
+      if (Store.writeTwin(
+          content, content.length, twinPath, CompressedTypes.gzipRequired(f.path()))) {
         Store.stamp(twinPath, mtime);
         return true;
       }
@@ -401,7 +403,7 @@ final class Bootstrapper {
     FileTime mtime = FileTime.fromMillis(f.time());
     Store.stamp(target, mtime);
     Path twinPath = Store.twinFile(target);
-    if (twin && Store.writeTwin(target, twinPath)) {
+    if (twin && Store.writeTwin(target, twinPath, CompressedTypes.gzipRequired(f.path()))) {
       Store.stamp(twinPath, mtime);
       return true;
     }

@@ -5,6 +5,7 @@ import io.metamirror.protocol.FeedPage;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.ProtocolException;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.CompressedTypes;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
@@ -131,7 +132,7 @@ final class PageApplier {
       if (start == null) {
         chainStart.put(e.path(), i);
         content[i] = e;
-        twin[i] = Store.wantsTwin(e.path(), tree::contains);
+        twin[i] = Store.mayHaveTwin(e.path(), tree::contains); // size: of the chain's last put
       } else {
         content[start] = e;
         skip[i] = true;
@@ -150,7 +151,9 @@ final class PageApplier {
     List<Put> puts = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       if (entries.get(i).op() == JournalEntry.Op.PUT && !skip[i]) {
-        puts.add(new Put(entries.get(i), content[i], store.tempFile(), twin[i]));
+        boolean wantsTwin =
+            twin[i] && CompressedTypes.worthGzip(content[i].path(), content[i].size());
+        puts.add(new Put(entries.get(i), content[i], store.tempFile(), wantsTwin));
       }
     }
     try {
@@ -245,7 +248,8 @@ final class PageApplier {
       return;
     }
     try {
-      Store.writeTwin(put.temp(), put.twinTemp());
+      Store.writeTwin(
+          put.temp(), put.twinTemp(), CompressedTypes.gzipRequired(put.content().path()));
     } catch (IOException e) {
       throw new CompletionException(e);
     }

@@ -135,7 +135,7 @@ final class TreeInstaller {
       Manifest.File f, Path from, Path to, boolean twin, Set<ContentPath> content)
       throws IOException {
     Path twinTo = Store.twinFile(to);
-    if (Store.wantsTwin(f.path(), content::contains)) {
+    if (Store.mayHaveTwin(f.path(), content::contains)) {
       Files.deleteIfExists(twinTo); // the old content's twin must not outlive it
     }
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

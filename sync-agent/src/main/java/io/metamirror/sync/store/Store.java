@@ -173,17 +173,26 @@ public final class Store implements Closeable {
     return name.startsWith(".") && name.contains(".tmp-");
   }
 
-  /** Whether {@code path} gets a precompressed twin, given the store's current tree. */
-  public boolean wantsTwin(ContentPath path) {
-    return wantsTwin(path, p -> manifest.get(p) != null);
+  /** Whether {@code path}, holding {@code size} bytes, gets a twin, given the store's tree. */
+  public boolean wantsTwin(ContentPath path, long size) {
+    return wantsTwin(path, size, p -> manifest.get(p) != null);
   }
 
   /**
-   * Whether {@code path} gets a precompressed twin in a tree where {@code isContent} tells which
-   * paths are content: not for already-compressed formats ({@link CompressedTypes}), not when
-   * {@code <path>.gz} is content.
+   * Whether {@code path}, holding {@code size} bytes, gets a precompressed twin in a tree where
+   * {@code isContent} tells which paths are content: when {@link CompressedTypes#worthGzip} (the
+   * rule the origin applies on the fly) and {@link #mayHaveTwin}.
    */
-  public static boolean wantsTwin(ContentPath path, Predicate<ContentPath> isContent) {
+  public static boolean wantsTwin(ContentPath path, long size, Predicate<ContentPath> isContent) {
+    return CompressedTypes.worthGzip(path, size) && mayHaveTwin(path, isContent);
+  }
+
+  /**
+   * Whether a twin of {@code path} may exist, whatever the size of its content (an older, larger
+   * version may have left one to remove): not for already-compressed formats ({@link
+   * CompressedTypes}), not when {@code <path>.gz} is content.
+   */
+  public static boolean mayHaveTwin(ContentPath path, Predicate<ContentPath> isContent) {
     if (CompressedTypes.alreadyCompressed(path)) {
       return false;
     }
@@ -196,10 +205,19 @@ public final class Store implements Closeable {
    * Returns whether it was kept.
    */
   public static boolean writeTwin(Path source, Path target) throws IOException {
+    return writeTwin(source, target, false);
+  }
+
+  /**
+   * As {@link #writeTwin(Path, Path)}; with {@code evenIfLarger} ({@link
+   * CompressedTypes#gzipRequired}) the twin is kept whatever its size.
+   */
+  public static boolean writeTwin(Path source, Path target, boolean evenIfLarger)
+      throws IOException {
     long size = Files.size(source);
     if (size <= IN_MEMORY_TWIN) {
       byte[] content = Files.readAllBytes(source);
-      return writeTwin(content, content.length, target);
+      return writeTwin(content, content.length, target, evenIfLarger);
     }
     try (java.io.InputStream in = Files.newInputStream(source);
         java.util.zip.GZIPOutputStream out =
@@ -210,7 +228,7 @@ public final class Store implements Closeable {
             }) {
       in.transferTo(out);
     }
-    if (Files.size(target) >= size) {
+    if (Files.size(target) >= size && !evenIfLarger) {
       Files.delete(target);
       return false;
     }
@@ -222,8 +240,14 @@ public final class Store implements Closeable {
    * TwinEncoder}); returns whether it was written.
    */
   public static boolean writeTwin(byte[] content, int length, Path target) throws IOException {
+    return writeTwin(content, length, target, false);
+  }
+
+  /** As {@link #writeTwin(byte[], int, Path)}; with {@code evenIfLarger} whatever its size. */
+  public static boolean writeTwin(byte[] content, int length, Path target, boolean evenIfLarger)
+      throws IOException {
     TwinEncoder encoder = TwinEncoder.forThisThread();
-    int n = encoder.encode(content, length);
+    int n = encoder.encode(content, length, evenIfLarger);
     if (n < 0) {
       return false;
     }

@@ -40,13 +40,22 @@ public final class TwinEncoder {
    * when the twin would not be smaller than the content (then no twin is kept).
    */
   public int encode(byte[] content, int length) {
+    return encode(content, length, false);
+  }
+
+  /**
+   * As {@link #encode(byte[], int)}; with {@code evenIfLarger} the twin is made whatever its size
+   * (for paths a client requires gzipped, {@link
+   * io.metamirror.protocol.http.CompressedTypes#gzipRequired}).
+   */
+  public int encode(byte[] content, int length, boolean evenIfLarger) {
     deflater.reset();
     deflater.setInput(content, 0, length);
     deflater.finish();
     System.arraycopy(HEADER, 0, buffer, 0, HEADER.length);
     int n = HEADER.length;
     while (!deflater.finished()) {
-      if (n + 8 >= length) {
+      if (n + 8 >= length && !evenIfLarger) {
         return -1; // already no smaller than the content: stop compressing
       }
       if (buffer.length - n < 64) {
@@ -54,8 +63,11 @@ public final class TwinEncoder {
       }
       n += deflater.deflate(buffer, n, buffer.length - n);
     }
-    if (n + 8 >= length) {
+    if (n + 8 >= length && !evenIfLarger) {
       return -1;
+    }
+    if (buffer.length - n < 8) {
+      buffer = Arrays.copyOf(buffer, n + 8);
     }
     crc.reset();
     crc.update(content, 0, length);

@@ -2,6 +2,7 @@ package io.metamirror.sync.verify;
 
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Sha256;
+import io.metamirror.protocol.http.CompressedTypes;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
 import java.io.IOException;
@@ -90,7 +91,9 @@ public final class StoreVerifier {
       Path twinTemp = Store.twinFile(temp);
       try {
         source.fetch(f.sha256(), f.size(), temp);
-        boolean twin = store.wantsTwin(f.path()) && Store.writeTwin(temp, twinTemp);
+        boolean twin =
+            store.wantsTwin(f.path(), f.size())
+                && Store.writeTwin(temp, twinTemp, CompressedTypes.gzipRequired(f.path()));
         store.install(f.path(), temp, twin ? twinTemp : null, f.time());
         store.syncAll(List.of(target), List.of(target.getParent()));
         repaired++;

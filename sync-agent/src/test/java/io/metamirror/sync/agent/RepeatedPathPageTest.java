@@ -207,7 +207,8 @@ class RepeatedPathPageTest {
   }
 
   /** Large enough to get a twin; distinct per version. */
+  /** Over {@code CompressedTypes.MIN_GZIP_BYTES}, so that every version gets a twin. */
   private static String content(int version) {
-    return "{\"version\":" + version + ",\"readme\":\"" + "metadata ".repeat(40) + "\"}";
+    return "{\"version\":" + version + ",\"readme\":\"" + "metadata ".repeat(120) + "\"}";
   }
 }
