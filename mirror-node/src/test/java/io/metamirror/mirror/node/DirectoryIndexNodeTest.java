@@ -83,10 +83,12 @@ class DirectoryIndexNodeTest {
     assertEquals(200, root.statusCode(), text(root));
     assertEquals(ROOT_HTML, text(root));
     assertEquals("text/html; charset=utf-8", header(root, "Content-Type"));
-    assertEquals("Accept, Accept-Encoding", header(root, "Vary"));
+    // Under 1 KiB nothing is gzipped (CompressedTypes.worthGzip): the answer varies by Accept only.
+    assertEquals("Accept", header(root, "Vary"));
 
     HttpResponse<byte[]> project = get(source, "/simple/demo-pkg/");
     assertEquals(DEMO_HTML, text(project));
+    assertEquals("Accept, Accept-Encoding", header(project, "Vary"));
     assertEquals(
         header(get(source, "/simple/demo-pkg/index.html"), "ETag"), header(project, "ETag"));
 
@@ -104,12 +106,12 @@ class DirectoryIndexNodeTest {
     assertEquals(200, json.statusCode(), text(json));
     assertEquals(DEMO_JSON, text(json));
     assertEquals("application/vnd.pypi.simple.v1+json", header(json, "Content-Type"));
-    assertEquals("Accept, Accept-Encoding", header(json, "Vary"));
+    assertEquals("Accept", header(json, "Vary"));
 
     HttpResponse<byte[]> html = get(source, "/simple/other/", "Accept", PIP_ACCEPT);
     assertEquals(OTHER_HTML, text(html));
     assertEquals("text/html; charset=utf-8", header(html, "Content-Type"));
-    assertEquals("Accept, Accept-Encoding", header(html, "Vary"));
+    assertEquals("Accept", header(html, "Vary"));
   }
 
   @ParameterizedTest
