@@ -4,12 +4,12 @@ import io.metamirror.cli.ExitCodes;
 import io.metamirror.dns.aws.AwsAccess;
 import io.metamirror.dns.fleet.FleetFile;
 import io.metamirror.dns.fleet.FleetFileException;
-import io.metamirror.dns.fleet.FleetFileParser;
 import io.metamirror.dns.probe.HealthProbe;
 import io.metamirror.dns.reconcile.Reconciler;
 import io.metamirror.dns.route53.Route53Gateway;
 import io.metamirror.fleet.ec2.Ec2Clients;
 import io.metamirror.fleet.ec2.Ec2Discovery;
+import io.metamirror.fleet.spec.FleetSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,6 +35,14 @@ final class DnsOptions {
   URI awsEndpoint;
 
   FleetFile readFleet() {
+    return readSpec().dns();
+  }
+
+  /**
+   * The whole fleet file, the fleet module's node and launch settings included: {@code dns}
+   * commands accept the files that {@code region} commands use, and check all of them.
+   */
+  FleetSpec readSpec() {
     if (fleet == null) {
       throw new ExitCodes.UserError("missing --fleet FILE");
     }
@@ -42,7 +50,7 @@ final class DnsOptions {
       throw new ExitCodes.UserError("fleet file not found: " + fleet);
     }
     try {
-      return FleetFileParser.parse(fleet);
+      return FleetSpec.parse(fleet);
     } catch (FleetFileException e) {
       throw new ExitCodes.UserError(e.getMessage());
     } catch (IOException e) {
