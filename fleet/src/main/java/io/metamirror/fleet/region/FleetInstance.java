@@ -7,7 +7,8 @@ import java.util.Objects;
  * {@code metamirror:region}, {@code metamirror:generation} (1, 2, ...: each launch of a region gets
  * the next) and {@code metamirror:role=mirror}. Its id is also its node id in DNS.
  */
-public record FleetInstance(String instanceId, String region, int generation, State state) {
+public record FleetInstance(
+    String instanceId, String region, int generation, State state, String ipv4, String ipv6) {
   /** EC2's instance states. */
   public enum State {
     PENDING,
@@ -30,6 +31,10 @@ public record FleetInstance(String instanceId, String region, int generation, St
     if (generation < 1) {
       throw new IllegalArgumentException("generation < 1: " + generation);
     }
+  }
+
+  public FleetInstance(String instanceId, String region, int generation, State state) {
+    this(instanceId, region, generation, state, null, null);
   }
 
   /** Not on its way out: it still costs money and may still serve. */
