@@ -54,7 +54,9 @@ public sealed interface Step {
   record PointDns(int generation) implements Step {
     @Override
     public String describe() {
-      return "point the region's DNS records at generation " + generation + " (one change batch)";
+      return "point the region's DNS records at generation "
+          + generation
+          + " (one change batch, until INSYNC)";
     }
 
     @Override
