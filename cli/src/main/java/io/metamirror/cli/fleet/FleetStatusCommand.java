@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code metamirror fleet status}: one row per instance. */
 @Command(
@@ -32,18 +31,11 @@ public final class FleetStatusCommand implements Callable<Integer> {
   @Mixin FleetFileOptions file;
   @Mixin NodeAccessOptions nodes;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text (default: a table) or json: {\"nodes\": [...]}.")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Override
   public Integer call() throws InterruptedException {
-    if (!output.equals("text") && !output.equals("json")) {
-      throw cli.usageError("--output must be text or json, got " + output);
-    }
+    boolean json = output.json(cli);
     FleetSpec spec = file.read();
     if (!spec.dns().discoversNodes()) {
       throw new ExitCodes.UserError(
@@ -60,7 +52,7 @@ public final class FleetStatusCommand implements Callable<Integer> {
             new HealthProbe(Duration.ofSeconds(4)),
             w -> err.println("warning: " + w));
     PrintWriter out = cli.out();
-    if (output.equals("json")) {
+    if (json) {
       ObjectMapper m = new ObjectMapper();
       ArrayNode list = m.createObjectNode().putArray("nodes");
       rows.forEach(r -> list.add(m.valueToTree(r)));

@@ -6,6 +6,7 @@ import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.ExitCodes;
 import io.metamirror.cli.fleet.FleetFileOptions;
 import io.metamirror.cli.fleet.NodeAccessOptions;
+import io.metamirror.cli.fleet.OutputFormatOption;
 import io.metamirror.dns.aws.AwsAccess;
 import io.metamirror.dns.probe.HealthProbe;
 import io.metamirror.dns.route53.Route53Gateway;
@@ -41,12 +42,7 @@ final class RegionOptions {
   @Mixin FleetFileOptions file;
   @Mixin NodeAccessOptions nodes;
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "text",
-      description = "text (default) or json: one object with the steps and the outcome.")
-  String output;
+  @Mixin OutputFormatOption output;
 
   @Option(names = "--plan", description = "Print the steps and change nothing.")
   boolean planOnly;
@@ -89,18 +85,12 @@ final class RegionOptions {
 
   int run(CommandOutput cli, Operation op, String region, Integer count)
       throws InterruptedException {
-    if (!output.equals("text") && !output.equals("json")) {
-      throw cli.usageError("--output must be text or json, got " + output);
-    }
+    boolean json = output.json(cli);
     if (count != null && count < 1) {
       throw cli.usageError("--count must be at least 1, got " + count);
     }
     FleetSpec spec = file.read();
-    List<String> problems = spec.operationProblems(region);
-    if (op == Operation.REMOVE) {
-      problems =
-          problems.stream().filter(p -> !p.contains("launch:") && !p.contains("node:")).toList();
-    }
+    List<String> problems = spec.operationProblems(region, op != Operation.REMOVE);
     if (!problems.isEmpty()) {
       throw new ExitCodes.UserError(String.join("; ", problems));
     }
@@ -153,7 +143,7 @@ final class RegionOptions {
         print(cli, plan, null);
         return plan.error() == null ? 0 : 1;
       }
-      if (output.equals("text")) {
+      if (!json) {
         print(cli, plan, null);
       }
       if (!yes) {
@@ -164,7 +154,7 @@ final class RegionOptions {
         }
       }
       RegionOperation.Outcome outcome = operation.run(plan);
-      if (output.equals("json")) {
+      if (json) {
         print(cli, plan, outcome);
       } else if (!outcome.ok()) {
         cli.err().println("metamirror: " + op.command() + " " + region + ": " + outcome.failure());
@@ -192,7 +182,7 @@ final class RegionOptions {
 
   private void print(CommandOutput cli, RegionPlan plan, RegionOperation.Outcome outcome) {
     PrintWriter out = cli.out();
-    if (output.equals("json")) {
+    if (output.json(cli)) {
       ObjectMapper m = new ObjectMapper();
       ObjectNode root = m.createObjectNode();
       root.put("operation", plan.operation().command());

@@ -5,7 +5,6 @@ import io.metamirror.fleet.region.Operation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code metamirror region replace}. */
@@ -20,14 +19,10 @@ public final class RegionReplaceCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "REGION", description = "The AWS region, e.g. eu-west-1.")
   String region;
 
-  @Option(
-      names = "--count",
-      paramLabel = "N",
-      description = "Instances to launch (default: the region's launch count in the fleet file).")
-  Integer count;
+  @Mixin LaunchCountOption launch;
 
   @Override
   public Integer call() throws InterruptedException {
-    return options.run(cli, Operation.REPLACE, region, count);
+    return options.run(cli, Operation.REPLACE, region, launch.count);
   }
 }

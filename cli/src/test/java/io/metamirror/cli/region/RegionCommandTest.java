@@ -90,35 +90,26 @@ class RegionCommandTest {
     List<String> all = new ArrayList<>(List.of("region"));
     all.addAll(List.of(args));
     all.addAll(
+        List.of("--ttl-margin", "0", "--healthy-timeout", "120", "--lock-holder", "test@ops"));
+    return withFleet(all);
+  }
+
+  /** {@code command} with the fleet file, the emulator and the simulated instances. */
+  Run withFleet(List<String> command) {
+    List<String> all = new ArrayList<>(command);
+    all.addAll(
         List.of(
             "--fleet",
             fleet.toString(),
             "--aws-endpoint",
             endpoint.toString(),
             "--simulated-instances",
-            simulation.file().toString(),
-            "--ttl-margin",
-            "0",
-            "--healthy-timeout",
-            "120",
-            "--lock-holder",
-            "test@ops"));
+            simulation.file().toString()));
     return run(all.toArray(String[]::new));
   }
 
   JsonNode status() throws Exception {
-    Run r =
-        run(
-            "fleet",
-            "status",
-            "--fleet",
-            fleet.toString(),
-            "--aws-endpoint",
-            endpoint.toString(),
-            "--simulated-instances",
-            simulation.file().toString(),
-            "--output",
-            "json");
+    Run r = withFleet(List.of("fleet", "status", "--output", "json"));
     assertEquals(0, r.exit(), r.toString());
     return new ObjectMapper().readTree(r.out()).get("nodes");
   }

@@ -38,15 +38,18 @@ public record FleetSpec(FleetFile dns, NodeSettings node, Map<String, LaunchSett
 
   /**
    * What keeps region operations on {@code region} from starting, checked before any API call;
-   * empty when nothing does.
+   * empty when nothing does. Only operations that {@code launch} need node and launch settings.
    */
-  public List<String> operationProblems(String region) {
+  public List<String> operationProblems(String region, boolean launches) {
     List<String> problems = new ArrayList<>();
     if (!dns.discoversNodes()) {
       problems.add(
           "region operations need discover: ec2 in the fleet file (DNS follows the instances)");
     } else if (!dns.discoverRegions().contains(region)) {
       problems.add("region " + region + " is not under regions: in the fleet file");
+    }
+    if (!launches) {
+      return problems;
     }
     if (node == null) {
       problems.add("the fleet file has no node: settings (origin, artifact, tls)");

@@ -39,7 +39,13 @@ public final class FleetStatus {
       String node,
       long lagEntries,
       long latencyMillis,
-      String version) {}
+      String version) {
+    /** A row without a health document: {@code why} says what happened instead. */
+    static Row unprobed(FleetInstance i, String state, boolean inDns, String why) {
+      return new Row(
+          i.region(), i.instanceId(), i.generation(), state, inDns, why, null, -1, -1, null);
+    }
+  }
 
   private FleetStatus() {}
 
@@ -71,17 +77,7 @@ public final class FleetStatus {
     String state = i.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     URI uri = i.isLive() ? endpoints.healthUri(i) : null;
     if (uri == null) {
-      return new Row(
-          i.region(),
-          i.instanceId(),
-          i.generation(),
-          state,
-          inDns,
-          "no address",
-          null,
-          -1,
-          -1,
-          null);
+      return Row.unprobed(i, state, inDns, "no address");
     }
     try {
       HealthProbe.Reading r = probe.read(uri);
@@ -98,17 +94,7 @@ public final class FleetStatus {
           r.latency().toMillis(),
           d == null ? null : d.version());
     } catch (IOException e) {
-      return new Row(
-          i.region(),
-          i.instanceId(),
-          i.generation(),
-          state,
-          inDns,
-          "unreachable",
-          null,
-          -1,
-          -1,
-          null);
+      return Row.unprobed(i, state, inDns, "unreachable");
     }
   }
 }

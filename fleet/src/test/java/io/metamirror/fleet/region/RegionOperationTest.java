@@ -191,51 +191,30 @@ class RegionOperationTest {
     assertEquals(live(1), inDns());
   }
 
+  FleetLock lock(String holder, Instant now) throws FleetLock.HeldException {
+    return FleetLock.acquire(
+        dns.gateway(),
+        dns.zoneId(),
+        "demo",
+        "repo.example.test.",
+        holder,
+        Duration.ofMinutes(30),
+        now);
+  }
+
   @Test
   void theFleetLockRefusesAnotherHolderUntilItExpires() throws Exception {
-    Route53Gateway g = dns.gateway();
-    String zone = dns.zoneId();
     Instant now = Instant.parse("2026-12-06T06:00:00Z");
-    FleetLock mine =
-        FleetLock.acquire(
-            g, zone, "demo", "repo.example.test.", "alice@ops1", Duration.ofMinutes(30), now);
+    lock("alice@ops1", now);
     FleetLock.HeldException e =
-        assertThrows(
-            FleetLock.HeldException.class,
-            () ->
-                FleetLock.acquire(
-                    g,
-                    zone,
-                    "demo",
-                    "repo.example.test.",
-                    "bob@ops2",
-                    Duration.ofMinutes(30),
-                    now.plusSeconds(60)));
+        assertThrows(FleetLock.HeldException.class, () -> lock("bob@ops2", now.plusSeconds(60)));
     assertEquals(
         "the fleet is locked by alice@ops1 until 2026-12-06T06:30:00Z"
             + " (_metamirror-lock.repo.example.test.)",
         e.getMessage());
-    // The same holder resumes at once; after the expiry anyone may take it.
-    FleetLock.acquire(
-        g,
-        zone,
-        "demo",
-        "repo.example.test.",
-        "alice@ops1",
-        Duration.ofMinutes(30),
-        now.plusSeconds(60));
-    FleetLock bobs =
-        FleetLock.acquire(
-            g,
-            zone,
-            "demo",
-            "repo.example.test.",
-            "bob@ops2",
-            Duration.ofMinutes(30),
-            now.plusSeconds(3600));
-    bobs.close();
-    FleetLock.acquire(
-            g, zone, "demo", "repo.example.test.", "carol@ops3", Duration.ofMinutes(30), now)
-        .close();
+    // The same holder resumes at once; after the expiry anyone may take it; a release frees it.
+    lock("alice@ops1", now.plusSeconds(60));
+    lock("bob@ops2", now.plusSeconds(3600)).close();
+    lock("carol@ops3", now).close();
   }
 }

@@ -36,10 +36,11 @@ class FleetSpecTest {
             "metamirror-node",
             3),
         spec.launch().get("eu-west-1"));
-    assertEquals(List.of(), spec.operationProblems("eu-west-1"));
+    assertEquals(List.of(), spec.operationProblems("eu-west-1", true));
     assertEquals(
         List.of("region us-east-1 has no launch: settings in the fleet file"),
-        spec.operationProblems("us-east-1"));
+        spec.operationProblems("us-east-1", true));
+    assertEquals(List.of(), spec.operationProblems("us-east-1", false), "remove launches nothing");
   }
 
   @Test
@@ -48,7 +49,9 @@ class FleetSpecTest {
     assertNull(spec.node());
     assertEquals(3, spec.dns().staticNodes().size());
     assertTrue(
-        spec.operationProblems("eu-west-1").get(0).startsWith("region operations need discover"));
+        spec.operationProblems("eu-west-1", true)
+            .get(0)
+            .startsWith("region operations need discover"));
   }
 
   @Test
