@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     description =
         "The fleet's instances on EC2, their DNS membership and their health (docs/DESIGN.md §11).",
-    subcommands = {FleetStatusCommand.class})
+    subcommands = {FleetStatusCommand.class, FleetDrillCommand.class})
 public final class FleetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

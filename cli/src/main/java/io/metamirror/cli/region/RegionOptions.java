@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.cli.CommandOutput;
 import io.metamirror.cli.ExitCodes;
 import io.metamirror.cli.fleet.FleetFileOptions;
+import io.metamirror.cli.fleet.FleetLockOption;
 import io.metamirror.cli.fleet.NodeAccessOptions;
 import io.metamirror.cli.fleet.OutputFormatOption;
+import io.metamirror.cli.fleet.YesOption;
 import io.metamirror.dns.aws.AwsAccess;
 import io.metamirror.dns.probe.HealthProbe;
 import io.metamirror.dns.route53.Route53Gateway;
@@ -20,10 +22,7 @@ import io.metamirror.fleet.region.RegionPlan;
 import io.metamirror.fleet.region.Step;
 import io.metamirror.fleet.spec.FleetSpec;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +35,6 @@ import picocli.CommandLine.Option;
  */
 @Command
 final class RegionOptions {
-  /** The lock outlives a crashed run this long; the same holder takes it over at once. */
-  static final Duration LOCK_LEASE = Duration.ofHours(1);
-
   @Mixin FleetFileOptions file;
   @Mixin NodeAccessOptions nodes;
 
@@ -47,8 +43,7 @@ final class RegionOptions {
   @Option(names = "--plan", description = "Print the steps and change nothing.")
   boolean planOnly;
 
-  @Option(names = "--yes", description = "Run without asking (required when not on a terminal).")
-  boolean yes;
+  @Mixin YesOption yes;
 
   @Option(
       names = "--healthy-timeout",
@@ -77,11 +72,7 @@ final class RegionOptions {
               + " (default: ${DEFAULT-VALUE}).")
   long maxLag;
 
-  @Option(
-      names = "--lock-holder",
-      paramLabel = "NAME",
-      description = "Who holds the fleet lock while this runs (default: USER@HOST).")
-  String lockHolder;
+  @Mixin FleetLockOption lock;
 
   int run(CommandOutput cli, Operation op, String region, Integer count)
       throws InterruptedException {
@@ -123,21 +114,7 @@ final class RegionOptions {
       print(cli, plan, null);
       return plan.error() == null ? 0 : 1;
     }
-    FleetLock lock;
-    try {
-      lock =
-          FleetLock.acquire(
-              dns.gateway(),
-              dns.zoneId(),
-              spec.dns().owner(),
-              spec.dns().name(),
-              holder(),
-              LOCK_LEASE,
-              Instant.now());
-    } catch (FleetLock.HeldException e) {
-      throw new ExitCodes.Refused(e.getMessage());
-    }
-    try (lock) {
+    try (FleetLock held = lock.acquire(spec, dns)) {
       RegionPlan plan = operation.plan(op, n);
       if (plan.error() != null || plan.isEmpty()) {
         print(cli, plan, null);
@@ -146,13 +123,7 @@ final class RegionOptions {
       if (!json) {
         print(cli, plan, null);
       }
-      if (!yes) {
-        java.io.Console console = System.console();
-        String answer = console == null ? null : console.readLine("run these steps? [y/N] ");
-        if (answer == null || !answer.trim().equalsIgnoreCase("y")) {
-          throw new ExitCodes.UserError("nothing done: run with --yes to run these steps");
-        }
-      }
+      yes.confirm("run these steps?");
       RegionOperation.Outcome outcome = operation.run(plan);
       if (json) {
         print(cli, plan, outcome);
@@ -165,19 +136,6 @@ final class RegionOptions {
       cli.err().flush();
       return outcome.ok() ? 0 : 1;
     }
-  }
-
-  private String holder() {
-    if (lockHolder != null) {
-      return lockHolder;
-    }
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown-host";
-    }
-    return System.getProperty("user.name", "someone") + "@" + host;
   }
 
   private void print(CommandOutput cli, RegionPlan plan, RegionOperation.Outcome outcome) {

@@ -171,6 +171,26 @@ class RegionCommandTest {
       }
     }
 
+    Run drill =
+        withFleet(
+            List.of(
+                "fleet",
+                "drill",
+                REGION,
+                "--minutes",
+                "0",
+                "--yes",
+                "--output",
+                "json",
+                "--lock-holder",
+                "test@ops"));
+    assertEquals(0, drill.exit(), drill.toString());
+    JsonNode report = new ObjectMapper().readTree(drill.out());
+    assertEquals(2, report.get("healthChecks").asInt(), report.toString());
+    assertTrue(
+        report.get("leftDns").asBoolean() && report.get("backInDns").asBoolean(),
+        report.toString());
+
     Run removePlan = region("remove", REGION, "--plan");
     assertEquals(0, removePlan.exit(), removePlan.toString());
     assertTrue(removePlan.out().contains("1. remove the region's DNS records"), removePlan.out());

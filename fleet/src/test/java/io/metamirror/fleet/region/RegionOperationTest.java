@@ -191,6 +191,28 @@ class RegionOperationTest {
     assertEquals(live(1), inDns());
   }
 
+  @Test
+  void aDrillInvertsTheRegionsHealthChecksForItsTimeAndRevertsThem() throws Exception {
+    assertTrue(run(Operation.ADD).ok(), progress.toString());
+    Set<String> before = inDns();
+    Route53Gateway g = dns.gateway();
+    List<List<Boolean>> duringTheDrill = new ArrayList<>();
+    RegionDrill drill =
+        new RegionDrill("demo", dns, d -> duringTheDrill.add(inverted(g)), progress::add);
+    RegionDrill.Report report = drill.run(REGION, Duration.ofMinutes(5));
+    assertEquals(List.of(List.of(true, true)), duringTheDrill, "both nodes' checks inverted");
+    assertEquals(new RegionDrill.Report(REGION, 2, true, true), report);
+    assertEquals(List.of(false, false), inverted(g));
+    assertEquals(before, inDns(), "records untouched");
+    assertEquals(before, live(1), "instances untouched");
+  }
+
+  List<Boolean> inverted(Route53Gateway g) {
+    return g.read(dns.zoneId(), "demo").healthChecks().stream()
+        .map(h -> g.isInverted(h.id()))
+        .toList();
+  }
+
   FleetLock lock(String holder, Instant now) throws FleetLock.HeldException {
     return FleetLock.acquire(
         dns.gateway(),
