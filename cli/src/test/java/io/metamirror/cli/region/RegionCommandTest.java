@@ -172,18 +172,19 @@ class RegionCommandTest {
     }
 
     Run drill =
-        withFleet(
-            List.of(
-                "fleet",
-                "drill",
-                REGION,
-                "--minutes",
-                "0",
-                "--yes",
-                "--output",
-                "json",
-                "--lock-holder",
-                "test@ops"));
+        run(
+            "fleet",
+            "drill",
+            REGION,
+            "--minutes",
+            "0",
+            "--yes",
+            "--output",
+            "json",
+            "--fleet",
+            fleet.toString(),
+            "--aws-endpoint",
+            endpoint.toString());
     assertEquals(0, drill.exit(), drill.toString());
     JsonNode report = new ObjectMapper().readTree(drill.out());
     assertEquals(2, report.get("healthChecks").asInt(), report.toString());
