@@ -17,7 +17,8 @@ public final class ExitCodes {
           + "  1  failure (I/O error, origin unreachable or refusing, bad input data)%n"
           + "  2  usage error (unknown option, missing or invalid argument)%n"
           + "  3  refused: the data directory or store is in use by another process, or%n"
-          + "     was written by a metamirror version with a different on-disk format%n";
+          + "     was written by a metamirror version with a different on-disk format, or the%n"
+          + "     fleet is locked by another operator%n";
 
   private ExitCodes() {}
 
@@ -27,7 +28,8 @@ public final class ExitCodes {
     }
     if (e instanceof DataDirectoryLockedException
         || e instanceof UnsupportedFormatException
-        || e instanceof io.metamirror.sync.store.StoreLockedException) {
+        || e instanceof io.metamirror.sync.store.StoreLockedException
+        || e instanceof Refused) {
       return REFUSED;
     }
     return FAILED;
@@ -67,6 +69,13 @@ public final class ExitCodes {
   /** A failure whose message says everything the user needs; no stack trace is useful. */
   public static final class UserError extends RuntimeException {
     public UserError(String message) {
+      super(message);
+    }
+  }
+
+  /** Refused because someone else holds what the command needs (exit 3). */
+  public static final class Refused extends RuntimeException {
+    public Refused(String message) {
       super(message);
     }
   }

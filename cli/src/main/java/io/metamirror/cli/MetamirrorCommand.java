@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "metamirror",
     // Not scope = INHERIT here: subcommands would inherit the footer below as well. Each command
-    // group (origin, composer, sync, mirror, dns) passes --help and --version on instead.
+    // group (origin, composer, sync, mirror, dns, region, fleet) passes --help and --version on
+    // instead.
     mixinStandardHelpOptions = true,
     versionProvider = Versions.class,
     description =
@@ -22,6 +23,8 @@ import picocli.CommandLine.ScopeType;
       io.metamirror.cli.sync.SyncCommand.class,
       io.metamirror.cli.mirror.MirrorCommand.class,
       io.metamirror.cli.dns.DnsCommand.class,
+      io.metamirror.cli.region.RegionCommand.class,
+      io.metamirror.cli.fleet.FleetCommand.class,
       io.metamirror.cli.config.ConfigCommand.class,
       Versions.class,
       picocli.CommandLine.HelpCommand.class

@@ -1,57 +1,29 @@
 package io.metamirror.cli.dns;
 
-import io.metamirror.cli.ExitCodes;
+import io.metamirror.cli.fleet.FleetFileOptions;
 import io.metamirror.dns.aws.AwsAccess;
 import io.metamirror.dns.fleet.FleetFile;
-import io.metamirror.dns.fleet.FleetFileException;
-import io.metamirror.dns.fleet.FleetFileParser;
 import io.metamirror.dns.probe.HealthProbe;
 import io.metamirror.dns.reconcile.Reconciler;
 import io.metamirror.dns.route53.Route53Gateway;
 import io.metamirror.fleet.ec2.Ec2Clients;
 import io.metamirror.fleet.ec2.Ec2Discovery;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** The options every {@code dns} command shares, and the reconciler they build. */
+@Command
 final class DnsOptions {
-  @Option(
-      names = "--fleet",
-      paramLabel = "FILE",
-      description = "The fleet file (YAML; schema in the README) (required).")
-  Path fleet;
-
-  @Option(
-      names = "--aws-endpoint",
-      paramLabel = "URL",
-      description =
-          "AWS API endpoint (moto_server, LocalStack); wins over the fleet file's awsEndpoint and"
-              + " AWS_ENDPOINT_URL. Without any: real AWS.")
-  URI awsEndpoint;
+  @Mixin FleetFileOptions file;
 
   FleetFile readFleet() {
-    if (fleet == null) {
-      throw new ExitCodes.UsageError("missing --fleet FILE (the fleet file; see --help)");
-    }
-    if (!Files.isRegularFile(fleet)) {
-      throw new ExitCodes.UserError("fleet file not found: " + fleet);
-    }
-    try {
-      return FleetFileParser.parse(fleet);
-    } catch (FleetFileException e) {
-      throw new ExitCodes.UserError(e.getMessage());
-    } catch (IOException e) {
-      throw new ExitCodes.UserError("cannot read fleet file " + fleet + ": " + e.getMessage());
-    }
+    return file.read().dns();
   }
 
   Reconciler reconciler(FleetFile f, boolean probe, Map<String, String> env) {
-    AwsAccess aws = AwsAccess.resolve(awsEndpoint, f.awsEndpoint(), env);
+    AwsAccess aws = AwsAccess.resolve(file.awsEndpoint(), f.awsEndpoint(), env);
     return new Reconciler(
         f,
         new Route53Gateway(aws.route53()),

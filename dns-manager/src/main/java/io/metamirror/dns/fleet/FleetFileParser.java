@@ -75,12 +75,24 @@ public final class FleetFileParser {
 
   private FleetFileParser() {}
 
+  /** A fleet file and what an extension read from the same document. */
+  public record Extended<T>(FleetFile fleet, T extension) {}
+
   public static FleetFile parse(Path file) throws IOException, FleetFileException {
     return parse(file.toString(), Files.readString(file));
   }
 
   /** Parses {@code yaml}; {@code source} names it in messages. */
   public static FleetFile parse(String source, String yaml) throws FleetFileException {
+    return parse(source, yaml, FleetFileExtension.NONE).fleet();
+  }
+
+  /**
+   * Parses {@code yaml} with the keys {@code extension} reads; every problem of both parts is
+   * reported at once.
+   */
+  public static <T> Extended<T> parse(String source, String yaml, FleetFileExtension<T> extension)
+      throws FleetFileException {
     ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
     JsonNode root;
     Map<String, Integer> lines = new HashMap<>();
@@ -99,7 +111,13 @@ public final class FleetFileParser {
     if (root == null || !root.isObject()) {
       throw new FleetFileException(source, List.of("must be a YAML mapping (owner:, zone:, ...)"));
     }
-    return new Reader(source, root, lines).read();
+    return new Reader<>(source, root, lines, extension).read();
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** JSON pointer of every value → its line, so later checks can say where. */
@@ -109,6 +127,11 @@ public final class FleetFileParser {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         if (t == JsonToken.FIELD_NAME) {
+          // A key's own line, so that a problem with a block mapping names the key's line, not
+          // its first child's.
+          lines.putIfAbsent(
+              p.getParsingContext().pathAsPointer().toString(),
+              p.currentTokenLocation().getLineNr());
           continue;
         }
         JsonPointer at = p.getParsingContext().pathAsPointer();
@@ -127,48 +150,50 @@ public final class FleetFileParser {
     }
   }
 
-  private static final class Reader {
+  private static final class Reader<T> {
     private final String source;
     private final JsonNode root;
-    private final Map<String, Integer> lines;
-    private final List<String> problems = new ArrayList<>();
+    private final FleetFileExtension<T> extension;
+    private final FleetFileFields fields;
 
-    Reader(String source, JsonNode root, Map<String, Integer> lines) {
+    Reader(
+        String source, JsonNode root, Map<String, Integer> lines, FleetFileExtension<T> extension) {
       this.source = source;
       this.root = root;
-      this.lines = lines;
+      this.extension = extension;
+      this.fields = new FleetFileFields(lines);
     }
 
-    FleetFile read() throws FleetFileException {
-      unknownKeys(root, "", TOP_KEYS);
-      String owner = text(root, "", "owner", true);
+    Extended<T> read() throws FleetFileException {
+      fields.unknownKeys(root, "", union(TOP_KEYS, extension.topLevelKeys()));
+      String owner = fields.text(root, "", "owner", true);
       if (owner != null && !OWNER.matcher(owner).matches()) {
-        problem("/owner", "must match [a-z0-9][a-z0-9-]{0,31}, got \"" + owner + "\"");
+        fields.problem("/owner", "must match [a-z0-9][a-z0-9-]{0,31}, got \"" + owner + "\"");
       }
       String zoneName = dnsName(root, "zone", false);
-      String zoneId = text(root, "", "zoneId", false);
+      String zoneId = fields.text(root, "", "zoneId", false);
       if (zoneId != null) {
         zoneId = zoneId.replaceFirst("^/?hostedzone/", "");
         if (!zoneId.matches("[A-Z0-9]{1,32}")) {
-          problem("/zoneId", "not a hosted zone id (Z...): \"" + zoneId + "\"");
+          fields.problem("/zoneId", "not a hosted zone id (Z...): \"" + zoneId + "\"");
         }
       }
       if (zoneName == null && zoneId == null && !root.has("zone")) {
-        problem("", "zone (the hosted zone's name) or zoneId is required");
+        fields.problem("", "zone (the hosted zone's name) or zoneId is required");
       }
       String name = dnsName(root, "name", true);
       if (name != null
           && zoneName != null
           && !(name.equals(zoneName) || name.endsWith("." + zoneName))) {
-        problem("/name", name + " is not inside zone " + zoneName);
+        fields.problem("/name", name + " is not inside zone " + zoneName);
       }
       long ttl = 60;
       if (root.has("ttl")) {
         JsonNode t = root.get("ttl");
         if (!t.canConvertToLong() || !t.isIntegralNumber()) {
-          problem("/ttl", "must be a whole number of seconds, got " + t);
+          fields.problem("/ttl", "must be a whole number of seconds, got " + t);
         } else if (t.asLong() < 0 || t.asLong() > 60) {
-          problem(
+          fields.problem(
               "/ttl",
               "must be 0..60: records with health checks should expire within a minute (DESIGN §7),"
                   + " got "
@@ -178,17 +203,18 @@ public final class FleetFileParser {
         }
       }
       URI endpoint = null;
-      String endpointText = text(root, "", "awsEndpoint", false);
+      String endpointText = fields.text(root, "", "awsEndpoint", false);
       if (endpointText != null) {
         try {
           endpoint = new URI(endpointText);
           if (!("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))
               || endpoint.getHost() == null) {
-            problem("/awsEndpoint", "must be an http:// or https:// URL, got " + endpointText);
+            fields.problem(
+                "/awsEndpoint", "must be an http:// or https:// URL, got " + endpointText);
             endpoint = null;
           }
         } catch (URISyntaxException e) {
-          problem("/awsEndpoint", "not a URL: " + e.getMessage());
+          fields.problem("/awsEndpoint", "not a URL: " + e.getMessage());
         }
       }
       HealthCheckSettings health = healthCheck();
@@ -198,24 +224,27 @@ public final class FleetFileParser {
         if (d.isTextual() && d.asText().equals("ec2")) {
           discover = true;
         } else {
-          problem("/discover", "the only discovery is \"ec2\", got " + d);
+          fields.problem("/discover", "the only discovery is \"ec2\", got " + d);
         }
       }
       Map<String, List<Node>> nodes = new LinkedHashMap<>();
       List<String> regions = regions(discover, nodes);
-      if (!problems.isEmpty()) {
-        throw new FleetFileException(source, problems);
+      T extra = extension.read(root, fields);
+      if (!fields.problems().isEmpty()) {
+        throw new FleetFileException(source, fields.problems());
       }
-      return new FleetFile(
-          owner,
-          zoneName,
-          zoneId,
-          name,
-          ttl,
-          health,
-          endpoint,
-          nodes,
-          discover ? List.copyOf(regions) : List.of());
+      FleetFile file =
+          new FleetFile(
+              owner,
+              zoneName,
+              zoneId,
+              name,
+              ttl,
+              health,
+              endpoint,
+              nodes,
+              discover ? List.copyOf(regions) : List.of());
+      return new Extended<>(file, extra);
     }
 
     private HealthCheckSettings healthCheck() {
@@ -225,31 +254,35 @@ public final class FleetFileParser {
         return d;
       }
       if (!h.isObject()) {
-        problem("/healthCheck", "must be a mapping {path, port, interval, failureThreshold}");
+        fields.problem(
+            "/healthCheck", "must be a mapping {path, port, interval, failureThreshold}");
         return d;
       }
-      unknownKeys(h, "/healthCheck", HEALTH_KEYS);
-      String type = text(h, "/healthCheck", "type", false);
+      fields.unknownKeys(h, "/healthCheck", HEALTH_KEYS);
+      String type = fields.text(h, "/healthCheck", "type", false);
       if (type == null) {
         type = d.type();
       } else {
         type = type.toUpperCase(Locale.ROOT);
         if (!type.equals("HTTPS") && !type.equals("HTTP")) {
-          problem("/healthCheck/type", "must be HTTPS or HTTP, got " + type);
+          fields.problem("/healthCheck/type", "must be HTTPS or HTTP, got " + type);
         }
       }
-      String path = text(h, "/healthCheck", "path", false);
+      String path = fields.text(h, "/healthCheck", "path", false);
       if (path == null) {
         path = d.path();
       } else if (!path.startsWith("/") || path.length() > 255) {
-        problem("/healthCheck/path", "must start with / and be at most 255 characters: " + path);
+        fields.problem(
+            "/healthCheck/path", "must start with / and be at most 255 characters: " + path);
       }
-      int port = integer(h, "/healthCheck", "port", d.port(), 1, 65535);
-      int interval = integer(h, "/healthCheck", "interval", d.interval(), 10, 30);
+      int port = fields.integer(h, "/healthCheck", "port", d.port(), 1, 65535);
+      int interval = fields.integer(h, "/healthCheck", "interval", d.interval(), 10, 30);
       if (interval != 10 && interval != 30) {
-        problem("/healthCheck/interval", "Route53 checks every 10 or 30 seconds, got " + interval);
+        fields.problem(
+            "/healthCheck/interval", "Route53 checks every 10 or 30 seconds, got " + interval);
       }
-      int threshold = integer(h, "/healthCheck", "failureThreshold", d.failureThreshold(), 1, 10);
+      int threshold =
+          fields.integer(h, "/healthCheck", "failureThreshold", d.failureThreshold(), 1, 10);
       return new HealthCheckSettings(type, path, port, interval, threshold);
     }
 
@@ -257,17 +290,19 @@ public final class FleetFileParser {
       List<String> regions = new ArrayList<>();
       JsonNode r = root.get("regions");
       if (r == null || r.isNull()) {
-        problem("", discover ? "regions (the regions to scan) is required" : "regions is required");
+        fields.problem(
+            "", discover ? "regions (the regions to scan) is required" : "regions is required");
         return regions;
       }
       if (r.isArray()) {
         if (!discover) {
-          problem("/regions", "a list of region names needs discover: ec2; list nodes per region");
+          fields.problem(
+              "/regions", "a list of region names needs discover: ec2; list nodes per region");
         }
         for (int i = 0; i < r.size(); i++) {
           String region = r.get(i).asText();
           if (!REGION.matcher(region).matches()) {
-            problem("/regions/" + i, "not an AWS region name: \"" + region + "\"");
+            fields.problem("/regions/" + i, "not an AWS region name: \"" + region + "\"");
           } else {
             regions.add(region);
           }
@@ -275,7 +310,7 @@ public final class FleetFileParser {
         return regions;
       }
       if (!r.isObject()) {
-        problem("/regions", "must be a mapping of region: {nodes: [...]}");
+        fields.problem("/regions", "must be a mapping of region: {nodes: [...]}");
         return regions;
       }
       Set<String> ids = new HashSet<>();
@@ -284,25 +319,27 @@ public final class FleetFileParser {
         String region = e.getKey();
         String at = "/regions/" + region;
         if (!REGION.matcher(region).matches()) {
-          problem(at, "not an AWS region name: \"" + region + "\"");
+          fields.problem(at, "not an AWS region name: \"" + region + "\"");
           continue;
         }
         regions.add(region);
         JsonNode body = e.getValue();
+        if (body != null && body.isObject()) {
+          fields.unknownKeys(body, at, union(Set.of("nodes"), extension.regionKeys()));
+        }
         if (body == null || body.isNull() || (body.isObject() && !body.has("nodes"))) {
           if (!discover) {
-            problem(at, "has no nodes");
+            fields.problem(at, "has no nodes");
           }
           continue;
         }
         if (!body.isObject()) {
-          problem(at, "must be a mapping {nodes: [...]}");
+          fields.problem(at, "must be a mapping {nodes: [...]}");
           continue;
         }
-        unknownKeys(body, at, Set.of("nodes"));
         JsonNode list = body.get("nodes");
         if (!list.isArray() || (list.isEmpty() && !discover)) {
-          problem(at + "/nodes", "must be a non-empty list of {id, ipv4, ipv6}");
+          fields.problem(at + "/nodes", "must be a non-empty list of {id, ipv4, ipv6}");
           continue;
         }
         List<Node> nodes = new ArrayList<>();
@@ -319,36 +356,36 @@ public final class FleetFileParser {
 
     private Node node(JsonNode n, String at, String region, Set<String> ids) {
       if (!n.isObject()) {
-        problem(at, "must be a mapping {id, ipv4, ipv6}");
+        fields.problem(at, "must be a mapping {id, ipv4, ipv6}");
         return null;
       }
-      int before = problems.size();
-      unknownKeys(n, at, NODE_KEYS);
-      String id = text(n, at, "id", true);
+      int before = fields.count();
+      fields.unknownKeys(n, at, NODE_KEYS);
+      String id = fields.text(n, at, "id", true);
       if (id != null && !NODE_ID.matcher(id).matches()) {
-        problem(
+        fields.problem(
             at + "/id",
             "must be 1-63 of [A-Za-z0-9._-] (it is the records' SetIdentifier), got \""
                 + id
                 + "\"");
       } else if (id != null && !ids.add(id)) {
-        problem(at + "/id", "duplicate node id \"" + id + "\"");
+        fields.problem(at + "/id", "duplicate node id \"" + id + "\"");
       }
-      String v4 = text(n, at, "ipv4", false);
+      String v4 = fields.text(n, at, "ipv4", false);
       if (v4 != null && !IPV4.matcher(v4).matches()) {
-        problem(at + "/ipv4", "not an IPv4 address: \"" + v4 + "\"");
+        fields.problem(at + "/ipv4", "not an IPv4 address: \"" + v4 + "\"");
       }
-      String v6 = text(n, at, "ipv6", false);
+      String v6 = fields.text(n, at, "ipv6", false);
       if (v6 != null) {
         v6 = v6.toLowerCase(Locale.ROOT);
         if (!isIpv6(v6)) {
-          problem(at + "/ipv6", "not an IPv6 address: \"" + v6 + "\"");
+          fields.problem(at + "/ipv6", "not an IPv6 address: \"" + v6 + "\"");
         }
       }
       if (v4 == null && v6 == null && !n.has("ipv4") && !n.has("ipv6")) {
-        problem(at, "needs ipv4 or ipv6");
+        fields.problem(at, "needs ipv4 or ipv6");
       }
-      return problems.size() == before ? new Node(id, region, v4, v6) : null;
+      return !fields.reportedSince(before) ? new Node(id, region, v4, v6) : null;
     }
 
     private static boolean isIpv6(String s) {
@@ -364,7 +401,7 @@ public final class FleetFileParser {
     }
 
     private String dnsName(JsonNode obj, String key, boolean required) {
-      String v = text(obj, "", key, required);
+      String v = fields.text(obj, "", key, required);
       if (v == null) {
         return null;
       }
@@ -373,82 +410,10 @@ public final class FleetFileParser {
         name = name + ".";
       }
       if (!DNS_NAME.matcher(name).matches() || name.length() > 254) {
-        problem("/" + key, "not a DNS name: \"" + v + "\"");
+        fields.problem("/" + key, "not a DNS name: \"" + v + "\"");
         return null;
       }
       return name;
-    }
-
-    private String text(JsonNode obj, String at, String key, boolean required) {
-      JsonNode v = obj.get(key);
-      if (v == null || v.isNull()) {
-        if (required) {
-          problem(at, key + " is required");
-        }
-        return null;
-      }
-      if (!v.isValueNode() || v.asText().isBlank()) {
-        problem(at + "/" + key, "must be a non-empty string, got " + v);
-        return null;
-      }
-      return v.asText().trim();
-    }
-
-    private int integer(JsonNode obj, String at, String key, int dflt, int min, int max) {
-      JsonNode v = obj.get(key);
-      if (v == null || v.isNull()) {
-        return dflt;
-      }
-      if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
-        problem(at + "/" + key, "must be a whole number in " + min + ".." + max + ", got " + v);
-        return dflt;
-      }
-      return v.asInt();
-    }
-
-    private void unknownKeys(JsonNode obj, String at, Set<String> known) {
-      obj.fieldNames()
-          .forEachRemaining(
-              k -> {
-                if (!known.contains(k)) {
-                  problem(
-                      at + "/" + k,
-                      "unknown key \""
-                          + k
-                          + "\" (known: "
-                          + String.join(", ", new java.util.TreeSet<>(known))
-                          + ")");
-                }
-              });
-    }
-
-    private void problem(String pointer, String message) {
-      Integer line = lines.get(pointer);
-      for (String p = pointer; line == null && !p.isEmpty(); ) {
-        p = p.substring(0, p.lastIndexOf('/'));
-        line = lines.get(p);
-      }
-      String field = fieldName(pointer);
-      problems.add(
-          (line != null && line > 0 ? "line " + line + ", " : "")
-              + (field.isEmpty() ? "" : field + ": ")
-              + message);
-    }
-
-    /** {@code /regions/eu-west-1/nodes/1/ipv4} → {@code regions.eu-west-1.nodes[1].ipv4}. */
-    private static String fieldName(String pointer) {
-      StringBuilder b = new StringBuilder();
-      for (String part : pointer.split("/")) {
-        if (part.isEmpty()) {
-          continue;
-        }
-        if (part.matches("[0-9]+")) {
-          b.append('[').append(part).append(']');
-        } else {
-          b.append(b.length() == 0 ? "" : ".").append(part);
-        }
-      }
-      return b.toString();
     }
   }
 }

@@ -65,11 +65,8 @@ public final class HealthProbe {
                 + settings.port()
                 + settings.path());
     try {
-      HttpResponse<byte[]> r =
-          http.send(
-              HttpRequest.newBuilder(uri).timeout(timeout).build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      HealthDocument health = readOrNull(r.body());
+      Reading r = read(uri);
+      HealthDocument health = r.document();
       HealthDocument.Status said = health == null ? null : health.status();
       if (said == HealthDocument.Status.DRAINING || (health != null && health.draining())) {
         return new Result(Status.DRAINING, "draining");
@@ -85,6 +82,23 @@ public final class HealthProbe {
       Thread.currentThread().interrupt();
       return new Result(Status.UNREACHABLE, "interrupted");
     }
+  }
+
+  /**
+   * One answer of a health endpoint: its status code, the node's typed document ({@code null} when
+   * the body is not a metamirror node's) and how long it took.
+   */
+  public record Reading(int statusCode, HealthDocument document, Duration latency) {}
+
+  /** Fetches {@code uri}, the full URL of a health endpoint (fleet operations resolve it). */
+  public Reading read(URI uri) throws java.io.IOException, InterruptedException {
+    long start = System.nanoTime();
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(timeout).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    return new Reading(
+        r.statusCode(), readOrNull(r.body()), Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**

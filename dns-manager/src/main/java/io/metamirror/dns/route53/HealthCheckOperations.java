@@ -115,6 +115,26 @@ final class HealthCheckOperations {
                         .failureThreshold(spec.failureThreshold())));
   }
 
+  /**
+   * Sets {@code Inverted}: an inverted check reports the opposite of what it measures, so a healthy
+   * node counts as unhealthy and leaves DNS answers (a drill).
+   */
+  void setInverted(String id, boolean inverted) {
+    calls.call(
+        "UpdateHealthCheck",
+        () -> client.updateHealthCheck(r -> r.healthCheckId(id).inverted(inverted)));
+  }
+
+  boolean isInverted(String id) {
+    Boolean inverted =
+        calls
+            .call("GetHealthCheck", () -> client.getHealthCheck(r -> r.healthCheckId(id)))
+            .healthCheck()
+            .healthCheckConfig()
+            .inverted();
+    return Boolean.TRUE.equals(inverted);
+  }
+
   void delete(String id) {
     try {
       calls.call("DeleteHealthCheck", () -> client.deleteHealthCheck(r -> r.healthCheckId(id)));

@@ -137,6 +137,18 @@ public final class Route53Gateway {
     return new ActualState(records.list(zoneId), healthChecks.owned(owner));
   }
 
+  /**
+   * Inverts a health check, or reverts it ({@code inverted=false}); the DNS manager's plans leave
+   * the flag as it is, so only a drill sets and clears it.
+   */
+  public void setInverted(String healthCheckId, boolean inverted) {
+    healthChecks.setInverted(healthCheckId, inverted);
+  }
+
+  public boolean isInverted(String healthCheckId) {
+    return healthChecks.isInverted(healthCheckId);
+  }
+
   /** Applies a plan that has no errors; {@code log} gets one line per change as it is made. */
   public ApplyReport apply(String zoneId, Plan plan, Consumer<String> log) {
     if (!plan.errors().isEmpty()) {

@@ -72,17 +72,21 @@ public final class Ec2Discovery implements NodeDiscovery {
         id = t.value();
       }
     }
-    String v6 = null;
-    for (InstanceNetworkInterface ni : i.networkInterfaces()) {
-      if (!ni.ipv6Addresses().isEmpty()) {
-        v6 = ni.ipv6Addresses().get(0).ipv6Address();
-        break;
-      }
-    }
+    String v6 = firstIpv6(i);
     String v4 = i.publicIpAddress();
     if (v4 == null && v6 == null) {
       return null;
     }
     return new Node(id, region, v4, v6);
+  }
+
+  /** The first IPv6 address of the instance's interfaces, or {@code null}. */
+  static String firstIpv6(Instance i) {
+    for (InstanceNetworkInterface ni : i.networkInterfaces()) {
+      if (!ni.ipv6Addresses().isEmpty()) {
+        return ni.ipv6Addresses().get(0).ipv6Address();
+      }
+    }
+    return null;
   }
 }
