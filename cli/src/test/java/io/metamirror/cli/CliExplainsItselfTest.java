@@ -22,10 +22,11 @@ class CliExplainsItselfTest {
 
   @Test
   void anUnknownCommandIsAUsageErrorEvenWithHelp() {
-    for (Run r : List.of(run("region", "add", "--help"), run("region", "add", "eu-west-1"))) {
+    for (Run r : List.of(run("regoin", "add", "--help"), run("regoin", "add", "eu-west-1"))) {
       assertEquals(2, r.exit(), r.toString());
       assertTrue(
-          r.err().startsWith("metamirror: unknown command 'region' for 'metamirror'"), r.err());
+          r.err().startsWith("metamirror: unknown command 'regoin' for 'metamirror'"), r.err());
+      assertTrue(r.err().contains("Did you mean: region"), r.err());
       assertTrue(r.err().contains("Run 'metamirror --help'"), r.err());
       assertEquals("", r.out(), "no help page for a command that does not exist");
     }

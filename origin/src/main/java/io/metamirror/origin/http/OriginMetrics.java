@@ -25,17 +25,7 @@ final class OriginMetrics {
         counter("metamirror_origin_publishes_total", "Publishes that journaled at least one entry");
     Counter entries =
         counter("metamirror_origin_entries_total", "Journal entries written since start");
-    repository.onHead(
-        new LongConsumer() {
-          private long last = repository.head();
-
-          @Override
-          public synchronized void accept(long head) {
-            publishes.inc();
-            entries.inc(head - last);
-            last = head;
-          }
-        });
+    repository.onHead(new HeadCounter(repository.head(), publishes, entries));
     gauge(
         "metamirror_origin_feed_waiters",
         "Feed requests parked waiting for a publish",
@@ -54,6 +44,32 @@ final class OriginMetrics {
         "metamirror_filesystem_size_bytes",
         "Size of the data directory's file system in bytes",
         () -> DiskSpace.total(repository.dataDir()));
+  }
+
+  /**
+   * Counts publishes and entries from the heads the repository reports. Concurrent publishes report
+   * their heads after the lock, so a smaller head can arrive after a larger one: entries are
+   * counted up to the largest head seen, each seq once, and a late smaller head adds none.
+   */
+  static final class HeadCounter implements LongConsumer {
+    private final Counter publishes;
+    private final Counter entries;
+    private long last;
+
+    HeadCounter(long head, Counter publishes, Counter entries) {
+      this.last = head;
+      this.publishes = publishes;
+      this.entries = entries;
+    }
+
+    @Override
+    public synchronized void accept(long head) {
+      publishes.inc();
+      if (head > last) {
+        entries.inc(head - last);
+        last = head;
+      }
+    }
   }
 
   void countRequest(int status) {

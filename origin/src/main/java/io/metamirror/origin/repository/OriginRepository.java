@@ -326,7 +326,12 @@ public final class OriginRepository implements Closeable {
     log.info(
         "event=published first={} last={} entries={}", entries.get(0).seq(), last, entries.size());
     for (LongConsumer listener : headListeners) {
-      listener.accept(last);
+      try {
+        listener.accept(last);
+      } catch (RuntimeException e) {
+        // The batch is committed: a listener's failure must not turn its publish into an error.
+        log.warn("event=head_listener_failed head={} error=\"{}\"", last, e.toString());
+      }
     }
     if (last - checkpointSeq >= options.checkpointEvery
         && checkpointQueued.compareAndSet(false, true)) {
