@@ -54,9 +54,11 @@ import java.util.function.Supplier;
  *       0, under the rule of {@link NegativeCache}: this class tells it what the node knows of the
  *       origin's position (its sync agent's known head, and the newest position any origin answer
  *       named).
- *   <li>A circuit breaker: after {@value #FAILURES_TO_OPEN} failures in a row, answers 502 at once
- *       for {@code openFor}, then lets requests through again as probes: the first failure opens it
- *       again at once, the first success closes it.
+ *   <li>A circuit breaker: after {@value #FAILURES_TO_OPEN} failures in a row, fetches nothing for
+ *       {@code openFor}: a miss then first joins a probe of the origin's health ({@link
+ *       OriginProbe}, at most {@link #PROBE_TIMEOUT}); if the origin answers, the circuit closes
+ *       and the miss is fetched, else it is a 502. After {@code openFor} requests go through again:
+ *       the first failure opens it again at once, the first success closes it.
  *   <li>Never writes into the store: the store changes only through the journal.
  * </ul>
  */
@@ -103,6 +105,10 @@ final class OriginFallback implements MirrorServer.ContentHandler {
   private final Map<Flight, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicLong openUntil = new AtomicLong();
+  private final OriginProbe probe;
+
+  /** The longest a miss waits, while the circuit is open, to learn whether the origin is back. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
   /** The newest position an origin answer named; for the negative cache's rule. */
   private final AtomicReference<NegativeCache.Position> newestSeen = new AtomicReference<>();
@@ -125,6 +131,9 @@ final class OriginFallback implements MirrorServer.ContentHandler {
     this.sync = sync;
     this.notFound = new NegativeCache(settings.negativeTtl());
     this.http = OriginHttpClients.create(settings.connectTimeout());
+    this.probe =
+        new OriginProbe(
+            http, origin, timeout.compareTo(PROBE_TIMEOUT) < 0 ? timeout : PROBE_TIMEOUT);
   }
 
   /** The feed brought these paths: a remembered 404 for them is wrong from now on. */
@@ -161,18 +170,51 @@ final class OriginFallback implements MirrorServer.ContentHandler {
   }
 
   private void answer(HttpServerExchange exchange, ContentPath path, DirectoryIndex index) {
-    if (circuitOpen()) {
-      metrics.fallbackError();
-      Responses.error(
-          exchange, 502, "the origin is unavailable; not found on this mirror: " + path);
-      return;
-    }
     Flight key =
         new Flight(
             path,
             exchange.getQueryString(),
             AcceptEncoding.allowsGzip(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING)),
             index);
+    CompletableFuture<Answer> answer;
+    if (circuitOpen()) {
+      // Open: ask whether the origin answers again (one probe, joined) before giving up on it.
+      answer =
+          probe
+              .reachable()
+              .thenCompose(
+                  up -> {
+                    if (!up) {
+                      return CompletableFuture.failedFuture(new CircuitOpenException());
+                    }
+                    closeCircuit();
+                    return join(key);
+                  });
+    } else {
+      answer = join(key);
+    }
+    exchange.dispatch(
+        SameThreadExecutor.INSTANCE,
+        () ->
+            answer.whenComplete(
+                (a, failure) ->
+                    exchange.getIoThread().execute(() -> respond(exchange, path, a, failure))));
+  }
+
+  /** The origin is down and its probe did not answer: a 502 without a fetch. */
+  private static final class CircuitOpenException extends RuntimeException {
+    CircuitOpenException() {
+      super("the origin is unavailable", null, false, false);
+    }
+  }
+
+  private void closeCircuit() {
+    consecutiveFailures.set(0);
+    openUntil.set(0);
+  }
+
+  /** The flight for {@code key}: this request's own fetch, or one already in flight. */
+  private CompletableFuture<Answer> join(Flight key) {
     CompletableFuture<Answer> mine = new CompletableFuture<>();
     CompletableFuture<Answer> flight = inFlight.putIfAbsent(key, mine);
     if (flight == null) {
@@ -190,15 +232,7 @@ final class OriginFallback implements MirrorServer.ContentHandler {
     } else {
       metrics.coalesced();
     }
-    CompletableFuture<Answer> waitFor = flight;
-    exchange.dispatch(
-        SameThreadExecutor.INSTANCE,
-        () ->
-            waitFor.whenComplete(
-                (answer, failure) ->
-                    exchange
-                        .getIoThread()
-                        .execute(() -> respond(exchange, path, answer, failure))));
+    return flight;
   }
 
   private CompletableFuture<Answer> fetch(Flight key) {
@@ -240,8 +274,7 @@ final class OriginFallback implements MirrorServer.ContentHandler {
             }
             return;
           }
-          consecutiveFailures.set(0);
-          openUntil.set(0);
+          closeCircuit();
           if (a.position() != null) {
             newestSeen.accumulateAndGet(a.position(), OriginFallback::newer);
           }
@@ -332,7 +365,12 @@ final class OriginFallback implements MirrorServer.ContentHandler {
       HttpServerExchange exchange, ContentPath path, Answer answer, Throwable failure) {
     if (failure != null) {
       metrics.fallbackError();
-      Responses.error(exchange, 502, "the origin did not answer for " + path + ": " + why(failure));
+      Responses.error(
+          exchange,
+          502,
+          unwrap(failure) instanceof CircuitOpenException
+              ? "the origin is unavailable; not found on this mirror: " + path
+              : "the origin did not answer for " + path + ": " + why(failure));
       return;
     }
     HeaderMap out = exchange.getResponseHeaders();
@@ -358,10 +396,15 @@ final class OriginFallback implements MirrorServer.ContentHandler {
     exchange.getResponseSender().send(ByteBuffer.wrap(answer.body()));
   }
 
-  private String why(Throwable t) {
+  private static Throwable unwrap(Throwable t) {
     while (t.getCause() != null) {
       t = t.getCause();
     }
+    return t;
+  }
+
+  private String why(Throwable t) {
+    t = unwrap(t);
     if (t instanceof TimeoutException) {
       return "no whole answer within " + timeout.toMillis() + " ms";
     }

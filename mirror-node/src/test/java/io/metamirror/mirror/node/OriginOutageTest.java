@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class OriginOutageTest {
         assertEquals(
             fetches,
             client.metric(node, "metamirror_fallback_fetches_total"),
-            "an open circuit answers without contacting the origin");
+            "an open circuit fetches nothing (it asks only whether the origin is back)");
 
         Polling.await(
             "the agent to notice the outage",
@@ -73,6 +74,30 @@ class OriginOutageTest {
             fetches + 1,
             client.metric(node, "metamirror_fallback_fetches_total"),
             "one probe, no origin contact while the circuit was open");
+      }
+    }
+  }
+
+  @Test
+  void aMissRightAfterTheOriginComesBackIsAnsweredByItThoughTheCircuitIsStillOpen()
+      throws Exception {
+    try (NodeTestbed bed = NodeTestbed.start(dir, Map.of("packages.json", PACKAGES))) {
+      HttpsClient client = bed.client();
+      // Open far longer than this test runs: only the probe can close it.
+      MirrorNodeConfig config = withFallback(bed.config("n"), ofSeconds(2), ofSeconds(600));
+      try (MirrorNode node = bed.startCaughtUp(config)) {
+        bed.origin().stop();
+        missUntilTheCircuitOpens(client, node);
+        assertEquals(502, client.get(node, "/p2/acme/while-down.json").statusCode());
+        assertEquals(1.0, client.metric(node, "metamirror_fallback_circuit_open"));
+
+        bed.origin().restart();
+        bed.origin().publish(Map.of("p2/acme/new.json", "{\"new\":true}"), List.of());
+        HttpResponse<byte[]> miss = client.get(node, "/p2/acme/new.json");
+
+        assertEquals(200, miss.statusCode(), HttpsClient.text(miss));
+        assertEquals("origin", header(miss, "X-Metamirror-Source"));
+        assertEquals(0.0, client.metric(node, "metamirror_fallback_circuit_open"));
       }
     }
   }
