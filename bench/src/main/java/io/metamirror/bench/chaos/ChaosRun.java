@@ -109,47 +109,59 @@ final class ChaosRun {
   }
 
   private void killNode(int node) throws IOException, InterruptedException {
-    FaultTally row = begin("node kill -9, restart");
     String name = ChaosFleet.name(node);
-    down.open(name, System.nanoTime());
-    fleet.killNode(node);
-    Thread.sleep(settings.hold().toMillis());
-    long restarted = System.nanoTime();
-    fleet.startNode(node);
-    down.close(name, System.nanoTime());
-    row.note(
+    outage(
+        "node kill -9, restart",
+        name,
+        () -> fleet.killNode(node),
+        () -> fleet.startNode(node),
         String.format(
-            Locale.ROOT,
-            "%s down %d s, answered %.1f s after its restart",
-            name,
-            settings.hold().toSeconds(),
-            seconds(restarted)));
-    catchUp(row, restarted);
+            Locale.ROOT, "%s down %d s, answered after its restart", name, holdSeconds()));
   }
 
   private void killOrigin() throws IOException, InterruptedException {
-    FaultTally row = begin("origin kill -9, restart");
-    down.open(DeclaredWindows.ORIGIN, System.nanoTime());
-    fleet.killOrigin();
-    Thread.sleep(settings.hold().toMillis());
-    long restarted = System.nanoTime();
-    fleet.restartOrigin();
-    down.close(DeclaredWindows.ORIGIN, System.nanoTime());
-    row.note(
-        String.format(Locale.ROOT, "origin answered %.1f s after its restart", seconds(restarted)));
-    catchUp(row, restarted);
+    outage(
+        "origin kill -9, restart",
+        DeclaredWindows.ORIGIN,
+        fleet::killOrigin,
+        fleet::restartOrigin,
+        "origin down " + holdSeconds() + " s, answered after its restart");
   }
 
   private void hangOrigin() throws IOException, InterruptedException {
-    FaultTally row = begin("origin hang");
-    down.open(DeclaredWindows.ORIGIN, System.nanoTime());
-    fleet.hangOrigin();
+    outage(
+        "origin hang",
+        DeclaredWindows.ORIGIN,
+        fleet::hangOrigin,
+        fleet::releaseOrigin,
+        "proxies accepted and never answered for " + holdSeconds() + " s");
+  }
+
+  /** A step of a fault that talks to processes. */
+  private interface Step {
+    void run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * {@code part} declared down from before {@code inject} until {@code recover} has returned (the
+   * part answers again), the fault held in between; the catch-up counts from the start of {@code
+   * recover}. The note gets how long {@code recover} took.
+   */
+  private void outage(String fault, String part, Step inject, Step recover, String note)
+      throws IOException, InterruptedException {
+    FaultTally row = begin(fault);
+    down.open(part, System.nanoTime());
+    inject.run();
     Thread.sleep(settings.hold().toMillis());
-    long released = System.nanoTime();
-    fleet.releaseOrigin();
-    down.close(DeclaredWindows.ORIGIN, System.nanoTime());
-    row.note("proxies accepted and never answered for " + settings.hold().toSeconds() + " s");
-    catchUp(row, released);
+    long recovering = System.nanoTime();
+    recover.run();
+    down.close(part, System.nanoTime());
+    row.note(String.format(Locale.ROOT, "%s (in %.1f s)", note, seconds(recovering)));
+    catchUp(row, recovering);
+  }
+
+  private long holdSeconds() {
+    return settings.hold().toSeconds();
   }
 
   /**
