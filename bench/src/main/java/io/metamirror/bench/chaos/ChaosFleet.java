@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,12 +171,37 @@ final class ChaosFleet implements AutoCloseable {
           System.err.printf(
               "[chaos] %s did not reach seq %d within %s: %s%n",
               name(node), target, limit, nodes.get(node).logTail(harness));
+          printSyncThreads(nodes.get(node));
           return Double.NaN;
         }
         Thread.sleep(20);
       }
     }
     return (System.nanoTime() - since) / 1e9;
+  }
+
+  /**
+   * The stacks of a node's threads that are in the sync agent's code ({@code jcmd Thread.print}),
+   * to show where a node that does not catch up is waiting.
+   */
+  private static void printSyncThreads(MirrorNode node) {
+    try {
+      Process jcmd =
+          new ProcessBuilder("jcmd", Long.toString(node.process().pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor();
+      for (String thread : dump.split("\n\n")) {
+        if (thread.contains("io.metamirror.sync")) {
+          System.err.println("[chaos] " + node.name() + " thread: " + thread.strip());
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("[chaos] no thread dump of " + node.name() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

@@ -156,7 +156,7 @@ final class ChaosRun {
     long recovering = System.nanoTime();
     recover.run();
     down.close(part, System.nanoTime());
-    row.note(String.format(Locale.ROOT, "%s (in %.1f s)", note, seconds(recovering)));
+    row.note(String.format(Locale.ROOT, "%s (recovery took %.1f s)", note, seconds(recovering)));
     catchUp(row, recovering);
   }
 
