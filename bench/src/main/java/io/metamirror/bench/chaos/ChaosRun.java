@@ -24,7 +24,9 @@ import java.util.zip.GZIPOutputStream;
  * Only the calling thread drives the faults; readers and the publisher run on their own threads.
  */
 final class ChaosRun {
-  private static final int MAX_FINDINGS = 50;
+  /** Findings logged in full per row; the rest are only counted. */
+  private static final int FINDINGS_SHOWN = 10;
+
   private static final int DAMAGE_PROBES = 10;
   private static final String STEADY = "steady load";
 
@@ -42,7 +44,7 @@ final class ChaosRun {
   /** When a fault's row began to count, in order; guarded by {@link #rows}. */
   private final List<Phase> phases = new ArrayList<>();
 
-  /** The first wrong answers in detail; guarded by itself. */
+  /** The first wrong answers of each row in detail; guarded by itself. */
   private final List<String> findings = new ArrayList<>();
 
   private final AtomicInteger findingCount = new AtomicInteger();
@@ -319,6 +321,7 @@ final class ChaosRun {
         && outcome != Outcome.ALLOWED_5XX
         && outcome != Outcome.NODE_DOWN) {
       finding(
+          row,
           String.format(
               Locale.ROOT,
               "fault=\"%s\" outcome=%s node=%s path=%s gzip=%s status=%d source=%s at=+%.3fs"
@@ -347,6 +350,7 @@ final class ChaosRun {
     FaultTally row = rowAt(sent);
     row.publishFailed();
     finding(
+        row,
         String.format(
             Locale.ROOT,
             "fault=\"%s\" outcome=PUBLISH_FAILED path=%s at=+%.3fs took=%.0fms problem=%s",
@@ -357,8 +361,9 @@ final class ChaosRun {
             problem));
   }
 
-  private void finding(String finding) {
-    if (findingCount.incrementAndGet() <= MAX_FINDINGS) {
+  private void finding(FaultTally row, String finding) {
+    findingCount.incrementAndGet();
+    if (row.finding(FINDINGS_SHOWN)) {
       System.err.println("[chaos] FINDING " + finding);
       synchronized (findings) {
         findings.add(finding);

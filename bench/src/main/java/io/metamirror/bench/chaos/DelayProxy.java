@@ -24,7 +24,8 @@ import java.util.Set;
  * connection, new or open, is accepted and read but never answered, as behind a black-holed route.
  * {@link #release} closes every connection that was open during the hang (what the peer sent into
  * it is lost) and forwards again. Threads: one accepting, two per connection (one per direction).
- * The set of connections is guarded by {@code this}.
+ * The set of connections is guarded by {@code this}, and so is the end of a hang, so that no
+ * connection accepted during a hang outlives it.
  */
 final class DelayProxy implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
@@ -69,11 +70,13 @@ final class DelayProxy implements AutoCloseable {
   /** Ends a hang: closes every connection open now, then forwards new ones again. */
   void release() {
     List<Socket> stuck;
+    // Under the lock that connect() tracks and looks at the hang under: a connection accepted
+    // during the hang is either among those closed here or forwarded, never left draining.
     synchronized (this) {
       stuck = new ArrayList<>(open);
+      hung = false;
     }
     stuck.forEach(this::close);
-    hung = false;
   }
 
   @Override
@@ -99,8 +102,12 @@ final class DelayProxy implements AutoCloseable {
 
   /** Runs on the connection's first thread, which then forwards client → origin. */
   private void connect(Socket client) {
-    track(client);
-    if (hung) {
+    boolean hungAtAccept;
+    synchronized (this) {
+      open.add(client);
+      hungAtAccept = hung;
+    }
+    if (hungAtAccept) {
       drain(client); // accepted, never answered
       return;
     }

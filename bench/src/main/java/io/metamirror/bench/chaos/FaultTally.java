@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,6 +17,7 @@ final class FaultTally {
   private final String fault;
   private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
   private final LongAdder publishFailures = new LongAdder();
+  private final AtomicInteger findings = new AtomicInteger();
   private final List<String> notes = new ArrayList<>();
   private double maxCatchUpSeconds;
   private boolean caughtUp = true;
@@ -41,6 +43,11 @@ final class FaultTally {
       sum += counts.get(o).sum();
     }
     return sum;
+  }
+
+  /** Counts a finding of this row; true for the first {@code shown}, which are logged in full. */
+  boolean finding(int shown) {
+    return findings.incrementAndGet() <= shown;
   }
 
   /** A publish failed while the origin was not declared down. */
