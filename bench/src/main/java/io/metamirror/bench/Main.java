@@ -1,5 +1,6 @@
 package io.metamirror.bench;
 
+import io.metamirror.bench.chaos.ChaosMain;
 import io.metamirror.bench.composer.ComposerBenchmark;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.Harness;
@@ -38,6 +39,9 @@ public final class Main {
     if (args.length == 0 || isHelp(args[0])) {
       System.err.println(usage());
       return args.length == 0 ? 2 : 0;
+    }
+    if (args[0].equals("chaos")) {
+      return ChaosMain.run(Arrays.asList(args).subList(1, args.length));
     }
     Entry entry =
         BENCHMARKS.stream().filter(e -> e.name().equals(args[0])).findFirst().orElse(null);
@@ -83,6 +87,7 @@ public final class Main {
     for (Entry e : BENCHMARKS) {
       sb.append("\n  ").append(e.name()).append(' ').append(e.options());
     }
+    sb.append("\n  chaos [--short] [--json FILE]   (not a benchmark: scripts/chaos runs it)");
     return sb.toString();
   }
 }

@@ -84,6 +84,17 @@ public final class ChildProcesses {
     }
   }
 
+  /** SIGKILL, as a crash would end it: no shutdown hook, no drain; returns once it has exited. */
+  public void kill(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    if (!p.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("pid " + p.pid() + " survived SIGKILL for 30 s");
+    }
+    synchronized (running) {
+      running.remove(p);
+    }
+  }
+
   /** Stops every process still running, the newest first. */
   public void stopAll() {
     while (true) {

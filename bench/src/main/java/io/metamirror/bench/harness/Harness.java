@@ -1,12 +1,14 @@
 package io.metamirror.bench.harness;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * What every benchmark runs on: a {@link Workspace}, the {@link ChildProcesses} it starts, the
@@ -89,9 +91,14 @@ public final class Harness implements AutoCloseable {
 
   /** Prints the title, the table and the load average at start and end; the run succeeded. */
   public void finish(String title) {
+    finish(title, results::print);
+  }
+
+  /** The same with a table of the caller's own (the chaos run's). */
+  public void finish(String title, Consumer<PrintStream> table) {
     System.out.println();
     System.out.println("== " + title + " ==");
-    results.print(System.out);
+    table.accept(System.out);
     System.out.printf(
         "load average at start / end: %s / %s; %d CPUs%n",
         loadAtStart, Machine.loadAverage(), Runtime.getRuntime().availableProcessors());

@@ -1,8 +1,13 @@
 package io.metamirror.bench.harness;
 
+import io.metamirror.protocol.health.HealthDocument;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,9 +22,9 @@ public record MirrorNode(
   public record TlsFiles(Path certificate, Path key) {}
 
   /**
-   * Starts a node following {@code originUrl} into {@code store} and waits until it answers HTTP
-   * (its health may still say 503 while it syncs; callers wait for what they need). {@code tls}
-   * null serves plain HTTP; {@code client} must trust the certificate otherwise.
+   * Starts a node following {@code originUrl} into {@code store} and waits until it answers its
+   * health as node {@code name} (which may still say 503 while it syncs; callers wait for what they
+   * need). {@code tls} null serves plain HTTP; {@code client} must trust the certificate otherwise.
    */
   public static MirrorNode start(
       Harness harness, String name, String originUrl, Path store, TlsFiles tls, HttpClient client)
@@ -54,8 +59,37 @@ public record MirrorNode(
                 Harness.javaOptions("MIRROR_JAVA_OPTS"),
                 harness.workspace().file(name + ".log"));
     String url = (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
-    HttpClients.awaitAnswer(client, url + "/.metamirror/health", process, name);
+    awaitOwnHealth(client, url, process, name);
     return new MirrorNode(name, url, store, process, startedAt);
+  }
+
+  /**
+   * Waits until the port answers with this node's health document. Any answer is not enough: the
+   * port was free when picked, and another process on the machine (a test server on port 0) may
+   * hold it for a moment before the node binds it (seen once in a chaos run: 404s from a stranger).
+   */
+  private static void awaitOwnHealth(HttpClient client, String url, Process process, String name)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create(url + "/.metamirror/health"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    while (true) {
+      HttpClients.awaitAnswer(client, probe.uri().toString(), process, name);
+      try {
+        byte[] body = client.send(probe, HttpResponse.BodyHandlers.ofByteArray()).body();
+        if (name.equals(HealthDocument.read(body).node())) {
+          return;
+        }
+      } catch (IOException e) {
+        // not ours, or gone again: look again
+      }
+      if (System.nanoTime() > deadline) {
+        throw new BenchFailure(name + " did not answer its own health at " + url);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** The end of the node's log, for an error message. */

@@ -1,6 +1,7 @@
 package io.metamirror.bench.harness;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,9 +13,30 @@ public record OriginServer(String url, String token, Path data, Process process)
   public static OriginServer start(Harness harness, String name)
       throws IOException, InterruptedException {
     Workspace workspace = harness.workspace();
-    Path data = workspace.directory(name + "-data");
-    Path tokenFile = workspace.token(name + ".token");
-    int port = LoopbackPorts.free();
+    return launch(
+        harness,
+        name,
+        workspace.directory(name + "-data"),
+        workspace.token(name + ".token"),
+        LoopbackPorts.free());
+  }
+
+  /**
+   * Starts this origin again, on its data directory, port and token, once its process has ended
+   * (the chaos run kills it with SIGKILL): the same URL and token work as before.
+   */
+  public OriginServer restart(Harness harness, String name)
+      throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running: pid " + process.pid());
+    }
+    return launch(
+        harness, name, data, harness.workspace().file(name + ".token"), URI.create(url).getPort());
+  }
+
+  private static OriginServer launch(
+      Harness harness, String name, Path data, Path tokenFile, int port)
+      throws IOException, InterruptedException {
     Process process =
         harness
             .processes()
@@ -29,7 +51,7 @@ public record OriginServer(String url, String token, Path data, Process process)
                     "--token-file",
                     tokenFile.toString()),
                 Harness.javaOptions("ORIGIN_JAVA_OPTS"),
-                workspace.file(name + ".log"));
+                harness.workspace().file(name + ".log"));
     String url = "http://127.0.0.1:" + port;
     HttpClients.awaitAnswer(HttpClients.http11(), url + "/.metamirror/health", process, name);
     System.err.printf("[bench] %s pid %d on %s, data in %s%n", name, process.pid(), url, data);
