@@ -1,13 +1,9 @@
 package io.metamirror.sync.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metamirror.protocol.ContentPath;
-import io.metamirror.protocol.FeedPage;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.Sha256;
 import io.metamirror.protocol.health.SyncState;
-import io.metamirror.sync.store.Cursor;
-import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
 import io.metamirror.sync.verify.StoreVerifier;
 import java.io.Closeable;
@@ -16,20 +12,13 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a {@link Store} equal to the origin's tree: bootstraps from a snapshot when the store is
@@ -46,15 +35,18 @@ import org.slf4j.LoggerFactory;
  * ({@link ShrinkGuard}): the state turns {@code refused_shrink} and the change is asked for again
  * at each retry, until the origin is fixed or an operator accepts it.
  *
+ * <p>This class is the public face and the wiring; the work is done by package-private parts: the
+ * loop that bootstraps, follows and retries ({@link FollowLoop}), the status it records ({@link
+ * StatusRecorder}), the repair of damaged files ({@link RepairWorker}) and the lock between them
+ * ({@link TreeWriteLock}).
+ *
  * <p>Threads: {@link #start()} runs the loop on one thread; blob downloads run on a pool of {@link
- * Config#parallel} threads; {@link #repair} re-fetches damaged files on a thread of its own. {@link
- * #writeLock} is held by whoever writes the store's tree (a page, a bootstrap, a repair), so a
- * repair never interleaves with a page and always installs the version the manifest lists then.
+ * Config#parallel} threads; {@link #repair} re-fetches damaged files on a thread of its own. The
+ * {@link TreeWriteLock} is held by whoever writes the store's tree (a page, a bootstrap, a repair),
+ * so a repair never interleaves with a page and always installs the version the manifest lists
+ * then. {@link #close()} sets {@code stopping}, which the loop and the repair thread both heed.
  */
 public final class SyncAgent implements Closeable {
-  private static final Logger log = LoggerFactory.getLogger(SyncAgent.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** How often the health of an origin that is away is asked during a backoff pause. */
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
@@ -169,39 +161,18 @@ public final class SyncAgent implements Closeable {
     }
   }
 
-  private final Store store;
-  private final Config config;
-  private final Clock clock;
-  private final OriginClient origin;
   private final ExecutorService fetchers;
-  private final PageApplier applier;
   private final Bootstrapper bootstrapper;
-  private final RetryWait retryWait;
-  private final List<Consumer<List<JournalEntry>>> listeners = new CopyOnWriteArrayList<>();
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private final ExecutorService repairs;
-  private final Set<ContentPath> repairsQueued = ConcurrentHashMap.newKeySet();
+  private final TreeWriteLock tree = new TreeWriteLock();
+  private final StatusRecorder status;
+  private final RepairWorker repairs;
+  private final FollowLoop follow;
 
-  private volatile SyncState state = SyncState.STARTING;
-  private volatile long knownHead;
-  private volatile long behindSince;
-  private volatile String lastError;
-  private volatile long lastErrorTime;
-  private volatile long progressDone;
-  private volatile long progressTotal;
-  private volatile boolean resyncRequested;
   private volatile boolean stopping;
-  private volatile boolean paused;
   private volatile Thread loop;
 
-  /** The change the shrink guard last refused, so that each refusal is logged once. */
-  private volatile ShrinkGuard.Change refused;
-
   public SyncAgent(Store store, Config config, Clock clock) {
-    this.store = store;
-    this.config = config;
-    this.clock = clock;
-    this.origin =
+    OriginClient origin =
         new OriginClient(config.origin(), config.connectTimeout(), config.requestTimeout());
     AtomicInteger threads = new AtomicInteger();
     this.fetchers =
@@ -212,24 +183,21 @@ public final class SyncAgent implements Closeable {
               t.setDaemon(true);
               return t;
             });
-    this.repairs =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "metamirror-repair");
-              t.setDaemon(true);
-              return t;
-            });
+    this.repairs = new RepairWorker(store, origin, tree, () -> stopping);
     ShrinkGuard shrinkGuard = new ShrinkGuard(store.stateDir(), config.maxShrinkPercent());
-    this.applier = new PageApplier(store, origin, fetchers, shrinkGuard);
+    PageApplier applier = new PageApplier(store, origin, fetchers, shrinkGuard);
     this.bootstrapper =
         new Bootstrapper(store, origin, fetchers, bootstrapWriters(config), shrinkGuard);
-    this.retryWait =
+    RetryWait retryWait =
         new RetryWait(
             PROBE_INTERVAL,
             System::nanoTime,
             Thread::sleep,
             () -> origin.healthAnswers(PROBE_TIMEOUT));
-    this.knownHead = store.cursor().seq();
+    this.status = new StatusRecorder(store, config.origin(), clock);
+    this.follow =
+        new FollowLoop(
+            store, config, origin, applier, bootstrapper, retryWait, tree, status, () -> stopping);
   }
 
   /**
@@ -244,7 +212,7 @@ public final class SyncAgent implements Closeable {
   }
 
   /** The origin's blobs, verified, for {@code sync verify --repair}. */
-  public static io.metamirror.sync.verify.StoreVerifier.BlobSource blobSource(Config config) {
+  public static StoreVerifier.BlobSource blobSource(Config config) {
     OriginClient client =
         new OriginClient(config.origin(), config.connectTimeout(), config.requestTimeout());
     return client::fetchBlob;
@@ -254,19 +222,12 @@ public final class SyncAgent implements Closeable {
    * Re-fetches the file at {@code path} from the origin and installs it in place, atomically (temp
    * file, verified, renamed), with its twin: the mirror node asks for this when it finds the file
    * on disk is not the version {@code expected} the manifest lists. Runs on the repair thread,
-   * under {@link #writeLock}; does nothing if the manifest lists another version by then (a page
+   * under the tree's write lock; does nothing if the manifest lists another version by then (a page
    * replaced it). A request for a path already queued is dropped. Failures are logged, not retried:
-   * the node asks again the next time it finds the file damaged.
+   * the node asks again the next time it finds the file damaged ({@link RepairWorker}).
    */
   public void repair(ContentPath path, Sha256 expected) {
-    if (stopping || !repairsQueued.add(path)) {
-      return;
-    }
-    try {
-      repairs.execute(() -> repairNow(path, expected));
-    } catch (RejectedExecutionException e) {
-      repairsQueued.remove(path); // closing
-    }
+    repairs.request(path, expected);
   }
 
   /**
@@ -276,69 +237,26 @@ public final class SyncAgent implements Closeable {
    * pages wait for it.
    */
   public <T> T whileTreeSettled(Supplier<T> read) throws InterruptedException {
-    writeLock.lockInterruptibly();
-    try {
-      return read.get();
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  private void repairNow(ContentPath path, Sha256 expected) {
-    writeLock.lock();
-    try {
-      repairsQueued.remove(path);
-      LocalFile listed = store.file(path);
-      if (stopping || listed == null || !listed.sha256().equals(expected)) {
-        return;
-      }
-      StoreVerifier.repair(
-          store, List.of(new StoreVerifier.Problem(path, "damaged")), origin::fetchBlob);
-      log.info("event=integrity_repaired path={} sha256={}", path, expected);
-    } catch (IOException | RuntimeException e) {
-      log.warn("event=integrity_repair_failed path={} error=\"{}\"", path, e.getMessage());
-    } finally {
-      writeLock.unlock();
-    }
+    return tree.whileSettled(read);
   }
 
   /** For crash tests: hears the number of bootstrap install steps done, after each. */
-  void afterInstallStep(java.util.function.IntConsumer hook) {
+  void afterInstallStep(IntConsumer hook) {
     bootstrapper.afterInstallStep(hook);
   }
 
   /** Called on the agent's thread after each committed page, with its entries. */
   public void onCommit(Consumer<List<JournalEntry>> listener) {
-    listeners.add(listener);
+    follow.onCommit(listener);
   }
 
   public SyncStatus status() {
-    Cursor cursor = store.cursor();
-    long head = Math.max(knownHead, cursor.seq());
-    double lag =
-        cursor.seq() >= head || behindSince == 0
-            ? 0
-            : Math.max(0, clock.millis() - behindSince) / 1000.0;
-    return new SyncStatus(
-        state,
-        cursor.epoch() == null ? null : cursor.epoch().value(),
-        cursor.seq(),
-        head,
-        lag,
-        lastError,
-        lastErrorTime,
-        progressDone,
-        progressTotal);
+    return status.status();
   }
 
   /** Catches up with the origin's head as it is now, then returns. Throws on the first failure. */
   public void catchUp() throws IOException {
-    while (true) {
-      if (step(0) == 0 && store.cursor().seq() >= knownHead) {
-        setState(SyncState.FOLLOWING);
-        return;
-      }
-    }
+    follow.catchUp();
   }
 
   /** Follows the origin on a background thread until {@link #close()}. */
@@ -346,7 +264,7 @@ public final class SyncAgent implements Closeable {
     if (loop != null) {
       throw new IllegalStateException("already started");
     }
-    loop = new Thread(this::run, "metamirror-sync");
+    loop = new Thread(follow::run, "metamirror-sync");
     loop.setDaemon(true);
     loop.start();
   }
@@ -356,272 +274,11 @@ public final class SyncAgent implements Closeable {
    * game days and for tests of the replication race.
    */
   public void pause() {
-    paused = true;
+    follow.pause();
   }
 
   public void resume() {
-    paused = false;
-  }
-
-  private void run() {
-    int failures = 0;
-    while (!stopping) {
-      if (paused) {
-        sleep(20);
-        continue;
-      }
-      try {
-        step(config.waitSeconds());
-        failures = 0;
-        if (lastError != null && store.cursor().seq() >= knownHead) {
-          lastError = null;
-        }
-      } catch (IOException | RuntimeException e) {
-        if (stopping) {
-          break;
-        }
-        failures++;
-        boolean stalled = e instanceof BadEntryException || isDiskFull(e);
-        // The error first: whoever sees the new state must see why.
-        lastError = isDiskFull(e) ? "disk full: " + e.getMessage() : e.getMessage();
-        lastErrorTime = clock.millis();
-        setState(
-            e instanceof ShrinkRefusedException
-                ? SyncState.REFUSED_SHRINK
-                : stalled
-                    ? SyncState.STALLED
-                    : state == SyncState.BOOTSTRAPPING
-                        ? SyncState.BOOTSTRAPPING
-                        : SyncState.FOLLOWING);
-        long pause = backoffMillis(failures);
-        RetryWait.Reason reason = RetryWait.Reason.of(e);
-        log.warn(
-            "event=sync_failed state={} attempt={} retry_in_ms={} origin_away={} error=\"{}\"",
-            state,
-            failures,
-            pause,
-            reason != RetryWait.Reason.OTHER,
-            String.valueOf(lastError).replace('"', '\''));
-        writeStatus();
-        waitBeforeRetry(pause, reason);
-      }
-    }
-    setState(SyncState.STOPPED);
-  }
-
-  private void waitBeforeRetry(long pause, RetryWait.Reason reason) {
-    long start = System.nanoTime();
-    try {
-      if (retryWait.await(pause, reason, () -> stopping)) {
-        log.info(
-            "event=origin_back waited_ms={} pause_ms={}",
-            (System.nanoTime() - start) / 1_000_000,
-            pause);
-      }
-    } catch (InterruptedException e) {
-      // close() sets stopping before interrupting; the loop looks at it next.
-    }
-  }
-
-  /** Exponential from 250 ms, capped, with jitter in the upper half so retries spread out. */
-  long backoffMillis(int failures) {
-    long cap = config.maxBackoff().toMillis();
-    long exp = Math.min(cap, 250L << Math.min(failures - 1, 20));
-    return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
-  }
-
-  /**
-   * One round: bootstrap if needed, else one feed request and its page. Returns entries applied.
-   */
-  private int step(int waitSeconds) throws IOException {
-    try {
-      int applied = stepGuarded(waitSeconds);
-      refused = null;
-      return applied;
-    } catch (ShrinkRefusedException e) {
-      refuse(e);
-      throw e;
-    }
-  }
-
-  /**
-   * Turns the state to {@code refused_shrink} with the reason, and tells the operator once per
-   * refused change what to do; the change is asked for again at each retry.
-   */
-  private void refuse(ShrinkRefusedException e) {
-    lastError = e.getMessage();
-    lastErrorTime = clock.millis();
-    if (!e.change().equals(refused)) {
-      refused = e.change();
-      log.error(
-          "event=shrink_refused what={} epoch={} seq={} files={} removed={} action=\"if the"
-              + " origin is right, run: metamirror sync accept-epoch --store {}; else fix the"
-              + " origin, the agent retries by itself\"",
-          e.change().what(),
-          e.change().epoch(),
-          e.change().seq(),
-          e.change().files(),
-          e.change().removed(),
-          store.root());
-    }
-    setState(SyncState.REFUSED_SHRINK);
-  }
-
-  private int stepGuarded(int waitSeconds) throws IOException {
-    Cursor cursor = store.cursor();
-    if (cursor.epoch() == null || resyncRequested) {
-      writeLock.lock();
-      try {
-        bootstrap();
-      } finally {
-        writeLock.unlock();
-      }
-      return 1;
-    }
-    FeedPage page;
-    try {
-      page = origin.feed(cursor.seq(), waitSeconds, config.pageLimit());
-    } catch (OriginClient.ResyncException e) {
-      log.info("event=resync reason=\"{}\"", e.getMessage());
-      resyncRequested = true;
-      return 1;
-    }
-    if (!page.epoch().equals(cursor.epoch())) {
-      log.info("event=resync reason=epoch_changed old={} new={}", cursor.epoch(), page.epoch());
-      resyncRequested = true;
-      return 1;
-    }
-    knownHead = page.head();
-    if (paused) {
-      return 0; // a page that arrived while we were told to hold still is fetched again later
-    }
-    if (page.entries().isEmpty()) {
-      behindSince = 0;
-      setState(SyncState.FOLLOWING);
-      return 0;
-    }
-    if (behindSince == 0) {
-      behindSince = page.entries().get(0).time();
-    }
-    if (progressTotal == 0 || store.cursor().seq() >= knownHead) {
-      progressDone = 0;
-      progressTotal = knownHead - cursor.seq();
-    }
-    List<JournalEntry> applied;
-    writeLock.lock();
-    try {
-      applied = applyUpToBadEntry(page);
-    } finally {
-      writeLock.unlock();
-    }
-    progressDone += applied.size();
-    if (store.cursor().seq() >= knownHead) {
-      behindSince = 0;
-      progressTotal = 0;
-      progressDone = 0;
-    } else {
-      behindSince = Math.max(behindSince, applied.get(applied.size() - 1).time());
-    }
-    setState(SyncState.FOLLOWING);
-    notifyListeners(applied);
-    return applied.size();
-  }
-
-  /**
-   * Applies the page. When an entry's content keeps arriving wrong, the entries before it are
-   * committed first (they make a tree the origin had), so that the store stalls right before the
-   * bad entry rather than before the whole page; then the failure is thrown.
-   */
-  private List<JournalEntry> applyUpToBadEntry(FeedPage page) throws IOException {
-    try {
-      return applier.apply(page);
-    } catch (BadEntryException e) {
-      int bad = (int) (e.seq() - page.entries().get(0).seq());
-      if (bad > 0 && bad < page.entries().size()) {
-        // Throws instead when an earlier entry is bad too; that one is then the one reported.
-        List<JournalEntry> before =
-            applyUpToBadEntry(
-                new FeedPage(page.epoch(), page.head(), page.entries().subList(0, bad)));
-        progressDone += before.size();
-        notifyListeners(before);
-      }
-      throw e;
-    }
-  }
-
-  private void notifyListeners(List<JournalEntry> applied) {
-    for (Consumer<List<JournalEntry>> listener : listeners) {
-      try {
-        listener.accept(applied);
-      } catch (RuntimeException e) {
-        log.warn("event=commit_listener_failed error=\"{}\"", e.toString());
-      }
-    }
-  }
-
-  private void bootstrap() throws IOException {
-    setState(SyncState.BOOTSTRAPPING);
-    progressDone = 0;
-    progressTotal = 0;
-    Cursor cursor = bootstrapper.run(n -> progressTotal = n, n -> progressDone = n);
-    resyncRequested = false;
-    knownHead = Math.max(knownHead, cursor.seq());
-    progressDone = 0;
-    progressTotal = 0;
-    behindSince = 0;
-    setState(SyncState.FOLLOWING);
-  }
-
-  private void setState(SyncState next) {
-    if (next != state) {
-      log.info("event=sync_state state={} seq={}", next, store.cursor().seq());
-    }
-    state = next;
-    writeStatus();
-  }
-
-  /**
-   * For {@code metamirror sync status} in another process; atomic, not durable: it is rewritten
-   * after every page, and a status lost in a crash is stale anyway.
-   */
-  private void writeStatus() {
-    try {
-      SyncStatus s = status();
-      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-      body.put("state", s.state());
-      body.put("origin", config.origin().toString());
-      body.put("epoch", s.epoch());
-      body.put("appliedSeq", s.appliedSeq());
-      body.put("knownHead", s.knownHead());
-      body.put("lagEntries", s.lagEntries());
-      body.put("lagSeconds", s.lagSeconds());
-      body.put("lastError", s.lastError());
-      body.put("lastErrorTime", s.lastErrorTime());
-      body.put("updated", clock.millis());
-      body.put("pid", ProcessHandle.current().pid());
-      io.metamirror.protocol.AtomicFile.at(store.stateDir().resolve("status.json"))
-          .withoutFsync()
-          .write(JSON.writeValueAsBytes(body));
-    } catch (IOException e) {
-      log.debug("cannot write status.json: {}", e.toString());
-    }
-  }
-
-  static boolean isDiskFull(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      // close() sets stopping before interrupting; resume() interrupts only to wake us.
-    }
+    follow.resume();
   }
 
   @Override
@@ -640,12 +297,7 @@ public final class SyncAgent implements Closeable {
       }
     }
     fetchers.shutdownNow();
-    repairs.shutdownNow();
-    try {
-      repairs.awaitTermination(30, TimeUnit.SECONDS); // a repair must not outlive the store
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    setState(SyncState.STOPPED);
+    repairs.close(); // a repair must not outlive the store
+    status.setState(SyncState.STOPPED);
   }
 }

@@ -1,0 +1,292 @@
+package io.metamirror.sync.agent;
+
+import io.metamirror.protocol.FeedPage;
+import io.metamirror.protocol.JournalEntry;
+import io.metamirror.protocol.health.SyncState;
+import io.metamirror.sync.store.Cursor;
+import io.metamirror.sync.store.Store;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's loop: each round bootstraps when the store needs it (no epoch yet, or the origin
+ * asked for a resync: another epoch, or a 410), else asks the feed for one page and applies it; a
+ * failed round is retried after a backoff ({@link RetryWait}), its error recorded as state.
+ *
+ * <p>Runs on one thread, the agent's ({@link #run}) or the caller's ({@link #catchUp}); pages and
+ * bootstraps are written under the {@link TreeWriteLock}. {@link #pause} and {@link #resume} may be
+ * called from any thread; the loop ends once {@code stopping} says so.
+ */
+final class FollowLoop {
+  /** The agent's events: logged under its name, as before they moved here. */
+  private static final Logger log = LoggerFactory.getLogger(SyncAgent.class);
+
+  private final Store store;
+  private final SyncAgent.Config config;
+  private final OriginClient origin;
+  private final PageApplier applier;
+  private final Bootstrapper bootstrapper;
+  private final RetryWait retryWait;
+  private final TreeWriteLock tree;
+  private final StatusRecorder status;
+  private final BooleanSupplier stopping;
+  private final List<Consumer<List<JournalEntry>>> listeners = new CopyOnWriteArrayList<>();
+
+  private volatile boolean resyncRequested;
+  private volatile boolean paused;
+
+  /** The change the shrink guard last refused, so that each refusal is logged once. */
+  private volatile ShrinkGuard.Change refused;
+
+  FollowLoop(
+      Store store,
+      SyncAgent.Config config,
+      OriginClient origin,
+      PageApplier applier,
+      Bootstrapper bootstrapper,
+      RetryWait retryWait,
+      TreeWriteLock tree,
+      StatusRecorder status,
+      BooleanSupplier stopping) {
+    this.store = store;
+    this.config = config;
+    this.origin = origin;
+    this.applier = applier;
+    this.bootstrapper = bootstrapper;
+    this.retryWait = retryWait;
+    this.tree = tree;
+    this.status = status;
+    this.stopping = stopping;
+  }
+
+  void onCommit(Consumer<List<JournalEntry>> listener) {
+    listeners.add(listener);
+  }
+
+  void pause() {
+    paused = true;
+  }
+
+  void resume() {
+    paused = false;
+  }
+
+  /** See {@link SyncAgent#catchUp()}. */
+  void catchUp() throws IOException {
+    while (true) {
+      if (step(0) == 0 && store.cursor().seq() >= status.knownHead()) {
+        status.setState(SyncState.FOLLOWING);
+        return;
+      }
+    }
+  }
+
+  /** Follows the origin until {@code stopping}; then the state is {@code stopped}. */
+  void run() {
+    int failures = 0;
+    while (!stopping.getAsBoolean()) {
+      if (paused) {
+        sleep(20);
+        continue;
+      }
+      try {
+        step(config.waitSeconds());
+        failures = 0;
+        status.clearErrorOnceCaughtUp();
+      } catch (IOException | RuntimeException e) {
+        if (stopping.getAsBoolean()) {
+          break;
+        }
+        failures++;
+        // The error first: whoever sees the new state must see why.
+        status.failed(isDiskFull(e) ? "disk full: " + e.getMessage() : e.getMessage());
+        status.setState(stateAfter(e));
+        long pause = backoffMillis(failures);
+        RetryWait.Reason reason = RetryWait.Reason.of(e);
+        log.warn(
+            "event=sync_failed state={} attempt={} retry_in_ms={} origin_away={} error=\"{}\"",
+            status.state(),
+            failures,
+            pause,
+            reason != RetryWait.Reason.OTHER,
+            String.valueOf(status.lastError()).replace('"', '\''));
+        status.writeStatus();
+        waitBeforeRetry(pause, reason);
+      }
+    }
+    status.setState(SyncState.STOPPED);
+  }
+
+  /**
+   * A refusal shows as such; bad content and a full disk stall the agent; anything else is a retry
+   * of what it was doing.
+   */
+  private SyncState stateAfter(Exception e) {
+    if (e instanceof ShrinkRefusedException) {
+      return SyncState.REFUSED_SHRINK;
+    }
+    if (e instanceof BadEntryException || isDiskFull(e)) {
+      return SyncState.STALLED;
+    }
+    return status.state() == SyncState.BOOTSTRAPPING
+        ? SyncState.BOOTSTRAPPING
+        : SyncState.FOLLOWING;
+  }
+
+  private void waitBeforeRetry(long pause, RetryWait.Reason reason) {
+    long start = System.nanoTime();
+    try {
+      if (retryWait.await(pause, reason, stopping)) {
+        log.info(
+            "event=origin_back waited_ms={} pause_ms={}",
+            (System.nanoTime() - start) / 1_000_000,
+            pause);
+      }
+    } catch (InterruptedException e) {
+      // close() sets stopping before interrupting; the loop looks at it next.
+    }
+  }
+
+  /** Exponential from 250 ms, capped, with jitter in the upper half so retries spread out. */
+  long backoffMillis(int failures) {
+    long cap = config.maxBackoff().toMillis();
+    long exp = Math.min(cap, 250L << Math.min(failures - 1, 20));
+    return exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+  }
+
+  /**
+   * One round: bootstrap if needed, else one feed request and its page. Returns entries applied.
+   */
+  private int step(int waitSeconds) throws IOException {
+    try {
+      int applied = stepGuarded(waitSeconds);
+      refused = null;
+      return applied;
+    } catch (ShrinkRefusedException e) {
+      refuse(e);
+      throw e;
+    }
+  }
+
+  /**
+   * Turns the state to {@code refused_shrink} with the reason, and tells the operator once per
+   * refused change what to do; the change is asked for again at each retry.
+   */
+  private void refuse(ShrinkRefusedException e) {
+    status.failed(e.getMessage());
+    if (!e.change().equals(refused)) {
+      refused = e.change();
+      log.error(
+          "event=shrink_refused what={} epoch={} seq={} files={} removed={} action=\"if the"
+              + " origin is right, run: metamirror sync accept-epoch --store {}; else fix the"
+              + " origin, the agent retries by itself\"",
+          e.change().what(),
+          e.change().epoch(),
+          e.change().seq(),
+          e.change().files(),
+          e.change().removed(),
+          store.root());
+    }
+    status.setState(SyncState.REFUSED_SHRINK);
+  }
+
+  private int stepGuarded(int waitSeconds) throws IOException {
+    Cursor cursor = store.cursor();
+    if (cursor.epoch() == null || resyncRequested) {
+      tree.writing(this::bootstrap);
+      return 1;
+    }
+    FeedPage page;
+    try {
+      page = origin.feed(cursor.seq(), waitSeconds, config.pageLimit());
+    } catch (OriginClient.ResyncException e) {
+      log.info("event=resync reason=\"{}\"", e.getMessage());
+      resyncRequested = true;
+      return 1;
+    }
+    if (!page.epoch().equals(cursor.epoch())) {
+      log.info("event=resync reason=epoch_changed old={} new={}", cursor.epoch(), page.epoch());
+      resyncRequested = true;
+      return 1;
+    }
+    status.sawHead(page.head());
+    if (paused) {
+      return 0; // a page that arrived while we were told to hold still is fetched again later
+    }
+    if (page.entries().isEmpty()) {
+      status.upToDate();
+      status.setState(SyncState.FOLLOWING);
+      return 0;
+    }
+    status.pageArrived(page, cursor);
+    List<JournalEntry> applied = tree.writing(() -> applyUpToBadEntry(page));
+    status.pageCommitted(applied);
+    status.setState(SyncState.FOLLOWING);
+    notifyListeners(applied);
+    return applied.size();
+  }
+
+  /**
+   * Applies the page. When an entry's content keeps arriving wrong, the entries before it are
+   * committed first (they make a tree the origin had), so that the store stalls right before the
+   * bad entry rather than before the whole page; then the failure is thrown.
+   */
+  private List<JournalEntry> applyUpToBadEntry(FeedPage page) throws IOException {
+    try {
+      return applier.apply(page);
+    } catch (BadEntryException e) {
+      int bad = (int) (e.seq() - page.entries().get(0).seq());
+      if (bad > 0 && bad < page.entries().size()) {
+        // Throws instead when an earlier entry is bad too; that one is then the one reported.
+        List<JournalEntry> before =
+            applyUpToBadEntry(
+                new FeedPage(page.epoch(), page.head(), page.entries().subList(0, bad)));
+        status.entriesCommitted(before.size());
+        notifyListeners(before);
+      }
+      throw e;
+    }
+  }
+
+  private void notifyListeners(List<JournalEntry> applied) {
+    for (Consumer<List<JournalEntry>> listener : listeners) {
+      try {
+        listener.accept(applied);
+      } catch (RuntimeException e) {
+        log.warn("event=commit_listener_failed error=\"{}\"", e.toString());
+      }
+    }
+  }
+
+  /** Replaces the tree with the origin's snapshot; returns the cursor of the new tree. */
+  private Cursor bootstrap() throws IOException {
+    status.bootstrapStarted();
+    Cursor cursor = bootstrapper.run(status::filesToUnpack, status::filesUnpacked);
+    resyncRequested = false;
+    status.bootstrapped(cursor);
+    return cursor;
+  }
+
+  static boolean isDiskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      // close() sets stopping before interrupting; resume() interrupts only to wake us.
+    }
+  }
+}
