@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +23,7 @@ record TerraformModule(
     Map<String, JsonNode> outputs,
     Map<String, JsonNode> locals,
     Map<String, JsonNode> modules,
-    Set<String> resources,
+    Map<String, JsonNode> resources,
     Set<String> data,
     List<JsonNode> terraformBlocks,
     Map<String, List<String>> expressions) {
@@ -30,20 +31,32 @@ record TerraformModule(
   /** A reference in an expression: {@code var.x}, {@code local.x}, {@code module.x.y}, ... */
   private static final Pattern REFERENCE =
       Pattern.compile(
-          "(?<![\\w.])(?:var\\.(\\w+)|local\\.(\\w+)|module\\.(\\w+)(?:\\.(\\w+))?"
+          "(?<![\\w.\\-/])(?:var\\.(\\w+)|local\\.(\\w+)|module\\.(\\w+)(?:\\.(\\w+))?"
               + "|data\\.(\\w+\\.\\w+)|(aws_\\w+\\.\\w+))");
 
   /** Attributes whose strings are prose, not expressions. */
   private static final Set<String> PROSE = Set.of("description", "error_message");
 
-  static TerraformModule load(Path dir) throws Exception {
+  private static final Map<Path, TerraformModule> LOADED = new java.util.HashMap<>();
+
+  /** The module in {@code dir}, parsed once per test run (the parser takes seconds to start). */
+  static synchronized TerraformModule load(Path dir) throws Exception {
+    TerraformModule m = LOADED.get(dir);
+    if (m == null) {
+      m = parse(dir);
+      LOADED.put(dir, m);
+    }
+    return m;
+  }
+
+  private static TerraformModule parse(Path dir) throws Exception {
     List<Path> files = TerraformTree.tfFiles(dir);
     JsonNode parsed = TerraformTree.parse(files);
     Map<String, JsonNode> variables = new LinkedHashMap<>();
     Map<String, JsonNode> outputs = new LinkedHashMap<>();
     Map<String, JsonNode> locals = new LinkedHashMap<>();
     Map<String, JsonNode> modules = new LinkedHashMap<>();
-    Set<String> resources = new TreeSet<>();
+    Map<String, JsonNode> resources = new TreeMap<>();
     Set<String> data = new TreeSet<>();
     List<JsonNode> terraform = new ArrayList<>();
     Map<String, List<String>> expressions = new LinkedHashMap<>();
@@ -61,8 +74,9 @@ record TerraformModule(
           .forEachRemaining(
               t ->
                   t.getValue()
-                      .fieldNames()
-                      .forEachRemaining(n -> resources.add(t.getKey() + "." + n)));
+                      .fields()
+                      .forEachRemaining(
+                          n -> resources.put(t.getKey() + "." + n.getKey(), first(n))));
       f.path("data")
           .fields()
           .forEachRemaining(
@@ -117,9 +131,14 @@ record TerraformModule(
     Set<String> refs = new TreeSet<>();
     Matcher m = REFERENCE.matcher(text);
     while (m.find()) {
-      refs.add(m.group().replaceFirst("^(module\\.\\w+)\\.(\\w+)$", "$1.$2"));
+      refs.add(m.group());
     }
     return refs;
+  }
+
+  /** The one block of resource {@code type.name}. */
+  JsonNode resourceBlock(String type, String name) {
+    return resources.get(type + "." + name);
   }
 
   /** Whether {@code ref} (as {@link #referencesIn} gives it) names something this module has. */
@@ -130,7 +149,7 @@ record TerraformModule(
       case "local" -> locals.containsKey(p[1]);
       case "module" -> modules.containsKey(p[1].split("\\.")[0]);
       case "data" -> data.contains(p[1]);
-      default -> resources.contains(ref);
+      default -> resources.containsKey(ref);
     };
   }
 
