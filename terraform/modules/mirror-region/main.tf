@@ -161,7 +161,10 @@ resource "aws_instance" "node" {
     version = aws_launch_template.node.latest_version
   }
 
+  # A new launch template version (AMI, type, user-data, generation) replaces the instances, new
+  # ones first; terraform does not wait until they are healthy and synced (README).
   lifecycle {
     create_before_destroy = true
+    replace_triggered_by  = [aws_launch_template.node.latest_version]
   }
 }
