@@ -61,6 +61,11 @@ variable "nodes" {
     ipv4   = optional(string)
     ipv6   = optional(string)
   }))
+
+  validation {
+    condition     = alltrue([for n in values(var.nodes) : can(regex("^[A-Za-z0-9._-]{1,63}$", n.id))])
+    error_message = "every node id is 1-63 of [A-Za-z0-9._-], as the DNS manager's."
+  }
 }
 
 variable "record_types" {

@@ -45,7 +45,7 @@ variable "instance_type" {
 }
 
 variable "vpc_id" {
-  description = "The VPC of the security group; null for the region's default VPC."
+  description = "The VPC of the security group, required when subnet_ids are in another VPC than the region's default one; null for the default VPC."
   type        = string
   default     = null
 }

@@ -31,8 +31,8 @@ record TerraformModule(
   /** A reference in an expression: {@code var.x}, {@code local.x}, {@code module.x.y}, ... */
   private static final Pattern REFERENCE =
       Pattern.compile(
-          "(?<![\\w.\\-/])(?:var\\.(\\w+)|local\\.(\\w+)|module\\.(\\w+)(?:\\.(\\w+))?"
-              + "|data\\.(\\w+\\.\\w+)|(aws_\\w+\\.\\w+))");
+          "(?<![\\w.\\-/])(?:var\\.\\w+|local\\.\\w+|module\\.\\w+(?:\\.\\w+)?"
+              + "|data\\.\\w+\\.\\w+|aws_\\w+\\.\\w+)");
 
   /** Attributes whose strings are prose, not expressions. */
   private static final Set<String> PROSE = Set.of("description", "error_message");

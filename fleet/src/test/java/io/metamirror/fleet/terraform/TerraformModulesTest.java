@@ -3,6 +3,7 @@ package io.metamirror.fleet.terraform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,8 +52,7 @@ class TerraformModulesTest {
     Path broken = dir.resolve("broken.tf");
     Files.writeString(broken, "variable \"x\" {\n  type = string\n");
     AssertionError e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            AssertionError.class, () -> TerraformTree.parse(List.of(broken)));
+        assertThrows(AssertionError.class, () -> TerraformTree.parse(List.of(broken)));
     assertTrue(e.getMessage().contains("broken.tf:"), e.getMessage());
   }
 
