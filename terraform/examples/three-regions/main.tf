@@ -48,42 +48,30 @@ module "eu_west_1" {
   source    = "../../modules/mirror-region"
   providers = { aws = aws.eu_west_1 }
 
-  fleet_owner        = local.owner
-  ami                = "ami-0123456789abcdef0"
-  instance_count     = 2
-  origin_url         = local.node.origin_url
-  artifact_url       = local.node.artifact_url
-  artifact_sha256    = local.node.artifact_sha256
-  tls_cert_parameter = local.node.tls_cert_parameter
-  tls_key_parameter  = local.node.tls_key_parameter
+  fleet_owner    = local.owner
+  ami            = "ami-0123456789abcdef0"
+  instance_count = 2
+  node           = local.node
 }
 
 module "us_east_1" {
   source    = "../../modules/mirror-region"
   providers = { aws = aws.us_east_1 }
 
-  fleet_owner        = local.owner
-  ami                = "ami-0fedcba9876543210"
-  instance_count     = 2
-  origin_url         = local.node.origin_url
-  artifact_url       = local.node.artifact_url
-  artifact_sha256    = local.node.artifact_sha256
-  tls_cert_parameter = local.node.tls_cert_parameter
-  tls_key_parameter  = local.node.tls_key_parameter
+  fleet_owner    = local.owner
+  ami            = "ami-0fedcba9876543210"
+  instance_count = 2
+  node           = local.node
 }
 
 module "ap_southeast_1" {
   source    = "../../modules/mirror-region"
   providers = { aws = aws.ap_southeast_1 }
 
-  fleet_owner        = local.owner
-  ami                = "ami-0a1b2c3d4e5f60718"
-  instance_count     = 2
-  origin_url         = local.node.origin_url
-  artifact_url       = local.node.artifact_url
-  artifact_sha256    = local.node.artifact_sha256
-  tls_cert_parameter = local.node.tls_cert_parameter
-  tls_key_parameter  = local.node.tls_key_parameter
+  fleet_owner    = local.owner
+  ami            = "ami-0a1b2c3d4e5f60718"
+  instance_count = 2
+  node           = local.node
 }
 
 # Route53 is global: any provider will do.

@@ -22,17 +22,17 @@ locals {
 
   # The variables of the template, as UserDataTemplate.variables(node, region) names them.
   user_data = templatefile("${path.module}/user-data.yaml.tmpl", {
-    origin_url         = var.origin_url
-    port               = var.port
+    origin_url         = var.node.origin_url
+    port               = var.node.port
     region             = local.region
-    artifact_url       = var.artifact_url
-    artifact_sha256    = var.artifact_sha256
-    tls_cert_parameter = var.tls_cert_parameter
-    tls_key_parameter  = var.tls_key_parameter
+    artifact_url       = var.node.artifact_url
+    artifact_sha256    = var.node.artifact_sha256
+    tls_cert_parameter = var.node.tls_cert_parameter
+    tls_key_parameter  = var.node.tls_key_parameter
   })
 
   parameter_arns = [
-    for name in [var.tls_cert_parameter, var.tls_key_parameter] :
+    for name in [var.node.tls_cert_parameter, var.node.tls_key_parameter] :
     "arn:${data.aws_partition.current.partition}:ssm:${local.region}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(name, "/")}"
   ]
 }
@@ -45,8 +45,8 @@ resource "aws_security_group" "node" {
 
   ingress {
     description      = "HTTPS from clients and Route53 health checkers"
-    from_port        = var.port
-    to_port          = var.port
+    from_port        = var.node.port
+    to_port          = var.node.port
     protocol         = "tcp"
     cidr_blocks      = var.ingress_ipv4_cidrs
     ipv6_cidr_blocks = var.ingress_ipv6_cidrs

@@ -74,64 +74,40 @@ variable "extra_security_group_ids" {
   default     = []
 }
 
-variable "origin_url" {
-  description = "The origin every node follows (node.origin; `origin:` of `mirror serve`)."
-  type        = string
+variable "node" {
+  description = "What every node runs, the fleet file's `node:` settings: origin_url (node.origin), port (node.port, also the port the security group opens), artifact_url and artifact_sha256 (node.artifact; the boot stops when the download's sha256 differs), tls_cert_parameter and tls_key_parameter (node.tls: SSM parameter names read at boot; the key, a SecureString, never enters the user-data or the terraform state)."
+  type = object({
+    origin_url         = string
+    port               = optional(number, 443)
+    artifact_url       = string
+    artifact_sha256    = string
+    tls_cert_parameter = string
+    tls_key_parameter  = string
+  })
 
+  # Values are placed in the user-data as they are: the fleet file's checks, here.
   validation {
-    condition     = can(regex("^https?://[^\"'\\\\$%%{}\\s]+$", var.origin_url))
-    error_message = "origin_url is an http(s) URL without quotes, $, %, braces or spaces (it is placed in the user-data as it is)."
+    condition = alltrue([
+      for url in [var.node.origin_url, var.node.artifact_url] : can(regex("^https?://[^\"'\\\\$%%{}\\s]+$", url))
+    ])
+    error_message = "node.origin_url and node.artifact_url are http(s) URLs without quotes, $, %, braces or spaces."
   }
-}
-
-variable "port" {
-  description = "The HTTPS port nodes listen on and the security group opens (node.port)."
-  type        = number
-  default     = 443
 
   validation {
-    condition     = var.port >= 1 && var.port <= 65535 && floor(var.port) == var.port
-    error_message = "port is 1..65535."
+    condition     = var.node.port >= 1 && var.node.port <= 65535 && floor(var.node.port) == var.node.port
+    error_message = "node.port is 1..65535."
   }
-}
-
-variable "artifact_url" {
-  description = "URL of the metamirror .deb every node installs (node.artifact.url)."
-  type        = string
 
   validation {
-    condition     = can(regex("^https?://[^\"'\\\\$%%{}\\s]+$", var.artifact_url))
-    error_message = "artifact_url is an http(s) URL without quotes, $, %, braces or spaces."
+    condition     = can(regex("^[0-9a-f]{64}$", var.node.artifact_sha256))
+    error_message = "node.artifact_sha256 is 64 lowercase hex digits."
   }
-}
-
-variable "artifact_sha256" {
-  description = "The .deb's sha256 (node.artifact.sha256); the boot stops when the download differs."
-  type        = string
 
   validation {
-    condition     = can(regex("^[0-9a-f]{64}$", var.artifact_sha256))
-    error_message = "artifact_sha256 is 64 lowercase hex digits."
-  }
-}
-
-variable "tls_cert_parameter" {
-  description = "SSM Parameter Store name of the TLS certificate (PEM), read at boot (node.tls.certParameter)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_./-]+$", var.tls_cert_parameter))
-    error_message = "tls_cert_parameter is an SSM parameter name of [A-Za-z0-9_./-]."
-  }
-}
-
-variable "tls_key_parameter" {
-  description = "SSM Parameter Store name of the TLS private key (a SecureString), read at boot (node.tls.keyParameter). The key never enters the user-data or the terraform state."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_./-]+$", var.tls_key_parameter))
-    error_message = "tls_key_parameter is an SSM parameter name of [A-Za-z0-9_./-]."
+    condition = alltrue([
+      for name in [var.node.tls_cert_parameter, var.node.tls_key_parameter] : can(regex("^[A-Za-z0-9_./-]+$", name))
+    ])
+    error_message = "node.tls_cert_parameter and node.tls_key_parameter are SSM parameter names of [A-Za-z0-9_./-]."
   }
 }
 

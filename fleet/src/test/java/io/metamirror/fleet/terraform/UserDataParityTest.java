@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UserDataParityTest {
   private static final String REGION = "eu-west-1";
-  private static final Pattern VAR = Pattern.compile("(?<![\\w.])var\\.(\\w+)");
+  private static final Pattern VAR = Pattern.compile("(?<![\\w.])var\\.node\\.(\\w+)");
 
   @TempDir Path empty;
 
@@ -75,19 +75,20 @@ class UserDataParityTest {
   }
 
   /**
-   * {@code var.NAME} → the node's value of the template variable NAME (the module names its
-   * variables as the template does), a number where the module's variable is a number.
+   * {@code var.node.NAME} → the node's value of the template variable NAME (the module's {@code
+   * node} object names its fields as the template does), a number where the field is a number.
    */
   private static String substitute(String call, Map<String, String> values) {
     Matcher m = VAR.matcher(call);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String value = values.get(m.group(1));
-      assertTrue(value != null, "the template has no variable named like var." + m.group(1));
+      assertTrue(value != null, "the template has no variable named like var.node." + m.group(1));
       String literal = value.matches("[0-9]+") ? value : '"' + value + '"';
       m.appendReplacement(out, Matcher.quoteReplacement(literal));
     }
     m.appendTail(out);
+    assertTrue(!out.toString().contains("var."), "only node settings reach the user-data: " + out);
     return out.toString();
   }
 }
