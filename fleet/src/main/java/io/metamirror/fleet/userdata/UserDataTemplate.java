@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one user-data template of a mirror node, {@code user-data.yaml.tmpl} beside this class, a
- * {@code #cloud-config} document with placeholders in the syntax of terraform's {@code
- * templatefile()}, so a terraform module can render the same file:
+ * The one user-data template of a mirror node, {@code user-data.yaml.tmpl} beside this class on the
+ * classpath, a {@code #cloud-config} document with placeholders in the syntax of terraform's {@code
+ * templatefile()}. Its source is {@code terraform/modules/mirror-region/user-data.yaml.tmpl}, which
+ * that module renders with {@code templatefile()} and this module's build copies here:
  *
  * <pre>
  * origin: "${origin_url}"     a placeholder: a name of [a-z0-9_]
