@@ -9,12 +9,19 @@ import io.metamirror.origin.http.OriginServer;
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.protocol.health.HealthDocument;
 import io.metamirror.sync.agent.SyncStatus;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -32,9 +39,10 @@ import picocli.CommandLine.Spec;
     description =
         "Start an origin and three mirror nodes (us-east-1, eu-west-1, ap-south-1) on this"
             + " machine, with a local CA and node certificates, publish a sample Composer-shaped"
-            + " repository, print each node's URL, the CA path and ready-to-paste curl and composer"
-            + " lines, then show a live table per node. Ctrl-C stops everything; data stays in"
-            + " --dir.")
+            + " repository, print each node's URL, the CA path and ready-to-paste curl, composer"
+            + " and publish lines (absolute paths; they work in a fresh shell, in order), then"
+            + " show a live table per node. The log goes to DIR/demo.log. Ctrl-C stops"
+            + " everything; data stays in --dir.")
 public final class DemoCommand implements Callable<Integer> {
   static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-south-1");
 
@@ -76,11 +84,24 @@ public final class DemoCommand implements Callable<Integer> {
           spec.commandLine(), "--mirror-ports needs " + REGIONS.size() + " ports");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Path data = dir.resolve("origin");
+    // Picocli opens its error writer on first use: open it now, on the real stderr, so that a
+    // failure is still reported there once the log goes to the file.
+    spec.commandLine().getErr();
+    Path home = dir.toAbsolutePath().normalize();
+    Files.createDirectories(home);
+    Path log = home.resolve("demo.log");
+    // The nodes' log lines would scroll the live table away. slf4j-simple looks System.err up on
+    // every write, so from here on they go to the file.
+    System.setErr(
+        new PrintStream(
+            Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+            true,
+            StandardCharsets.UTF_8));
+    Path data = home.resolve("origin");
 
-    LocalCa ca = LocalCa.create(dir.resolve("tls"));
+    LocalCa ca = LocalCa.create(home.resolve("tls"));
     LocalCa.Issued cert =
-        ca.issue(dir.resolve("tls"), "node", List.of("localhost"), List.of("127.0.0.1", "::1"));
+        ca.issue(home.resolve("tls"), "node", List.of("localhost"), List.of("127.0.0.1", "::1"));
     ReloadingKeyManager tls = ReloadingKeyManager.open(cert.chainFile(), cert.keyFile());
 
     OriginRepository repository =
@@ -101,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
         String region = REGIONS.get(i);
         MirrorNode node =
             MirrorNode.start(
-                MirrorNodeConfig.defaults(origin.uri(), dir.resolve("mirrors").resolve(region))
+                MirrorNodeConfig.defaults(origin.uri(), home.resolve("mirrors").resolve(region))
                     .withListener(
                         MirrorNodeConfig.Listener.reloading("127.0.0.1", mirrorPorts.get(i), tls))
                     .withIdentity(region, region.substring(0, 2) + "1")
@@ -118,65 +139,32 @@ public final class DemoCommand implements Callable<Integer> {
     }
     awaitBootstrap(mirrors);
 
-    String caPath = ca.certificateFile().toAbsolutePath().toString();
-    String first = mirrors.get(0).uri().toString();
-    StringBuilder nodes = new StringBuilder();
-    for (int i = 0; i < mirrors.size(); i++) {
-      nodes.append(String.format("  %-11s %s%n", REGIONS.get(i), mirrors.get(i).uri()));
-    }
-    out.printf(
-        """
-        metamirror demo — data in %1$s
-
-        origin      %2$s   (publishing API token in %3$s)
-        %4$s
-        CA          %5$s
-
-        Read through any mirror (same ETag and Last-Modified on every node):
-          curl --cacert %5$s %6$spackages.json
-          curl --cacert %5$s -si %6$sp2/acme/widget.json
-          curl --cacert %5$s %6$s.metamirror/health
-
-        Publish, and watch every node have it within milliseconds:
-          curl -s -X PUT -H "Authorization: Bearer $(cat %3$s)" --data-binary 'hello' %2$s.metamirror/api/files/hello.txt
-          curl --cacert %5$s %6$shello.txt
-
-        Use it from Composer (packagist.org switched off):
-          mkdir /tmp/demo-app && cd /tmp/demo-app
-          echo '{"repositories":[{"type":"composer","url":"%6$s"},{"packagist.org":false}],"require":{"acme/gadget":"^1.2"}}' > composer.json
-          COMPOSER_CAFILE=%5$s composer update --no-install
-
-        Publish a new Composer version; the origin regenerates p2/acme/logger.json:
-          echo '{"name":"acme/logger","version":"1.0.0","require":{"php":">=8.0"}}' > logger.json
-          ./metamirror composer publish --origin %2$s --token-file %3$s logger.json
-
-        Ctrl-C stops the demo.
-        """,
-        dir.toAbsolutePath(),
-        origin.uri(),
-        tokenFile.toAbsolutePath(),
-        nodes.toString().stripTrailing(),
-        caPath,
-        first);
+    out.print(
+        DemoBanner.text(
+            home,
+            log,
+            origin.uri(),
+            tokenFile,
+            ca.certificateFile(),
+            mirrorUris(mirrors),
+            DemoBanner.launcher(System.getenv())));
     out.flush();
 
-    CountDownLatch stopped = new CountDownLatch(1);
-    OriginServer originServer = origin;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  mirrors.forEach(MirrorNode::close);
-                  originServer.close();
-                  try {
-                    repository.close();
-                  } catch (Exception e) {
-                    System.err.println("metamirror: closing the origin failed: " + e.getMessage());
-                  }
-                  stopped.countDown();
-                },
-                "metamirror-shutdown"));
     boolean terminal = System.console() != null && !noTable;
+    OriginServer originServer = origin;
+    CountDownLatch stopped =
+        ShutdownHook.register(
+            () -> {
+              if (terminal) {
+                // Below the table, which the cursor sits on top of.
+                out.print("\u001b[" + (mirrors.size() + 2) + "B\n");
+                out.flush();
+              }
+              mirrors.forEach(MirrorNode::close);
+              originServer.close();
+            },
+            "origin",
+            repository);
     while (stopped.getCount() > 0) {
       if (terminal) {
         out.print(table(mirrors, repository.head()));
@@ -185,6 +173,14 @@ public final class DemoCommand implements Callable<Integer> {
       stopped.await(1, java.util.concurrent.TimeUnit.SECONDS);
     }
     return 0;
+  }
+
+  private static Map<String, URI> mirrorUris(List<MirrorNode> mirrors) {
+    Map<String, URI> uris = new LinkedHashMap<>();
+    for (int i = 0; i < mirrors.size(); i++) {
+      uris.put(REGIONS.get(i), mirrors.get(i).uri());
+    }
+    return uris;
   }
 
   private static void awaitBootstrap(List<MirrorNode> mirrors) throws InterruptedException {

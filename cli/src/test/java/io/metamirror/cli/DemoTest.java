@@ -1,6 +1,7 @@
 package io.metamirror.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -30,7 +31,21 @@ class DemoTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process demo =
+    // What the metamirror scripts export; here a launcher of the same classes.
+    Path launcher = dir.resolve("bin").resolve("metamirror");
+    Files.createDirectories(launcher.getParent());
+    Files.writeString(
+        launcher,
+        "#!/bin/sh\nexec "
+            + DemoBanner.word(java)
+            + " -cp "
+            + DemoBanner.word(classpath)
+            + " "
+            + Main.class.getName()
+            + " \"$@\"\n");
+    launcher.toFile().setExecutable(true);
+    Path stderr = dir.resolve("demo-stderr.txt");
+    ProcessBuilder demoProcess =
         new ProcessBuilder(
                 java,
                 "-cp",
@@ -44,8 +59,9 @@ class DemoTest {
                 "--mirror-ports",
                 "0,0,0",
                 "--no-table")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+            .redirectError(stderr.toFile());
+    demoProcess.environment().put(DemoBanner.LAUNCHER_ENV, launcher.toString());
+    Process demo = demoProcess.start();
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
@@ -53,7 +69,9 @@ class DemoTest {
       Path ca = null;
       URI origin = null;
       Pattern node = Pattern.compile("^\\s+\\S+-\\d\\s+(https://\\S+)$");
+      List<String> banner = new ArrayList<>();
       for (String line; (line = out.readLine()) != null; ) {
+        banner.add(line);
         Matcher m = node.matcher(line);
         if (m.matches()) {
           mirrors.add(URI.create(m.group(1)));
@@ -93,10 +111,54 @@ class DemoTest {
       }
       curlWorks(ca, mirrors.get(1).resolve("packages.json"), sample);
       composerResolvesThroughAMirror(ca, mirrors.get(2));
+      thePrintedLinesWorkAsPastedInAFreshShell(banner);
+      String log = Files.readString(dir.resolve("demo.log"));
+      assertTrue(log.contains("event="), "the nodes log to DIR/demo.log: " + log);
+      String err = Files.readString(stderr);
+      assertFalse(err.contains("event="), "no log lines on the terminal: " + err);
     } finally {
       demo.destroy();
       demo.waitFor();
     }
+  }
+
+  /**
+   * Every command line of the banner (the indented lines under a heading ending in ':'), run as
+   * printed, in order, by one shell started elsewhere: Composer resolves through a mirror, and the
+   * published version is then served by the mirror.
+   */
+  private void thePrintedLinesWorkAsPastedInAFreshShell(List<String> banner) throws Exception {
+    StringBuilder script = new StringBuilder("set -e\n");
+    boolean commands = false;
+    for (String line : banner) {
+      if (line.isBlank()) {
+        commands = false;
+      } else if (commands) {
+        script.append(line.strip()).append('\n');
+      } else {
+        commands = !line.startsWith(" ") && line.endsWith(":");
+      }
+    }
+    String printed = script.toString();
+    assertTrue(
+        printed.contains("composer update") && printed.contains(" composer publish "), printed);
+    Path elsewhere = dir.resolve("elsewhere");
+    Files.createDirectories(elsewhere);
+    ProcessBuilder shell =
+        new ProcessBuilder("bash", "-c", printed)
+            .directory(elsewhere.toFile())
+            .redirectErrorStream(true);
+    shell.environment().put("COMPOSER_HOME", dir.resolve(".composer-home").toString());
+    shell.environment().put("COMPOSER_NO_INTERACTION", "1");
+    Process run = shell.start();
+    String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, run.waitFor(), printed + "\n--- output:\n" + output);
+    assertTrue(
+        Files.readString(dir.resolve("app").resolve("composer.lock")).contains("acme/gadget"),
+        output);
+    assertTrue(
+        output.contains("\"acme/logger\"") && output.contains("\"version\":\"1.0.0\""),
+        "the mirror serves the published version:\n" + output);
   }
 
   /** The printed composer example, with the real client: it resolves the sample graph. */
@@ -104,7 +166,7 @@ class DemoTest {
     assertTrue(
         Files.isExecutable(Path.of("/usr/bin/composer")),
         "the real composer client is needed; scripts/test installs it");
-    Path app = dir.resolve("app");
+    Path app = dir.resolve("composer-direct");
     Files.createDirectories(app);
     Files.writeString(
         app.resolve("composer.json"),

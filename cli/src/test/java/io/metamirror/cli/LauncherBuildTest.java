@@ -111,6 +111,16 @@ class LauncherBuildTest {
     assertEquals(0, builds());
   }
 
+  /** {@code metamirror demo} prints its publish line with the launcher's absolute path. */
+  @Test
+  void theLauncherTellsTheProgramItsOwnAbsolutePath() throws Exception {
+    script("java", "echo \"ran $* launcher=$METAMIRROR_LAUNCHER\"");
+    Process p = start("demo");
+    String out = output(p);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("launcher=" + checkout.resolve("metamirror")), out);
+  }
+
   private void script(String name, String... lines) throws IOException {
     Path file = bin.resolve(name);
     Files.writeString(file, "#!/usr/bin/env bash\n" + String.join("\n", lines) + "\n");

@@ -26,6 +26,12 @@ import java.util.function.Consumer;
  * deletions. Each batch is atomic at the origin and the order between batches is the plan's, so a
  * mirror never sees an index before the files it references. Every put carries its sha256, so a
  * file that changes while it is read is refused (422) rather than published torn.
+ *
+ * <p>A publish of more than one batch is not atomic: a reader may see the first batches before the
+ * last, and a publish that fails half-way leaves the batches before the failure published. The
+ * index files and the deletions come in the last batches, so until those land readers see the old
+ * indexes, which name only files that are still there; running the publish again sends what is
+ * left.
  */
 public final class RemotePublisher {
   static final int MAX_CHANGES = 1000;
@@ -60,8 +66,24 @@ public final class RemotePublisher {
     }
   }
 
-  /** Sends the plan; {@code progress} hears one line per batch. Returns the final head. */
-  public long publish(DirectoryPlan plan, Consumer<String> progress) throws IOException {
+  /**
+   * One batch the origin accepted: the {@code batch}th of {@code batches}, with {@code changes}
+   * changes, {@code sent} of the plan's {@code total} changes sent so far, and the origin's head
+   * after it.
+   */
+  public record BatchSent(int batch, int batches, int changes, long sent, long total, long head) {
+    /**
+     * One log line, e.g. {@code event=batch_sent batch=3/21 changes=1000 sent=3000/21000 head=42}.
+     */
+    public String line() {
+      return String.format(
+          "event=batch_sent batch=%d/%d changes=%d sent=%d/%d head=%d",
+          batch, batches, changes, sent, total, head);
+    }
+  }
+
+  /** Sends the plan; {@code progress} hears of each batch once it is in. Returns the final head. */
+  public long publish(DirectoryPlan plan, Consumer<BatchSent> progress) throws IOException {
     List<List<Object>> batches = new ArrayList<>();
     chunk(new ArrayList<>(plan.files()), batches);
     List<Object> last = new ArrayList<>(plan.indexes());
@@ -74,9 +96,7 @@ public final class RemotePublisher {
       head = postBatch(batch);
       sent += batch.size();
       progress.accept(
-          String.format(
-              "batch %d/%d: %d changes (%d/%d), head %d",
-              i + 1, batches.size(), batch.size(), sent, plan.changes(), head));
+          new BatchSent(i + 1, batches.size(), batch.size(), sent, plan.changes(), head));
     }
     return head;
   }
