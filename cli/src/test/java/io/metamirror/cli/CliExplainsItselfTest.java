@@ -139,16 +139,7 @@ class CliExplainsItselfTest {
       assertEquals(1, origin.exit(), origin.toString());
       assertEquals(expected, origin.err().strip());
 
-      Run mirror =
-          run(
-              "mirror",
-              "serve",
-              "--origin",
-              "http://127.0.0.1:1/",
-              "--store",
-              temp.resolve("s").toString(),
-              "--listen",
-              address);
+      Run mirror = mirrorServe("--listen", address);
       assertEquals(1, mirror.exit(), mirror.toString());
       assertEquals(expected, mirror.err().strip());
     }
@@ -157,34 +148,29 @@ class CliExplainsItselfTest {
   @Test
   void aMissingFileIsNamedWithItsOptionAndPath() {
     Path none = temp.resolve("none.pem");
-    Run tls =
-        run(
-            "mirror",
-            "serve",
-            "--origin",
-            "http://127.0.0.1:1/",
-            "--store",
-            temp.resolve("s").toString(),
-            "--tls-cert",
-            none.toString(),
-            "--tls-key",
-            none.toString());
+    Run tls = mirrorServe("--tls-cert", none.toString(), "--tls-key", none.toString());
     assertEquals(1, tls.exit(), tls.toString());
     assertEquals("metamirror: --tls-cert " + none + ": file not found", tls.err().strip());
 
-    Run admin =
-        run(
-            "mirror",
-            "serve",
-            "--origin",
-            "http://127.0.0.1:1/",
-            "--store",
-            temp.resolve("s").toString(),
-            "--admin-token-file",
-            none.toString());
+    Run admin = mirrorServe("--admin-token-file", none.toString());
     assertEquals(1, admin.exit(), admin.toString());
     assertEquals(
         "metamirror: --admin-token-file " + none + ": token file not found", admin.err().strip());
+  }
+
+  /** {@code mirror serve} of an origin nobody runs and a fresh store, with {@code options}. */
+  private Run mirrorServe(String... options) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "mirror",
+                "serve",
+                "--origin",
+                "http://127.0.0.1:1/",
+                "--store",
+                temp.resolve("s").toString()));
+    args.addAll(List.of(options));
+    return run(args.toArray(String[]::new));
   }
 
   private Path write(String yaml) throws IOException {
