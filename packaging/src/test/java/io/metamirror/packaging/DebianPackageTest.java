@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.metamirror.cli.Main;
 import io.metamirror.dns.fleet.FleetFileParser;
+import io.metamirror.fleet.userdata.UserDataTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -214,6 +215,40 @@ class DebianPackageTest {
       }
     }
     FleetFileParser.parse(root.resolve("usr/share/doc/metamirror/examples/fleet.yaml"));
+  }
+
+  /**
+   * The user-data the fleet renders for a node (the same template terraform renders) fits the
+   * packaged mirror unit: it writes the config file the unit reads, its store is the unit's state
+   * directory (the only place ProtectSystem=strict lets the node write), and every key is an option
+   * of {@code mirror serve}.
+   */
+  @Test
+  void theNodeUserDataFitsThePackagedMirrorUnit() throws Exception {
+    String unit = Files.readString(root.resolve("lib/systemd/system/metamirror-mirror.service"));
+    Matcher config = Pattern.compile("\\nExecStart=\\S+ --config (\\S+) ").matcher(unit);
+    assertTrue(config.find(), "ExecStart names the config file");
+    Matcher state = Pattern.compile("\\nStateDirectory=(\\S+)\\n").matcher(unit);
+    assertTrue(state.find(), "the unit has a state directory");
+
+    UserDataTemplate template = UserDataTemplate.node();
+    Map<String, String> values = new java.util.HashMap<>();
+    template.placeholders().forEach(name -> values.put(name, "1"));
+    values.put("origin_url", "https://origin.example.com/");
+    values.put("port", "443");
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    JsonNode userData = yaml.readTree(template.render(values));
+    JsonNode written = null;
+    for (JsonNode file : userData.path("write_files")) {
+      if (file.path("path").asText().equals(config.group(1))) {
+        written = yaml.readTree(file.path("content").asText());
+      }
+    }
+    assertNotNull(written, "the user-data writes " + config.group(1));
+    assertEquals("/var/lib/" + state.group(1), written.path("store").asText());
+    Path file = Files.writeString(dir.resolve("node-mirror.yaml"), written.toString());
+    String[] check = {"config", "check", "--config", file.toString(), "--for", "mirror"};
+    assertEquals(0, Main.commandLine(Map.of(), check).execute(check), written.toString());
   }
 
   /**
