@@ -174,12 +174,8 @@ record ServeTestbed(
 
   /** The URL paths of files 0 to {@code count - 1}, one a line, for wrk's script. */
   Path writePaths(String name, int count) throws IOException {
-    StringBuilder sb = new StringBuilder(count * 32);
-    for (int i = 0; i < count; i++) {
-      sb.append('/').append(ComposerLikeFiles.path(i)).append('\n');
-    }
     Path file = harness.workspace().directory("work").resolve(name);
-    Files.writeString(file, sb);
+    Files.writeString(file, ComposerLikeFiles.urlPaths(count));
     return file;
   }
 
