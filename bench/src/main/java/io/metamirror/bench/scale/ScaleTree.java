@@ -41,11 +41,13 @@ final class ScaleTree {
     }
     System.out.printf(
         Locale.ROOT,
-        "tree: %,d files, %,.0f MB, mean %.1f KiB; %s%n",
+        "tree: %,d files, %,.0f MB, mean %.1f KiB; %s; %d file(s) lengthened to keep clear of"
+            + " the TwinEncoder overflow%n",
         files,
         bytes / 1048576.0,
         bytes / 1024.0 / files,
-        kib.summary(1, "KiB", 50, 90, 99, 100));
+        kib.summary(1, "KiB", 50, 90, 99, 100),
+        tree.generator.nudged());
     return tree;
   }
 
