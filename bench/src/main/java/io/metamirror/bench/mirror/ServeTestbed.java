@@ -116,13 +116,7 @@ record ServeTestbed(
     String config =
         String.join(
             "\n",
-            "  sendfile on;",
-            "  tcp_nopush on;",
-            "  tcp_nodelay on;",
-            "  keepalive_requests 10000000;",
-            "  keepalive_timeout 120s;",
-            "  types { application/json json; text/html html; }",
-            "  default_type application/octet-stream;",
+            Nginx.STATIC_FILES,
             "  gzip off;",
             "  gzip_static on;",
             "  gzip_vary on;",

@@ -66,6 +66,10 @@ public final class ScaleBenchmark implements Benchmark {
     ChildProcesses processes = harness.processes();
     ResultTable results = harness.results();
 
+    System.out.printf(
+        Locale.ROOT,
+        "JVM start and exit (metamirror --version, best of 3): %.2f s; in every metamirror row%n",
+        harness.jvmStartSeconds("ORIGIN_JAVA_OPTS"));
     Stopwatch generating = Stopwatch.start();
     ScaleTree tree = ScaleTree.generate(seed, workspace.directory("tree"), files);
     processes.run("sync");

@@ -42,15 +42,12 @@ record ScaleServe(int files, Wrk.Result node, Wrk.Result nginx) {
             harness,
             "auto",
             4096,
-            String.join(
-                "\n",
-                "  sendfile on;",
-                "  tcp_nopush on;",
-                "  tcp_nodelay on;",
-                "  keepalive_requests 10000000;",
-                "  types { application/json json; }",
-                "  default_type application/octet-stream;",
-                "  server { listen 127.0.0.1:" + port + "; root " + store + "; }"),
+            Nginx.STATIC_FILES
+                + "\n  server { listen 127.0.0.1:"
+                + port
+                + "; root "
+                + store
+                + "; }",
             nginxUrl + "/");
     MirrorNode node =
         MirrorNode.start(harness, "mirror", origin.url(), store, null, HttpClients.http11());
