@@ -140,8 +140,8 @@ public final class ComposerLikeFiles {
   /**
    * The product's {@code TwinEncoder.encode} (sync-agent) throws ArrayIndexOutOfBoundsException
    * when a file's gzip member, but for its 8-byte trailer, ends within the last 8 bytes of its
-   * first 16 KiB buffer: the trailer is written past its end. Any file of ~40 KiB may do that
-   * (about one in 70,000 of the packagist shape), and the agent then stops, so that a bootstrap of
+   * first 16 KiB buffer: the trailer is written past its end. Any file of ~40 KiB may do that (68
+   * of 50,000 files of the packagist shape), and the agent then stops, so that a bootstrap of
    * 100,000 such files fails. Until that is fixed, such a file gets one more pad byte until it no
    * longer does (the run prints how many): the benchmark measures speed, not that crash.
    */
