@@ -46,8 +46,8 @@ public final class ScaleBenchmark implements Benchmark {
 
   public ScaleBenchmark(Options options) {
     boolean quick = options.bool("short", false);
-    files = options.positive("files", quick ? 2_000 : MILLION);
-    changes = options.positive("changes", quick ? 200 : 100_000);
+    files = options.positive("files", quick ? 1_000 : MILLION);
+    changes = options.positive("changes", quick ? 100 : 100_000);
     duration = options.positive("duration", quick ? 2 : 10);
     warmup = options.positive("warmup", quick ? 1 : 5);
     connections = options.positive("connections", 32);
