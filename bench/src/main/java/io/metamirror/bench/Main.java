@@ -7,9 +7,11 @@ import io.metamirror.bench.harness.Harness;
 import io.metamirror.bench.harness.Options;
 import io.metamirror.bench.mirror.MirrorServeBenchmark;
 import io.metamirror.bench.origin.OriginPublishFeedBenchmark;
+import io.metamirror.bench.scale.ScaleBenchmark;
 import io.metamirror.bench.sync.SyncBenchmark;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -17,7 +19,13 @@ import java.util.function.Function;
  * installs the reference tools and starts this with the metamirror jar on the class path.
  */
 public final class Main {
-  private record Entry(String name, Function<Options, Benchmark> create, String options) {}
+  /** A benchmark; {@code flags} are its options that take no value ({@code --short}). */
+  private record Entry(
+      String name, Function<Options, Benchmark> create, String options, Set<String> flags) {
+    Entry(String name, Function<Options, Benchmark> create, String options) {
+      this(name, create, options, Set.of());
+    }
+  }
 
   private static final List<Entry> BENCHMARKS =
       List.of(
@@ -27,7 +35,8 @@ public final class Main {
               OriginPublishFeedBenchmark.OPTIONS),
           new Entry("sync", SyncBenchmark::new, SyncBenchmark.OPTIONS),
           new Entry("mirror-serve", MirrorServeBenchmark::new, MirrorServeBenchmark.OPTIONS),
-          new Entry("composer", ComposerBenchmark::new, ComposerBenchmark.OPTIONS));
+          new Entry("composer", ComposerBenchmark::new, ComposerBenchmark.OPTIONS),
+          new Entry("scale", ScaleBenchmark::new, ScaleBenchmark.OPTIONS, ScaleBenchmark.FLAGS));
 
   private Main() {}
 
@@ -56,7 +65,7 @@ public final class Main {
     }
     Benchmark benchmark;
     try {
-      Options options = Options.parse(rest);
+      Options options = Options.parse(rest, entry.flags());
       benchmark = entry.create().apply(options);
       options.rejectUnread();
     } catch (IllegalArgumentException e) {

@@ -12,24 +12,48 @@ import java.util.SplittableRandom;
 /**
  * The generated tree the benchmarks publish: file {@code i} is {@code p2/vendorNNN/pkgNNNNN.json}
  * (1,000 vendor directories), valid Composer-like JSON of about {@code size} bytes (0.75 to 1.25
- * times), the same bytes for the same seed on every run, so that runs compare and a reference copy
- * can be written without keeping the tree in memory.
+ * times), or of {@link #packagistShaped packagist's size distribution}, the same bytes for the same
+ * seed on every run, so that runs compare and a reference copy can be written without keeping the
+ * tree in memory.
  */
 public final class ComposerLikeFiles {
+  private static final int KIB = 1024;
+
+  /** The first buffer of the product's {@code TwinEncoder} (sync-agent), and its gzip framing. */
   private final long seed;
-  private final int size;
+
+  private final int size; // 0: packagist-shaped
 
   public ComposerLikeFiles(long seed, int size) {
     this.seed = seed;
     this.size = size;
   }
 
+  /**
+   * Files shaped like packagist.org's metadata: 92 % of 1 to 5 KiB (uniform), 7.5 % of 5 to 64 KiB
+   * and 0.5 % of 64 KiB to 1 MiB (both log-uniform: the long tail of packages with thousands of
+   * versions). About 6 KiB on average.
+   */
+  public static ComposerLikeFiles packagistShaped(long seed) {
+    return new ComposerLikeFiles(seed, 0);
+  }
+
+  /** The nominal size of every file, 0 for {@link #packagistShaped}. */
   public int size() {
     return size;
   }
 
   public static String path(int i) {
     return "p2/" + packageName(i) + ".json";
+  }
+
+  /** The URL paths of files 0 to {@code count - 1}, one a line ({@code /p2/…}): wrk's list. */
+  public static String urlPaths(int count) {
+    StringBuilder sb = new StringBuilder(count * 32);
+    for (int i = 0; i < count; i++) {
+      sb.append('/').append(path(i)).append('\n');
+    }
+    return sb.toString();
   }
 
   /** vendorNNN/pkgNNNNN; by hand, since String.format is too slow for per-entry feed checks. */
@@ -44,7 +68,10 @@ public final class ComposerLikeFiles {
   /** Version {@code version} of file {@code i}; version 0 is what a tree is published with. */
   public byte[] content(int i, int version) {
     SplittableRandom random = new SplittableRandom(seed * 1_000_003L + i + 7_919L * version);
-    int target = Math.max(64, size * 3 / 4 + random.nextInt(size / 2 + 1));
+    int target =
+        size > 0
+            ? Math.max(64, size * 3 / 4 + random.nextInt(size / 2 + 1))
+            : packagistSize(random);
     String name = packageName(i);
     StringBuilder sb = new StringBuilder(target + 64);
     sb.append("{\"packages\":{\"").append(name).append("\":[");
@@ -91,7 +118,8 @@ public final class ComposerLikeFiles {
       sb.append((char) ('a' + random.nextInt(26)));
     }
     sb.append("\"}");
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+    return bytes;
   }
 
   /**
@@ -142,6 +170,37 @@ public final class ComposerLikeFiles {
     }
     processes.run("sync");
     return clock.seconds();
+  }
+
+  /**
+   * Writes version {@code version} of each file in {@code files} under {@code root} (creating its
+   * directory), its size to {@code sizes[i]}. Returns the bytes written.
+   */
+  public long writeFiles(Path root, int[] files, int version, int[] sizes) throws IOException {
+    long bytes = 0;
+    for (int i : files) {
+      Path file = root.resolve(path(i));
+      Files.createDirectories(file.getParent());
+      byte[] content = content(i, version);
+      sizes[i] = content.length;
+      Files.write(file, content);
+      bytes += content.length;
+    }
+    return bytes;
+  }
+
+  private static int packagistSize(SplittableRandom random) {
+    double u = random.nextDouble();
+    if (u < 0.92) {
+      return KIB + random.nextInt(4 * KIB + 1);
+    }
+    return u < 0.995
+        ? logUniform(random, 5 * KIB, 64 * KIB)
+        : logUniform(random, 64 * KIB, KIB * KIB);
+  }
+
+  private static int logUniform(SplittableRandom random, int from, int to) {
+    return (int) Math.round(from * Math.pow((double) to / from, random.nextDouble()));
   }
 
   private static String zeroPad(int n, int width) {

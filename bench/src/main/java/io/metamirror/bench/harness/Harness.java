@@ -76,6 +76,22 @@ public final class Harness implements AutoCloseable {
     return Map.of("METAMIRROR_JAVA_OPTS", options == null ? "" : options.trim());
   }
 
+  /**
+   * How long the launcher's JVM takes to start and exit: the best of three {@code metamirror
+   * --version}, with the JVM options in {@code variable}. Part of every command a benchmark times;
+   * the first call also rebuilds the jar when a source is newer, so that no timed command does.
+   */
+  public double jvmStartSeconds(String variable) throws IOException, InterruptedException {
+    processes.run(metamirror("--version"), javaOptions(variable), null);
+    double best = Double.MAX_VALUE;
+    for (int k = 0; k < 3; k++) {
+      Stopwatch clock = Stopwatch.start();
+      processes.run(metamirror("--version"), javaOptions(variable), null);
+      best = Math.min(best, clock.seconds());
+    }
+    return best;
+  }
+
   public ChildProcesses processes() {
     return processes;
   }

@@ -11,6 +11,21 @@ import java.util.List;
  * temp directories all in the workspace: no system configuration is read or changed.
  */
 public final class Nginx {
+  /**
+   * The inside of {@code http {}} every benchmark serves static files with: sendfile, long
+   * keep-alive (wrk reuses its connections), the metadata's types; no {@code open_file_cache}.
+   */
+  public static final String STATIC_FILES =
+      String.join(
+          "\n",
+          "  sendfile on;",
+          "  tcp_nopush on;",
+          "  tcp_nodelay on;",
+          "  keepalive_requests 10000000;",
+          "  keepalive_timeout 120s;",
+          "  types { application/json json; text/html html; }",
+          "  default_type application/octet-stream;");
+
   private final Process master;
 
   private Nginx(Process master) {

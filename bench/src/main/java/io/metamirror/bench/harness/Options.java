@@ -21,11 +21,24 @@ public final class Options {
    * Parses {@code --name value} pairs; throws {@link IllegalArgumentException} on anything else.
    */
   public static Options parse(List<String> args) {
+    return parse(args, Set.of());
+  }
+
+  /**
+   * Parses {@code --name value} pairs, and the {@code flags} alone ({@code --short}: read as {@code
+   * true} by {@link #bool}); throws {@link IllegalArgumentException} on anything else.
+   */
+  public static Options parse(List<String> args, Set<String> flags) {
     Options options = new Options();
     for (int i = 0; i < args.size(); i += 2) {
       String name = args.get(i);
       if (!name.startsWith("--") || name.length() == 2) {
         throw new IllegalArgumentException("expected an option --name, got " + name);
+      }
+      if (flags.contains(name.substring(2))) {
+        options.values.put(name.substring(2), "true");
+        i--;
+        continue;
       }
       if (i + 1 >= args.size()) {
         throw new IllegalArgumentException(name + " needs a value");

@@ -12,13 +12,17 @@ import java.nio.file.Path;
 public record OriginServer(String url, String token, Path data, Process process) {
   public static OriginServer start(Harness harness, String name)
       throws IOException, InterruptedException {
+    return start(harness, name, harness.workspace().directory(name + "-data"));
+  }
+
+  /**
+   * Starts an origin on {@code data} as it is (a tree {@code origin publish-dir} published), with a
+   * new token, and waits until its health answers: the time this takes is the origin's start-up.
+   */
+  public static OriginServer start(Harness harness, String name, Path data)
+      throws IOException, InterruptedException {
     Workspace workspace = harness.workspace();
-    return launch(
-        harness,
-        name,
-        workspace.directory(name + "-data"),
-        workspace.token(name + ".token"),
-        LoopbackPorts.free());
+    return launch(harness, name, data, workspace.token(name + ".token"), LoopbackPorts.free());
   }
 
   /**

@@ -116,13 +116,7 @@ record ServeTestbed(
     String config =
         String.join(
             "\n",
-            "  sendfile on;",
-            "  tcp_nopush on;",
-            "  tcp_nodelay on;",
-            "  keepalive_requests 10000000;",
-            "  keepalive_timeout 120s;",
-            "  types { application/json json; text/html html; }",
-            "  default_type application/octet-stream;",
+            Nginx.STATIC_FILES,
             "  gzip off;",
             "  gzip_static on;",
             "  gzip_vary on;",
@@ -174,12 +168,8 @@ record ServeTestbed(
 
   /** The URL paths of files 0 to {@code count - 1}, one a line, for wrk's script. */
   Path writePaths(String name, int count) throws IOException {
-    StringBuilder sb = new StringBuilder(count * 32);
-    for (int i = 0; i < count; i++) {
-      sb.append('/').append(ComposerLikeFiles.path(i)).append('\n');
-    }
     Path file = harness.workspace().directory("work").resolve(name);
-    Files.writeString(file, sb);
+    Files.writeString(file, ComposerLikeFiles.urlPaths(count));
     return file;
   }
 

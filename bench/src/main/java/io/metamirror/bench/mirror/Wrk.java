@@ -2,7 +2,7 @@ package io.metamirror.bench.mirror;
 
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ChildProcesses;
-import io.metamirror.bench.harness.ResidentMemory;
+import io.metamirror.bench.harness.PeakRss;
 import io.metamirror.bench.harness.ResultTable;
 import io.metamirror.bench.harness.ResultTable.Row;
 import java.io.IOException;
@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +20,7 @@ import java.util.regex.Pattern;
  * wrk against one server, every request a random path of a list, with the server's resident memory
  * sampled while it runs. The same command for metamirror and nginx.
  */
-record Wrk(ChildProcesses processes, int threads, int connections) {
+public record Wrk(ChildProcesses processes, int threads, int connections) {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
   private static final Pattern PERCENTILE =
       Pattern.compile("^\\s+(50|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
@@ -33,10 +31,11 @@ record Wrk(ChildProcesses processes, int threads, int connections) {
       Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
   /** One wrk run's figures; {@code maxRssMb} is the sampled servers' largest sum. */
-  record Result(double rps, double p50ms, double p99ms, double bytesPerResponse, double maxRssMb) {}
+  public record Result(
+      double rps, double p50ms, double p99ms, double bytesPerResponse, double maxRssMb) {}
 
   /** The figures of a run that go in the table, each with its row's suffix and unit. */
-  enum Figure {
+  public enum Figure {
     REQUESTS_PER_SECOND("", "req/s"),
     P50(" p50", "ms"),
     P99(" p99", "ms");
@@ -59,7 +58,7 @@ record Wrk(ChildProcesses processes, int threads, int connections) {
   }
 
   /** The table's rows for one wrk comparison against nginx: requests/s, p50 and p99. */
-  static Map<Figure, Row> addRows(
+  public static Map<Figure, Row> addRows(
       ResultTable results, String measure, Result ours, String reference, Result theirs) {
     Map<Figure, Row> rows = new EnumMap<>(Figure.class);
     for (Figure f : Figure.values()) {
@@ -72,7 +71,7 @@ record Wrk(ChildProcesses processes, int threads, int connections) {
    * A Lua script for wrk: each request GETs one of the paths in {@code paths} (one a line) at
    * random, so that no server is measured on one hot file.
    */
-  static Path randomPathScript(Path paths) throws IOException {
+  public static Path randomPathScript(Path paths) throws IOException {
     Path script = paths.resolveSibling(paths.getFileName() + ".lua");
     String lua =
         "-- every request: GET one of the paths in "
@@ -98,7 +97,7 @@ record Wrk(ChildProcesses processes, int threads, int connections) {
    * {@code wrk -tT -cC -dSs --latency} with the script, {@code Accept-Encoding: gzip} when {@code
    * gzip}; fails on any non-2xx answer or more than one socket error in a thousand requests.
    */
-  Result run(String base, Path script, boolean gzip, int seconds, long[] serverPids)
+  public Result run(String base, Path script, boolean gzip, int seconds, long[] serverPids)
       throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
@@ -116,35 +115,14 @@ record Wrk(ChildProcesses processes, int threads, int connections) {
       command.addAll(List.of("-H", "Accept-Encoding: gzip"));
     }
     command.add(base + "/");
-    AtomicLong maxRssKb = new AtomicLong();
-    AtomicBoolean done = new AtomicBoolean();
-    Thread sampler =
-        new Thread(
-            () -> {
-              while (!done.get()) {
-                long kb = 0;
-                for (long pid : serverPids) {
-                  kb += ResidentMemory.kib(pid);
-                }
-                maxRssKb.accumulateAndGet(kb, Math::max);
-                try {
-                  Thread.sleep(250);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "rss-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    PeakRss rss = PeakRss.of(serverPids);
     String out;
     try {
       out = processes.output(command, Duration.ofSeconds(seconds + 60L));
     } finally {
-      done.set(true);
+      rss.stop();
     }
-    sampler.join();
-    return parse(base, out, maxRssKb.get() / 1024.0);
+    return parse(base, out, rss.maxMb());
   }
 
   private static Result parse(String base, String out, double maxRssMb) throws BenchFailure {

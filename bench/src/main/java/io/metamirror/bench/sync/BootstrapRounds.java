@@ -35,7 +35,7 @@ record BootstrapRounds(
   /** {@code rounds} rounds of both bootstraps of the tree, whose file sizes are {@code sizes}. */
   static BootstrapRounds measure(SyncTestbed testbed, int rounds, int[] sizes)
       throws IOException, InterruptedException {
-    double jvmStart = jvmStartSeconds(testbed);
+    double jvmStart = testbed.harness().jvmStartSeconds("SYNC_JAVA_OPTS");
     Samples oursSeconds = new Samples();
     Samples oursCpu = new Samples();
     List<RsyncBootstrap> references = new ArrayList<>();
@@ -53,18 +53,6 @@ record BootstrapRounds(
       references.add(RsyncBootstrap.measure(testbed, rsyncDst, sizes));
     }
     return new BootstrapRounds(jvmStart, oursSeconds, oursCpu, references, store, rsyncDst);
-  }
-
-  /** How long the CLI's JVM takes to start and exit: part of every {@code sync --once}. */
-  private static double jvmStartSeconds(SyncTestbed testbed)
-      throws IOException, InterruptedException {
-    double best = Double.MAX_VALUE;
-    for (int k = 0; k < 3; k++) {
-      Stopwatch clock = Stopwatch.start();
-      testbed.processes().run(testbed.metamirror("--version"), SyncTestbed.syncJavaOptions(), null);
-      best = Math.min(best, clock.seconds());
-    }
-    return best;
   }
 
   /** One {@code sync --once} into an empty store. */

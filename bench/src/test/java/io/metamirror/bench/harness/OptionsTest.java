@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A mistyped option must fail the run, not silently measure the default. */
@@ -22,6 +23,18 @@ class OptionsTest {
     Options options = Options.parse(List.of("--fies", "10"));
     options.positive("files", 5);
     assertThrows(IllegalArgumentException.class, options::rejectUnread);
+  }
+
+  @Test
+  void readsAFlagWithoutAValueOnlyWhenTheBenchmarkDeclaresIt() {
+    Options options = Options.parse(List.of("--short", "--files", "7"), Set.of("short"));
+    assertEquals(true, options.bool("short", false));
+    assertEquals(7, options.positive("files", 5));
+    options.rejectUnread();
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Options.parse(List.of("--files", "--short"), Set.of("short")).positive("files", 5));
+    assertThrows(IllegalArgumentException.class, () -> Options.parse(List.of("--short")));
   }
 
   @Test

@@ -34,6 +34,43 @@ class TwinEncoderTest {
     assertArrayEquals(content, gunzip(Arrays.copyOf(encoder.bytes(), n)));
   }
 
+  /**
+   * A file whose deflated body ends within the last 8 bytes of the encoder's first 16 KiB buffer
+   * (found by the scale benchmark: one packagist-shaped file in 100,000): the gzip trailer used to
+   * be written past the buffer, and the ArrayIndexOutOfBoundsException stopped the sync agent.
+   */
+  @Test
+  void aTwinWhoseTrailerCrossesTheFirstBufferIsWhole() throws Exception {
+    int buffer = 16 * 1024;
+    Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+    byte[] scratch = new byte[64 * 1024];
+    Random random = new Random(1);
+    StringBuilder text = new StringBuilder("{\"pad\":\"");
+    byte[] content = null;
+    while (content == null && text.length() < 60_000) {
+      text.append((char) ('a' + random.nextInt(26)));
+      byte[] candidate = (text + "\"}").getBytes(StandardCharsets.US_ASCII);
+      deflater.reset();
+      deflater.setInput(candidate);
+      deflater.finish();
+      long deflated = 0;
+      while (!deflater.finished()) {
+        deflated += deflater.deflate(scratch);
+      }
+      long trailerAt = 10 + deflated; // after the 10-byte gzip header
+      if (trailerAt <= buffer && trailerAt + 8 > buffer && trailerAt + 8 < candidate.length) {
+        content = candidate;
+      }
+    }
+    assertTrue(content != null, "no content whose trailer crosses the first buffer");
+
+    TwinEncoder encoder = TwinEncoder.forThisThread();
+    int n = encoder.encode(content, content.length);
+
+    assertTrue(n > buffer, "the twin ends past the first buffer: " + n);
+    assertArrayEquals(content, gunzip(Arrays.copyOf(encoder.bytes(), n)));
+  }
+
   @Test
   void oneEncoderMakesManyTwinsInARowEachWhole() throws Exception {
     TwinEncoder encoder = TwinEncoder.forThisThread();
