@@ -11,7 +11,9 @@ import io.metamirror.dns.aws.AwsAccess;
 import io.metamirror.dns.testing.MotoServer;
 import io.metamirror.fleet.ec2.Ec2Clients;
 import io.metamirror.fleet.ec2.Ec2Fleet;
+import io.metamirror.fleet.simulation.InstanceSimulation;
 import io.metamirror.testsupport.origin.TestOrigin;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +79,14 @@ class RegionCommandTest {
             """
                 .formatted(origin.uri(), "a".repeat(64), ami));
     ec2 = new Ec2Fleet("demo", clients::forRegion);
-    simulation = new InstanceSimulation(ec2, REGION, Files.createDirectories(temp.resolve("sim")));
+    simulation =
+        new InstanceSimulation(
+            ec2,
+            List.of(REGION),
+            Files.createDirectories(temp.resolve("sim")),
+            args ->
+                ChildJvm.command(
+                    io.metamirror.cli.Main.class, List.of(), args.toArray(String[]::new)));
   }
 
   @AfterEach
