@@ -105,12 +105,16 @@ final class ResolverSimulation implements AutoCloseable {
     return reading;
   }
 
-  /** Address → instance id of the live instances in the regions, from EC2. */
-  Map<String, String> instanceByAddress() {
+  /**
+   * Address → instance id in the regions, from EC2: terminated instances too (a record may still
+   * point at one; its node is then draining or gone, which the health probe and the client see), a
+   * live instance winning an address EC2 gave twice.
+   */
+  private Map<String, String> instanceByAddress() {
     Map<String, String> out = new HashMap<>();
     for (String region : regions) {
       for (FleetInstance i : ec2.instances(region, w -> {})) {
-        if (i.isLive() && i.ipv4() != null) {
+        if (i.ipv4() != null && (i.isLive() || !out.containsKey(i.ipv4()))) {
           out.put(i.ipv4(), i.instanceId());
         }
       }

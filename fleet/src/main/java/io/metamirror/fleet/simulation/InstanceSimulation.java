@@ -40,7 +40,13 @@ public final class InstanceSimulation implements AutoCloseable {
   private final Path file;
   private final Function<List<String>, ProcessBuilder> metamirror;
   private final Map<String, Process> nodes = new ConcurrentHashMap<>();
+
+  /** The URLs of live instances: what {@link #file} holds. */
   private final Map<String, String> urls = new ConcurrentHashMap<>();
+
+  /** The URL of every node started, terminated ones included: they still answer while draining. */
+  private final Map<String, String> started = new ConcurrentHashMap<>();
+
   private final Set<String> terminated = ConcurrentHashMap.newKeySet();
   private final Thread watcher;
   private volatile boolean stopped;
@@ -76,9 +82,13 @@ public final class InstanceSimulation implements AutoCloseable {
     return nodes;
   }
 
-  /** The loopback base URL ({@code http://127.0.0.1:PORT/}) of a live instance, or null. */
+  /**
+   * The loopback base URL ({@code http://127.0.0.1:PORT/}) of an instance's node, terminated or not
+   * (the node of a terminated instance drains, then nothing listens there); null before it printed
+   * one.
+   */
   public String url(String instanceId) {
-    return urls.get(instanceId);
+    return started.get(instanceId);
   }
 
   private void watch() {
@@ -151,7 +161,9 @@ public final class InstanceSimulation implements AutoCloseable {
         // "mirror REGION/NODE serving http://127.0.0.1:PORT/ from … (origin …)"
         int at = line.indexOf(" serving ");
         if (line.startsWith("mirror ") && at >= 0 && !terminated.contains(instanceId)) {
-          urls.put(instanceId, line.substring(at + 9).split("\\s+")[0]);
+          String url = line.substring(at + 9).split("\\s+")[0];
+          started.put(instanceId, url);
+          urls.put(instanceId, url);
           publish();
         }
         w.write(line);
