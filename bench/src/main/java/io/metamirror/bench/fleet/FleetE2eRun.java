@@ -19,6 +19,7 @@ import io.metamirror.fleet.ec2.Ec2Clients;
 import io.metamirror.fleet.ec2.Ec2Fleet;
 import io.metamirror.fleet.region.FleetInstance;
 import io.metamirror.fleet.region.RegionDns;
+import io.metamirror.fleet.simulation.EmulatorFleetFile;
 import io.metamirror.fleet.simulation.InstanceSimulation;
 import io.metamirror.fleet.spec.FleetSpec;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -262,32 +264,14 @@ final class FleetE2eRun {
   }
 
   private Path fleetFile(String name, String originUrl, Ec2Clients clients) throws IOException {
-    StringBuilder regions = new StringBuilder();
+    Map<String, String> amis = new TreeMap<>();
     for (String region : List.of(A, B)) {
-      String ami;
       try (Ec2Client c = clients.forRegion(region)) {
-        ami = c.describeImages(r -> r.maxResults(5)).images().get(0).imageId();
+        amis.put(region, EmulatorFleetFile.anyImage(c));
       }
-      regions.append(
-          "  %s:\n    launch: {ami: %s, instanceType: t3.micro, count: 2}\n"
-              .formatted(region, ami));
     }
     return Files.writeString(
-        harness.workspace().file(name),
-        """
-        owner: %s
-        zone: example.test.
-        name: %s
-        ttl: 0
-        discover: ec2
-        healthCheck: {type: HTTP, port: 80}
-        node:
-          origin: %s
-          artifact: {url: https://dl.example.test/metamirror.deb, sha256: %s}
-          tls: {certParameter: /metamirror/e2e/cert, keyParameter: /metamirror/e2e/key}
-        regions:
-        %s"""
-            .formatted(OWNER, NAME, originUrl, "a".repeat(64), regions));
+        harness.workspace().file(name), EmulatorFleetFile.yaml(OWNER, NAME, originUrl, amis));
   }
 
   private static double seconds(long start) {

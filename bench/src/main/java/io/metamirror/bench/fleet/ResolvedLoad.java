@@ -1,6 +1,7 @@
 package io.metamirror.bench.fleet;
 
 import io.metamirror.bench.chaos.NodeClient;
+import io.metamirror.bench.chaos.Pace;
 import io.metamirror.bench.chaos.Publisher;
 import io.metamirror.bench.chaos.ResponseJudge;
 import io.metamirror.bench.chaos.ResponseJudge.Observation;
@@ -32,7 +33,7 @@ final class ResolvedLoad {
   private final Publisher publisher;
   private final ResponseJudge judge;
   private final List<String> clientRegions;
-  private final long pauseNanos;
+  private final int perSecond;
   private final long publishEveryMillis;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -52,7 +53,7 @@ final class ResolvedLoad {
     this.publisher = publisher;
     this.judge = judge;
     this.clientRegions = List.copyOf(clientRegions);
-    this.pauseNanos = 1_000_000_000L / perSecond;
+    this.perSecond = perSecond;
     this.publishEveryMillis = publishEveryMillis;
   }
 
@@ -92,14 +93,10 @@ final class ResolvedLoad {
 
   private void read(String region, SplittableRandom random) {
     NodeClient client = new NodeClient();
-    long next = System.nanoTime();
+    Pace pace = new Pace(perSecond);
     try {
       while (!stopped) {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
-        next = Math.max(next + pauseNanos, System.nanoTime());
+        pace.await();
         String path = publisher.pick(random, 10);
         String url = resolver.resolve(region, random);
         requests.incrementAndGet();
