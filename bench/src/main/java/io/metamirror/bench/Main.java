@@ -2,6 +2,7 @@ package io.metamirror.bench;
 
 import io.metamirror.bench.chaos.ChaosMain;
 import io.metamirror.bench.composer.ComposerBenchmark;
+import io.metamirror.bench.fleet.FleetE2eMain;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.Harness;
 import io.metamirror.bench.harness.Options;
@@ -52,6 +53,9 @@ public final class Main {
     if (args[0].equals("chaos")) {
       return ChaosMain.run(Arrays.asList(args).subList(1, args.length));
     }
+    if (args[0].equals("fleet-e2e")) {
+      return FleetE2eMain.run(Arrays.asList(args).subList(1, args.length));
+    }
     Entry entry =
         BENCHMARKS.stream().filter(e -> e.name().equals(args[0])).findFirst().orElse(null);
     if (entry == null) {
@@ -97,6 +101,7 @@ public final class Main {
       sb.append("\n  ").append(e.name()).append(' ').append(e.options());
     }
     sb.append("\n  chaos [--short] [--json FILE]   (not a benchmark: scripts/chaos runs it)");
+    sb.append("\n  fleet-e2e [--json FILE]         (not a benchmark: scripts/fleet-e2e runs it)");
     return sb.toString();
   }
 }

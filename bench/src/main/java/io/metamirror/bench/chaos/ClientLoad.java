@@ -22,7 +22,7 @@ final class ClientLoad implements AutoCloseable {
   private final ChaosFleet fleet;
   private final Publisher publisher;
   private final Consumer<Observation> sink;
-  private final long pauseNanos;
+  private final int perSecond;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopped;
   private volatile Focus focus;
@@ -31,7 +31,7 @@ final class ClientLoad implements AutoCloseable {
     this.fleet = fleet;
     this.publisher = publisher;
     this.sink = sink;
-    this.pauseNanos = 1_000_000_000L / perSecond;
+    this.perSecond = perSecond;
   }
 
   void start(int readers, long seed) {
@@ -50,14 +50,10 @@ final class ClientLoad implements AutoCloseable {
 
   private void read(SplittableRandom random) {
     NodeClient client = new NodeClient();
-    long next = System.nanoTime();
+    Pace pace = new Pace(perSecond);
     try {
       while (!stopped) {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
-        next = Math.max(next + pauseNanos, System.nanoTime());
+        pace.await();
         Focus f = focus;
         int node;
         String path;

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * just before the fault is injected until the run has seen the part answer again; times are {@link
  * System#nanoTime} readings. Thread-safe: each part's list is guarded by itself.
  */
-final class DeclaredWindows {
+public final class DeclaredWindows {
   static final String ORIGIN = "origin";
 
   private record Window(long from, long to) {}

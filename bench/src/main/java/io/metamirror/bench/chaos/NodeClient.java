@@ -19,15 +19,15 @@ import java.util.zip.GZIPInputStream;
  * twin shows as a wrong body). Every GET becomes an {@link Observation}, an exception included. One
  * per thread.
  */
-final class NodeClient {
+public final class NodeClient {
   /**
    * Longer than a node's fallback timeout (5 s): a node that keeps a client longer is a finding.
    */
-  static final Duration TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final HttpClient http = HttpClients.http11();
 
-  Observation get(String node, String nodeUrl, String path, boolean gzip)
+  public Observation get(String node, String nodeUrl, String path, boolean gzip)
       throws InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(nodeUrl + "/" + path)).timeout(TIMEOUT);

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Thread-safe: each path's list is guarded by itself.
  */
-final class PublishTimeline {
+public final class PublishTimeline {
   static final long NEVER = Long.MAX_VALUE;
 
   /** What a GET's answer was judged to be. */
@@ -34,7 +34,7 @@ final class PublishTimeline {
   }
 
   /** One put; {@code acknowledged} moves from {@link #NEVER} once, when its 200 arrived. */
-  static final class Put {
+  public static final class Put {
     private final Sha256 sha256;
     private final long sent;
     private volatile long acknowledged = NEVER;

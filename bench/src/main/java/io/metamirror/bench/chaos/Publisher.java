@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * updates nor deletes, so a node that is behind has no older version to serve, only a miss to send
  * to the origin. Thread-safe.
  */
-final class Publisher {
+public final class Publisher {
   /** Told of every put that got no 200 (the origin was down, or answered an error). */
-  interface FailureListener {
+  public interface FailureListener {
     void failed(String path, long sent, long end, String problem);
   }
 
@@ -31,7 +31,7 @@ final class Publisher {
   /** Paths whose put was acknowledged, in order; guarded by itself. */
   private final List<String> acknowledged = new ArrayList<>();
 
-  Publisher(
+  public Publisher(
       OriginApi origin,
       PublishTimeline timeline,
       ComposerLikeFiles files,
@@ -56,7 +56,7 @@ final class Publisher {
   }
 
   /** Publishes a new file; false when the origin did not acknowledge it (it is down). */
-  boolean publishNew() throws InterruptedException {
+  public boolean publishNew() throws InterruptedException {
     return publish(reserve());
   }
 
@@ -83,7 +83,7 @@ final class Publisher {
    * An acknowledged path: half the time one of the {@code recent} newest (those a node is most
    * likely not to have applied yet), else any. Null before the first.
    */
-  String pick(SplittableRandom random, int recent) {
+  public String pick(SplittableRandom random, int recent) {
     synchronized (acknowledged) {
       int n = acknowledged.size();
       if (n == 0) {

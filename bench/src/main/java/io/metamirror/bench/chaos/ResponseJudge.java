@@ -7,9 +7,9 @@ import io.metamirror.protocol.Sha256;
  * PublishTimeline}) and the outages it declared ({@link DeclaredWindows}). Pure: the same
  * observation, timeline and windows always give the same outcome.
  */
-final class ResponseJudge {
+public final class ResponseJudge {
   /** The outcome of one GET; the table has a column for each but {@link #RIGHT}. */
-  enum Outcome {
+  public enum Outcome {
     RIGHT,
     WRONG_404,
     WRONG_BODY,
@@ -27,7 +27,7 @@ final class ResponseJudge {
    * {@code failure} says which); {@code body} is the sha256 of the decoded body of a 200, else
    * null; {@code source} the node's {@code X-Metamirror-Source}.
    */
-  record Observation(
+  public record Observation(
       String node,
       String path,
       boolean gzip,
@@ -41,7 +41,7 @@ final class ResponseJudge {
   private final PublishTimeline timeline;
   private final DeclaredWindows down;
 
-  ResponseJudge(PublishTimeline timeline, DeclaredWindows down) {
+  public ResponseJudge(PublishTimeline timeline, DeclaredWindows down) {
     this.timeline = timeline;
     this.down = down;
   }
@@ -54,7 +54,7 @@ final class ResponseJudge {
     return down.overlaps(DeclaredWindows.ORIGIN, start, end);
   }
 
-  Outcome judge(Observation o) {
+  public Outcome judge(Observation o) {
     switch (o.status()) {
       case -1:
         return down.overlaps(o.node(), o.start(), o.end()) ? Outcome.NODE_DOWN : Outcome.FAILED;

@@ -11,7 +11,10 @@ import io.metamirror.dns.aws.AwsAccess;
 import io.metamirror.dns.testing.MotoServer;
 import io.metamirror.fleet.ec2.Ec2Clients;
 import io.metamirror.fleet.ec2.Ec2Fleet;
+import io.metamirror.fleet.simulation.EmulatorFleetFile;
+import io.metamirror.fleet.simulation.InstanceSimulation;
 import io.metamirror.testsupport.origin.TestOrigin;
+import io.metamirror.testsupport.process.ChildJvm;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,31 +56,24 @@ class RegionCommandTest {
     String ami;
     Ec2Clients clients = new Ec2Clients(aws);
     try (Ec2Client c = clients.forRegion(REGION)) {
-      ami = c.describeImages(r -> r.maxResults(5)).images().get(0).imageId();
+      ami = EmulatorFleetFile.anyImage(c);
     }
     origin = TestOrigin.start(temp.resolve("origin"));
     origin.publish(Map.of("p2/acme/widget.json", "{\"packages\":{}}"), List.of());
     fleet =
         Files.writeString(
             temp.resolve("fleet.yaml"),
-            """
-            owner: demo
-            zone: example.test.
-            name: repo.example.test.
-            ttl: 0
-            discover: ec2
-            healthCheck: {type: HTTP, port: 80}
-            node:
-              origin: %s
-              artifact: {url: https://dl.example.test/metamirror.deb, sha256: %s}
-              tls: {certParameter: /metamirror/demo/cert, keyParameter: /metamirror/demo/key}
-            regions:
-              eu-west-1:
-                launch: {ami: %s, instanceType: t3.micro, count: 2}
-            """
-                .formatted(origin.uri(), "a".repeat(64), ami));
+            EmulatorFleetFile.yaml(
+                "demo", "repo.example.test.", origin.uri().toString(), Map.of(REGION, ami)));
     ec2 = new Ec2Fleet("demo", clients::forRegion);
-    simulation = new InstanceSimulation(ec2, REGION, Files.createDirectories(temp.resolve("sim")));
+    simulation =
+        new InstanceSimulation(
+            ec2,
+            List.of(REGION),
+            Files.createDirectories(temp.resolve("sim")),
+            args ->
+                ChildJvm.command(
+                    io.metamirror.cli.Main.class, List.of(), args.toArray(String[]::new)));
   }
 
   @AfterEach
