@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -75,12 +76,36 @@ public final class UntrustedJson {
     return out.append('"').toString();
   }
 
+  /** Which of the limits above a body broke, in this class's words rather than the parser's. */
+  private static String limitExceeded(String parserMessage) {
+    String m = parserMessage == null ? "" : parserMessage.toLowerCase(java.util.Locale.ROOT);
+    if (m.contains("nesting depth")) {
+      return "nesting depth over the limit of " + MAX_DEPTH + " levels";
+    }
+    if (m.contains("string value length")) {
+      return "string value length over the limit of " + MAX_STRING_CHARS + " characters";
+    }
+    if (m.contains("name length")) {
+      return "field name length over the limit of " + MAX_NAME_CHARS + " characters";
+    }
+    if (m.contains("number value length")) {
+      return "number value length over the limit of " + MAX_NUMBER_CHARS + " characters";
+    }
+    if (m.contains("document length")) {
+      return "document length over the limit of " + MAX_DOCUMENT_BYTES + " bytes";
+    }
+    return "over a limit of this reader (depth, string, name, number or document length)";
+  }
+
   /**
    * Where and what, on one line, to follow "malformed JSON" or the like: {@code " at line 1, column
    * 9: Unexpected end-of-input"}, or {@code ": Document nesting depth (65) exceeds the maximum
    * allowed (64, ...)"} when the parser gave no place (its limits do not).
    */
   public static String reason(JsonProcessingException e) {
+    if (e instanceof StreamConstraintsException) {
+      return ": " + limitExceeded(e.getOriginalMessage());
+    }
     JsonLocation at = e.getLocation();
     String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
     String firstLine = message.lines().findFirst().orElse("").strip();
