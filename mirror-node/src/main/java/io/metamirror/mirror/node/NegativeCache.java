@@ -4,6 +4,7 @@ import io.metamirror.protocol.ContentPath;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Origin 404s a node remembers so that a crowd asking for a missing path costs the origin one
@@ -24,6 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * heard of that seq, from its feed or from any origin answer, the 404 is not served again. Before
  * the node hears of it, it can be: DESIGN §5 says for how long.
  *
+ * <p>Bounded: at most {@link #MAX_ENTRIES} 404s (a crowd asking for ever new missing paths must not
+ * grow the heap). A full cache drops what has expired, at most once a second, and otherwise
+ * remembers nothing new: not remembering is never wrong, it only costs an origin request.
+ *
  * <p>Thread-safe: entries live in a concurrent map, and each decision reads one entry; an entry
  * that no longer answers is dropped by the request that finds it so.
  */
@@ -33,11 +38,20 @@ final class NegativeCache {
 
   private record Entry(Position at, long expiresAtMillis) {}
 
+  static final int MAX_ENTRIES = 100_000;
+
   private final long ttlMillis;
+  private final int maxEntries;
   private final Map<ContentPath, Entry> entries = new ConcurrentHashMap<>();
+  private final AtomicLong lastSweepMillis = new AtomicLong(Long.MIN_VALUE / 2);
 
   NegativeCache(Duration ttl) {
+    this(ttl, MAX_ENTRIES);
+  }
+
+  NegativeCache(Duration ttl, int maxEntries) {
     this.ttlMillis = ttl.toMillis();
+    this.maxEntries = maxEntries;
   }
 
   boolean enabled() {
@@ -49,9 +63,27 @@ final class NegativeCache {
    * the position is unknown (null).
    */
   void remember(ContentPath path, Position at, long nowMillis) {
-    if (enabled() && at != null && at.epoch() != null) {
-      entries.put(path, new Entry(at, nowMillis + ttlMillis));
+    if (!enabled() || at == null || at.epoch() == null) {
+      return;
     }
+    if (entries.size() >= maxEntries && !sweep(nowMillis)) {
+      return;
+    }
+    entries.put(path, new Entry(at, nowMillis + ttlMillis));
+  }
+
+  /** Drops the expired entries, at most once a second; whether there is room now. */
+  private boolean sweep(long nowMillis) {
+    long last = lastSweepMillis.get();
+    if (nowMillis - last >= 1000 && lastSweepMillis.compareAndSet(last, nowMillis)) {
+      entries.values().removeIf(e -> nowMillis >= e.expiresAtMillis());
+    }
+    return entries.size() < maxEntries;
+  }
+
+  /** How many 404s are remembered, for tests. */
+  int size() {
+    return entries.size();
   }
 
   /**
