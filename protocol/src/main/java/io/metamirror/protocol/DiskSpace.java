@@ -1,7 +1,6 @@
 package io.metamirror.protocol;
 
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,8 +20,7 @@ public final class DiskSpace {
   /** The file system's size in bytes, or -1 when it cannot be read. */
   public static long total(Path path) {
     try {
-      FileStore fs = Files.getFileStore(path);
-      return fs.getTotalSpace();
+      return Files.getFileStore(path).getTotalSpace();
     } catch (IOException e) {
       return -1;
     }

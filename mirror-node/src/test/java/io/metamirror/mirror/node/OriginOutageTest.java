@@ -91,6 +91,8 @@ class OriginOutageTest {
         assertEquals(502, client.get(node, "/p2/acme/while-down.json").statusCode());
         assertEquals(1.0, client.metric(node, "metamirror_fallback_circuit_open"));
 
+        // The store must not get the new file first: only the fallback may answer it.
+        node.pauseSync();
         bed.origin().restart();
         bed.origin().publish(Map.of("p2/acme/new.json", "{\"new\":true}"), List.of());
         HttpResponse<byte[]> miss = client.get(node, "/p2/acme/new.json");
