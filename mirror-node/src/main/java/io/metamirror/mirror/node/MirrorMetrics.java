@@ -109,6 +109,23 @@ final class MirrorMetrics {
         "metamirror_sync_lag_seconds",
         "How long the oldest unapplied entry has waited",
         () -> sync.get().lagSeconds());
+    GaugeWithCallback.builder()
+        .name("metamirror_sync_state")
+        .help("1 for the sync agent's current state (label state), 0 for the others")
+        .labelNames("state")
+        .callback(
+            cb -> {
+              SyncState current = sync.get().state();
+              for (SyncState s : SyncState.values()) {
+                cb.call(s == current ? 1 : 0, s.toString());
+              }
+            })
+        .register(registry);
+    gauge(
+        "metamirror_sync_failing",
+        "1 while the agent's last attempt failed (origin unreachable or refusing, a bad entry, a"
+            + " full disk; health lastError says which), 0 once an attempt succeeds",
+        () -> sync.get().lastError() == null ? 0 : 1);
   }
 
   private Counter counter(String name, String help) {
@@ -190,8 +207,8 @@ final class MirrorMetrics {
   }
 
   /**
-   * The node's health and the agent's state, read when scraped: what the alert rules in {@code
-   * ops/prometheus/alerts.yml} watch (health flapping, origin unreachable).
+   * The node's health, read when scraped: what the alert rule on health flapping in {@code
+   * ops/prometheus/alerts.yml} watches.
    */
   void watch(Supplier<HealthDocument> health) {
     gauge(
@@ -199,23 +216,6 @@ final class MirrorMetrics {
         "1 while the node's health answers 200 (status ok), 0 while draining, bootstrapping,"
             + " stalled or behind",
         () -> health.get().status() == HealthDocument.Status.OK ? 1 : 0);
-    GaugeWithCallback.builder()
-        .name("metamirror_sync_state")
-        .help("1 for the sync agent's current state (label state), 0 for the others")
-        .labelNames("state")
-        .callback(
-            cb -> {
-              SyncState current = health.get().syncState();
-              for (SyncState s : SyncState.values()) {
-                cb.call(s == current ? 1 : 0, s.toString());
-              }
-            })
-        .register(registry);
-    gauge(
-        "metamirror_sync_failing",
-        "1 while the agent's last attempt failed (origin unreachable or refusing, a bad entry, a"
-            + " full disk; health lastError says which), 0 once an attempt succeeds",
-        () -> health.get().lastError() == null ? 0 : 1);
   }
 
   /** When the certificate in service expires, read when scraped; only on a TLS listener. */
