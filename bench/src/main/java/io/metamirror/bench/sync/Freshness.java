@@ -22,11 +22,16 @@ import java.util.Locale;
  * @param answered ours, from sending the PUT until the origin answered it (inside {@code visible})
  * @param pollMicros how often the file system was polled, for the detail line
  */
-record Freshness(Samples visible, Samples answered, Samples reference, int pollMicros) {
+record Freshness(
+    Samples visible, Samples answered, Samples reference, int pollMicros, int originDelayMillis) {
   private static final double P99_TARGET_MS = 100;
 
-  /** Files {@code files} to {@code files + fresh - 1} of the tree, new to the origin and store. */
-  static Freshness measure(SyncTestbed testbed, int fresh, Path store)
+  /**
+   * Files {@code files} to {@code files + fresh - 1} of the tree, new to the origin and store.
+   *
+   * @param originDelayMillis the one-way delay between the agent and the origin (0: none)
+   */
+  static Freshness measure(SyncTestbed testbed, int fresh, Path store, int originDelayMillis)
       throws IOException, InterruptedException {
     int files = testbed.files();
     Samples visible = new Samples();
@@ -61,7 +66,7 @@ record Freshness(Samples visible, Samples answered, Samples reference, int pollM
     System.out.println(
         "freshness  reference write + rsync -a src/ dst/ (local): "
             + reference.summary(1000, "ms", 50, 90, 99, 100));
-    return new Freshness(visible, answered, reference, testbed.pollMicros());
+    return new Freshness(visible, answered, reference, testbed.pollMicros(), originDelayMillis);
   }
 
   /** Prints what the origin's answer took, then adds p50, p99 and max with the p99 target. */
@@ -75,13 +80,20 @@ record Freshness(Samples visible, Samples answered, Samples reference, int pollM
     List<Row> rows =
         results.addPercentiles(
             "freshness", "ms", 1000, visible, "write + rsync -a (local)", reference, 50, 99, 100);
-    rows.get(0).note("PUT -> file in store; " + visible.size() + " new files");
+    rows.get(0)
+        .note(
+            "PUT -> file in store; "
+                + visible.size()
+                + " new files"
+                + (originDelayMillis == 0 ? "" : "; origin " + originDelayMillis + " ms one way"));
+    // Under distance the target is one round trip more (issue 21: p99 <= 2 x delay + 20 ms).
+    double target = originDelayMillis == 0 ? P99_TARGET_MS : 2.0 * originDelayMillis + 20;
     rows.get(1)
         .note(
             String.format(
                 Locale.ROOT,
                 "target p99 < %.0f ms: %s",
-                P99_TARGET_MS,
-                ResultTable.verdict(1000 * visible.percentile(99) < P99_TARGET_MS)));
+                target,
+                ResultTable.verdict(1000 * visible.percentile(99) < target)));
   }
 }

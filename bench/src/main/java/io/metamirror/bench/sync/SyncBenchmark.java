@@ -1,6 +1,7 @@
 package io.metamirror.bench.sync;
 
 import io.metamirror.bench.Benchmark;
+import io.metamirror.bench.chaos.DelayProxy;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ComposerLikeFiles;
 import io.metamirror.bench.harness.Harness;
@@ -9,6 +10,9 @@ import io.metamirror.bench.harness.OriginApi;
 import io.metamirror.bench.harness.ResultTable;
 import io.metamirror.bench.harness.Stopwatch;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -28,7 +32,9 @@ import java.util.Locale;
  *       equal before it.
  *   <li><b>freshness</b>: new files published one at a time (PUT), each timed until it has its size
  *       at its path in the store; the reference writes each into a directory and runs {@code rsync
- *       -a src/ dst/} once: what an inotify + rsync setup costs per change.
+ *       -a src/ dst/} once: what an inotify + rsync setup costs per change. With {@code
+ *       --origin-delay-ms D}, a second agent follows the same store through a {@link DelayProxy}
+ *       that adds D ms each way between it and the origin (freshness under distance, issue 21).
  * </ol>
  *
  * <p>{@code metamirror sync} runs through the launcher, as a user runs it (with its JVM defaults;
@@ -41,7 +47,8 @@ import java.util.Locale;
 public final class SyncBenchmark implements Benchmark {
   public static final String OPTIONS =
       "[--files 100000] [--size 2048] [--batch 1000] [--fresh 1000] [--incremental 20]"
-          + " [--incremental-ref 5] [--bootstrap-rounds 1] [--poll-us 200] [--seed 42]";
+          + " [--incremental-ref 5] [--bootstrap-rounds 1] [--poll-us 200] [--seed 42]"
+          + " [--origin-delay-ms 0]";
 
   private final int files;
   private final int batch;
@@ -51,6 +58,7 @@ public final class SyncBenchmark implements Benchmark {
   private final int bootstrapRounds;
   private final int pollMicros;
   private final long seed;
+  private final int originDelayMillis;
   private final ComposerLikeFiles tree;
 
   public SyncBenchmark(Options options) {
@@ -63,6 +71,7 @@ public final class SyncBenchmark implements Benchmark {
     bootstrapRounds = options.positive("bootstrap-rounds", 1);
     pollMicros = options.positive("poll-us", 200);
     seed = options.longValue("seed", 42);
+    originDelayMillis = options.nonNegative("origin-delay-ms", 0);
     tree = new ComposerLikeFiles(seed, size);
   }
 
@@ -103,8 +112,24 @@ public final class SyncBenchmark implements Benchmark {
             bootstraps.store(),
             bootstraps.rsyncDst(),
             sizes);
-    Freshness freshness = Freshness.measure(testbed, fresh, bootstraps.store());
-    harness.processes().stop(agent);
+    Freshness freshness;
+    if (originDelayMillis == 0) {
+      freshness = Freshness.measure(testbed, fresh, bootstraps.store(), 0);
+      harness.processes().stop(agent);
+    } else {
+      // Freshness under distance: the same store, followed by an agent behind a delay proxy.
+      harness.processes().stop(agent);
+      URI url = URI.create(testbed.origin().url());
+      try (DelayProxy proxy =
+          DelayProxy.start(
+              "origin",
+              new InetSocketAddress(url.getHost(), url.getPort()),
+              Duration.ofMillis(originDelayMillis))) {
+        Process far = testbed.startAgent(bootstraps.store(), proxy.url(), "agent-far.log");
+        freshness = Freshness.measure(testbed, fresh, bootstraps.store(), originDelayMillis);
+        harness.processes().stop(far);
+      }
+    }
 
     ResultTable results = harness.results();
     freshness.report(results);
@@ -113,10 +138,11 @@ public final class SyncBenchmark implements Benchmark {
     harness.finish(
         String.format(
             Locale.ROOT,
-            "sync: %d files of ~%d B, %d fresh files, %d CPUs",
+            "sync: %d files of ~%d B, %d fresh files (origin %d ms one way), %d CPUs",
             files,
             tree.size(),
             fresh,
+            originDelayMillis,
             Runtime.getRuntime().availableProcessors()));
   }
 

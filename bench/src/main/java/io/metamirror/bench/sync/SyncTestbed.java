@@ -70,11 +70,17 @@ record SyncTestbed(
 
   /** Starts {@code metamirror sync} following the origin into {@code store}. */
   Process startAgent(Path store) throws IOException, InterruptedException {
-    Path log = work.resolve("agent.log");
+    return startAgent(store, origin.url(), "agent.log");
+  }
+
+  /** Starts {@code metamirror sync} following {@code originUrl} (the origin or a proxy to it). */
+  Process startAgent(Path store, String originUrl, String logName)
+      throws IOException, InterruptedException {
+    Path log = work.resolve(logName);
     Process p =
         processes()
             .start(
-                metamirror("sync", "--origin", origin.url(), "--store", store.toString()),
+                metamirror("sync", "--origin", originUrl, "--store", store.toString()),
                 syncJavaOptions(),
                 log);
     // Following once status.json says so; then give the first long-poll a moment to be waiting.
@@ -96,7 +102,8 @@ record SyncTestbed(
       Thread.sleep(50);
     }
     Thread.sleep(500);
-    System.out.printf(Locale.ROOT, "agent: metamirror sync (following), pid %d%n", p.pid());
+    System.out.printf(
+        Locale.ROOT, "agent: metamirror sync (following %s), pid %d%n", originUrl, p.pid());
     return p;
   }
 
