@@ -115,11 +115,26 @@ public record JournalEntry(long seq, Op op, ContentPath path, Sha256 sha256, lon
     }
   }
 
+  /** A field {@link #read(JsonParser, ExtraField)} does not know, offered to its caller. */
+  @FunctionalInterface
+  public interface ExtraField {
+    /**
+     * Reads the field's value, the parser on it, and returns true; or returns false, and it is
+     * skipped.
+     */
+    boolean read(String name, JsonParser in) throws IOException;
+  }
+
   /**
    * Reads one entry; the parser is on the entry's START_OBJECT and is left on its END_OBJECT.
    * Unknown fields are ignored so that later versions may add some.
    */
   public static JournalEntry read(JsonParser in) throws IOException {
+    return read(in, (name, parser) -> false);
+  }
+
+  /** As {@link #read(JsonParser)}, offering each unknown field to {@code extra} first. */
+  public static JournalEntry read(JsonParser in, ExtraField extra) throws IOException {
     long seq = -1;
     long size = -1;
     long time = Long.MIN_VALUE;
@@ -139,7 +154,11 @@ public record JournalEntry(long seq, Op op, ContentPath path, Sha256 sha256, lon
         case "op" -> op = stringValue(in, value, field);
         case "path" -> path = stringValue(in, value, field);
         case "sha256" -> sha256 = stringValue(in, value, field);
-        default -> in.skipChildren();
+        default -> {
+          if (!extra.read(field, in)) {
+            in.skipChildren();
+          }
+        }
       }
     }
     Op parsedOp = Op.fromWire(op);
