@@ -3,6 +3,7 @@ package io.metamirror.origin.http;
 import io.metamirror.origin.repository.OriginRepository;
 import io.metamirror.origin.repository.ResyncRequiredException;
 import io.metamirror.protocol.FeedPage;
+import io.metamirror.protocol.JournalEntry;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -11,6 +12,9 @@ import io.undertow.util.SameThreadExecutor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.XnioExecutor;
 
 /**
- * {@code GET /.metamirror/feed?since=N&wait=S&limit=L}: the entries after N (see {@link FeedPage}).
+ * {@code GET /.metamirror/feed?since=N&wait=S&limit=L&inline=BYTES}: the entries after N (see
+ * {@link FeedPage}).
+ *
+ * <p>With {@code inline} &gt; 0 (at most {@value #MAX_INLINE} is honoured), each put of at most
+ * {@link FeedPage#INLINE_FILE_MAX} bytes carries its file, in seq order while the page's inline
+ * bytes stay within {@code inline}; the reader then needs no blob request for it. A blob that
+ * cannot be read is left out (the reader fetches it, and hears why).
  *
  * <p>With nothing new and {@code wait} &gt; 0 the request is parked without a thread: the exchange
  * is kept open by a same-thread dispatch, a timer on its IO thread answers with an empty page after
@@ -34,6 +44,7 @@ final class FeedHandler implements HttpHandler {
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 10_000;
   static final double MAX_WAIT_SECONDS = 60;
+  static final long MAX_INLINE = 8L << 20;
 
   private final OriginRepository repository;
   private final Executor pageBuilder;
@@ -58,10 +69,12 @@ final class FeedHandler implements HttpHandler {
     long since;
     int limit;
     double wait;
+    long inline;
     try {
       since = parseLong(query, "since", 0);
       limit = (int) Math.min(parseLong(query, "limit", DEFAULT_LIMIT), MAX_LIMIT);
       wait = Math.min(parseDouble(query, "wait", 0), MAX_WAIT_SECONDS);
+      inline = Math.min(parseLong(query, "inline", 0), MAX_INLINE);
       if (since < 0) {
         throw new IllegalArgumentException("since must be >= 0: " + since);
       }
@@ -71,19 +84,22 @@ final class FeedHandler implements HttpHandler {
       if (wait < 0) {
         throw new IllegalArgumentException("wait must be >= 0: " + wait);
       }
+      if (inline < 0) {
+        throw new IllegalArgumentException("inline must be >= 0: " + inline);
+      }
     } catch (IllegalArgumentException e) {
       JsonResponses.error(exchange, 400, e.getMessage());
       return;
     }
     if (since < repository.head() || wait == 0) {
-      exchange.dispatch(pageBuilder, () -> answer(exchange, since, limit));
+      exchange.dispatch(pageBuilder, () -> answer(exchange, since, limit, inline));
       return;
     }
     if (since > repository.head()) {
       resync(exchange, since);
       return;
     }
-    Waiter waiter = new Waiter(exchange, since, limit);
+    Waiter waiter = new Waiter(exchange, since, limit, inline);
     exchange.dispatch(
         SameThreadExecutor.INSTANCE,
         () -> {
@@ -113,10 +129,10 @@ final class FeedHandler implements HttpHandler {
     }
   }
 
-  private void answer(HttpServerExchange exchange, long since, int limit) {
+  private void answer(HttpServerExchange exchange, long since, int limit, long inline) {
     byte[] page;
     try {
-      page = page(since, limit);
+      page = page(since, limit, inline);
     } catch (ResyncRequiredException e) {
       resync(exchange, since);
       return;
@@ -129,15 +145,40 @@ final class FeedHandler implements HttpHandler {
     exchange.getResponseSender().send(ByteBuffer.wrap(page));
   }
 
-  private byte[] page(long since, int limit) throws IOException {
+  private byte[] page(long since, int limit, long inline) throws IOException {
     long head = repository.head();
     if (since > head) {
       throw new ResyncRequiredException(since, repository.firstRetainedSeq());
     }
     List<byte[]> entries = repository.readFeed(since, head, limit);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + entries.size() * 200);
-    FeedPage.writeRaw(out, repository.epoch(), head, entries);
+    List<byte[]> content = inline > 0 ? inlineContent(entries, inline) : null;
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(
+            64 + entries.size() * 200 + (int) Math.min(inline * 4 / 3, 1 << 20));
+    FeedPage.writeRaw(out, repository.epoch(), head, entries, content);
     return out.toByteArray();
+  }
+
+  /** The files of the page's small puts, in seq order, within {@code budget} bytes. */
+  private List<byte[]> inlineContent(List<byte[]> entries, long budget) throws IOException {
+    List<byte[]> content = new ArrayList<>(entries.size());
+    long left = budget;
+    for (byte[] json : entries) {
+      JournalEntry e = JournalEntry.parse(json);
+      byte[] bytes = null;
+      if (e.op() == JournalEntry.Op.PUT
+          && e.size() <= FeedPage.INLINE_FILE_MAX
+          && e.size() <= left) {
+        try {
+          bytes = Files.readAllBytes(repository.blobPath(e.sha256()));
+          left -= bytes.length;
+        } catch (NoSuchFileException missing) {
+          // left out: the reader asks for the blob and gets the 404
+        }
+      }
+      content.add(bytes);
+    }
+    return content;
   }
 
   private void resync(HttpServerExchange exchange, long since) {
@@ -188,13 +229,15 @@ final class FeedHandler implements HttpHandler {
     final HttpServerExchange exchange;
     final long since;
     final int limit;
+    final long inline;
     final AtomicBoolean done = new AtomicBoolean();
     volatile XnioExecutor.Key timeout;
 
-    Waiter(HttpServerExchange exchange, long since, int limit) {
+    Waiter(HttpServerExchange exchange, long since, int limit, long inline) {
       this.exchange = exchange;
       this.since = since;
       this.limit = limit;
+      this.inline = inline;
     }
 
     void complete(boolean woken) {
@@ -211,7 +254,7 @@ final class FeedHandler implements HttpHandler {
             byte[] page;
             int status = 200;
             try {
-              page = page(since, limit);
+              page = page(since, limit, inline);
             } catch (ResyncRequiredException e) {
               exchange.getIoThread().execute(() -> resync(exchange, since));
               return;
