@@ -204,7 +204,7 @@ final class FollowLoop {
     }
     FeedPage page;
     try {
-      page = origin.feed(cursor.seq(), waitSeconds, config.pageLimit());
+      page = origin.feed(cursor.seq(), waitSeconds, config.pageLimit(), config.inlineBytes());
     } catch (OriginClient.ResyncException e) {
       log.info("event=resync reason=\"{}\"", e.getMessage());
       resyncRequested = true;
@@ -244,9 +244,7 @@ final class FollowLoop {
       int bad = (int) (e.seq() - page.entries().get(0).seq());
       if (bad > 0 && bad < page.entries().size()) {
         // Throws instead when an earlier entry is bad too; that one is then the one reported.
-        List<JournalEntry> before =
-            applyUpToBadEntry(
-                new FeedPage(page.epoch(), page.head(), page.entries().subList(0, bad)));
+        List<JournalEntry> before = applyUpToBadEntry(page.prefix(bad));
         status.entriesCommitted(before.size());
         notifyListeners(before);
       }

@@ -43,10 +43,20 @@ final class OriginClient {
     }
   }
 
-  FeedPage feed(long since, int waitSeconds, int limit) throws IOException {
+  /**
+   * One feed page; with {@code inlineBytes} &gt; 0 small files may come inside it (an origin that
+   * does not know the question sends none).
+   */
+  FeedPage feed(long since, int waitSeconds, int limit, long inlineBytes) throws IOException {
     URI uri =
         base.resolve(
-            ".metamirror/feed?since=" + since + "&wait=" + waitSeconds + "&limit=" + limit);
+            ".metamirror/feed?since="
+                + since
+                + "&wait="
+                + waitSeconds
+                + "&limit="
+                + limit
+                + (inlineBytes > 0 ? "&inline=" + inlineBytes : ""));
     HttpResponse<InputStream> response =
         send(
             HttpRequest.newBuilder(uri)
@@ -60,7 +70,18 @@ final class OriginClient {
       if (response.statusCode() != 200) {
         throw answered(response.statusCode(), "for " + uri);
       }
-      return FeedPage.read(body);
+      FeedPage page = FeedPage.read(body);
+      if (page.inlineBytes() > inlineBytes) {
+        throw new ProtocolException(
+            "feed page after seq "
+                + since
+                + " carries "
+                + page.inlineBytes()
+                + " bytes inline, more than the "
+                + inlineBytes
+                + " asked for");
+      }
+      return page;
     }
   }
 

@@ -28,10 +28,12 @@ import java.util.concurrent.ExecutorService;
  * Applies one feed page: parallel fetch, in-order commit.
  *
  * <p>Every blob the page needs is fetched at once (bounded by the executor), each into a temp file
- * in {@code .metamirror/tmp/}, verified while streaming. Only when all have arrived are they
- * renamed into place, in seq order, with deletes in their places; then the store commits (flush,
- * manifest, cursor). A failure before the commit deletes every temp file and leaves the cursor
- * where it was, so the page is simply applied again later.
+ * in {@code .metamirror/tmp/}, verified while streaming; content the page carries inline is
+ * verified the same way (size and sha256, before a byte is written) and needs no request, and
+ * inline content that does not match is fetched instead, as a blob that arrived wrong would be.
+ * Only when all have arrived are they renamed into place, in seq order, with deletes in their
+ * places; then the store commits (flush, manifest, cursor). A failure before the commit deletes
+ * every temp file and leaves the cursor where it was, so the page is simply applied again later.
  *
  * <p>A path put several times in a row in a page (no delete between) is fetched once, with the last
  * content of that run, written at its first put: the store is then "newer" for that file, which the
@@ -157,7 +159,7 @@ final class PageApplier {
       }
     }
     try {
-      fetchAll(puts);
+      fetchAll(page, puts);
       List<JournalEntry> committed = commit(page, entries, skip, puts);
       if (acceptedShrink) {
         shrinkGuard.acceptanceUsed();
@@ -171,7 +173,7 @@ final class PageApplier {
     }
   }
 
-  private void fetchAll(List<Put> puts) throws IOException {
+  private void fetchAll(FeedPage page, List<Put> puts) throws IOException {
     // One download per distinct content; other paths with the same content copy it.
     Map<Sha256, CompletableFuture<Path>> downloads = new HashMap<>();
     List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -183,7 +185,7 @@ final class PageApplier {
         download =
             CompletableFuture.supplyAsync(
                 () -> {
-                  fetchWithRetries(c, put.temp());
+                  fetchWithRetries(c, page.inlineContent(c.seq()), put.temp());
                   return put.temp();
                 },
                 fetchers);
@@ -226,11 +228,19 @@ final class PageApplier {
     }
   }
 
-  private void fetchWithRetries(JournalEntry entry, Path temp) {
+  /**
+   * Writes the content of {@code entry} to {@code temp}: the first attempt from {@code inline} when
+   * the page carried it, the others (all of them without it) from the origin's blob endpoint.
+   */
+  private void fetchWithRetries(JournalEntry entry, byte[] inline, Path temp) {
     IOException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        origin.fetchBlob(entry.sha256(), entry.size(), temp);
+        if (attempt == 1 && inline != null) {
+          writeInline(entry, inline, temp);
+        } else {
+          origin.fetchBlob(entry.sha256(), entry.size(), temp);
+        }
         return;
       } catch (IOException e) {
         last = e;
@@ -241,6 +251,16 @@ final class PageApplier {
           new BadEntryException(entry, last.getMessage() + " after " + ATTEMPTS + " attempts"));
     }
     throw new CompletionException(last);
+  }
+
+  /** Writes inline content once its size and sha256 are the entry's; else writes nothing. */
+  private static void writeInline(JournalEntry entry, byte[] content, Path temp)
+      throws IOException {
+    Sha256 actual = Sha256.of(content);
+    if (content.length != entry.size() || !actual.equals(entry.sha256())) {
+      throw new BlobMismatchException(entry.sha256(), entry.size(), actual, content.length);
+    }
+    Files.write(temp, content);
   }
 
   private void twin(Put put) {

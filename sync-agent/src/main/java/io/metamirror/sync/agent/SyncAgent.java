@@ -60,6 +60,8 @@ public final class SyncAgent implements Closeable {
    * @param maxBackoff the longest pause between retries
    * @param maxShrinkPercent the largest share of the store's files a snapshot or a feed page may
    *     remove without an operator's acceptance ({@link ShrinkGuard}); 100 turns the guard off
+   * @param inlineBytes how much content one feed page may carry inline (small files then need no
+   *     blob request; an origin of before issue 21 sends none); 0 asks for none
    */
   public record Config(
       URI origin,
@@ -69,9 +71,13 @@ public final class SyncAgent implements Closeable {
       Duration maxBackoff,
       Duration connectTimeout,
       Duration requestTimeout,
-      int maxShrinkPercent) {
+      int maxShrinkPercent,
+      long inlineBytes) {
     /** The share of a store's files a new epoch or a page may remove unasked. */
     public static final int DEFAULT_MAX_SHRINK_PERCENT = 50;
+
+    /** Inline content per feed page: a whole page of 1–5 KiB metadata files, mostly. */
+    public static final long DEFAULT_INLINE_BYTES = 1 << 20;
 
     public Config {
       if (parallel <= 0) {
@@ -86,6 +92,9 @@ public final class SyncAgent implements Closeable {
       if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
         throw new IllegalArgumentException("max shrink not in 0..100: " + maxShrinkPercent);
       }
+      if (inlineBytes < 0) {
+        throw new IllegalArgumentException("inlineBytes < 0: " + inlineBytes);
+      }
     }
 
     public static Config defaults(URI origin) {
@@ -97,7 +106,8 @@ public final class SyncAgent implements Closeable {
           Duration.ofSeconds(30),
           Duration.ofSeconds(5),
           Duration.ofSeconds(60),
-          DEFAULT_MAX_SHRINK_PERCENT);
+          DEFAULT_MAX_SHRINK_PERCENT,
+          DEFAULT_INLINE_BYTES);
     }
 
     public Config withParallel(int n) {
@@ -109,7 +119,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          inlineBytes);
     }
 
     public Config withPageLimit(int n) {
@@ -121,7 +132,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          inlineBytes);
     }
 
     public Config withWaitSeconds(int n) {
@@ -133,7 +145,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          inlineBytes);
     }
 
     public Config withMaxShrinkPercent(int percent) {
@@ -145,7 +158,21 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          percent);
+          percent,
+          inlineBytes);
+    }
+
+    public Config withInlineBytes(long n) {
+      return new Config(
+          origin,
+          parallel,
+          pageLimit,
+          waitSeconds,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent,
+          n);
     }
 
     public Config withMaxBackoff(Duration d) {
@@ -157,7 +184,8 @@ public final class SyncAgent implements Closeable {
           d,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          inlineBytes);
     }
   }
 

@@ -1,5 +1,8 @@
 package io.metamirror.sync.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.metamirror.protocol.Sha256;
@@ -15,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -33,7 +38,11 @@ import java.util.zip.GZIPOutputStream;
  * flips one byte in the answers it is told to damage. What to damage can change while it runs.
  *
  * <ul>
- *   <li>{@link #corruptBlob}: the body of {@code /.metamirror/blobs/<sha256>}, in the middle.
+ *   <li>{@link #corruptBlob}: the body of {@code /.metamirror/blobs/<sha256>}, in the middle, and
+ *       that blob's content wherever a feed page carries it inline; {@link #corruptInline}: the
+ *       inline copies only.
+ *   <li>{@link #rewriteFeedEntries}: every entry of every feed page, as a hostile origin might send
+ *       them.
  *   <li>{@link #corruptSnapshotWireByte}: one byte of the gzip stream of {@code
  *       /.metamirror/snapshot}, at a position chosen from its length.
  *   <li>{@link #corruptSnapshotInside}: text inside the snapshot (a file's content, the manifest),
@@ -45,6 +54,8 @@ import java.util.zip.GZIPOutputStream;
 final class ByteFlippingProxy implements AutoCloseable {
   private static final String BLOBS = "/.metamirror/blobs/";
   private static final String SNAPSHOT = "/.metamirror/snapshot";
+  private static final String FEED = "/.metamirror/feed";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Headers the JDK's client sets itself and refuses to be given. */
   private static final Set<String> REQUEST_HOP_HEADERS =
@@ -62,7 +73,10 @@ final class ByteFlippingProxy implements AutoCloseable {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
   private final Set<String> corruptBlobs = ConcurrentHashMap.newKeySet();
+  private final Set<String> corruptInline = ConcurrentHashMap.newKeySet();
   private final AtomicInteger damaged = new AtomicInteger();
+  private final AtomicInteger blobRequests = new AtomicInteger();
+  private volatile Consumer<ObjectNode> feedEntries;
   private volatile IntUnaryOperator snapshotWirePosition;
   private volatile SnapshotTextDamage snapshotText;
 
@@ -95,9 +109,25 @@ final class ByteFlippingProxy implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  /** Damages every answer for this blob from now on. */
+  /** Damages every answer for this blob from now on, and its copies inline in feed pages. */
   void corruptBlob(Sha256 sha256) {
     corruptBlobs.add(sha256.hex());
+    corruptInline.add(sha256.hex());
+  }
+
+  /** Damages this blob's content where a feed page carries it inline, not the blob itself. */
+  void corruptInline(Sha256 sha256) {
+    corruptInline.add(sha256.hex());
+  }
+
+  /** Passes every entry of every feed page through {@code edit} from now on. */
+  void rewriteFeedEntries(Consumer<ObjectNode> edit) {
+    feedEntries = edit;
+  }
+
+  /** How many {@code /.metamirror/blobs/…} requests were passed on so far. */
+  int blobRequests() {
+    return blobRequests.get();
   }
 
   /** Damages every snapshot from now on at {@code position.applyAsInt(length of the stream)}. */
@@ -121,6 +151,8 @@ final class ByteFlippingProxy implements AutoCloseable {
   /** Passes everything through unchanged from now on. */
   void stopCorrupting() {
     corruptBlobs.clear();
+    corruptInline.clear();
+    feedEntries = null;
     snapshotWirePosition = null;
     snapshotText = null;
   }
@@ -145,6 +177,9 @@ final class ByteFlippingProxy implements AutoCloseable {
         if (!REQUEST_HOP_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
           h.getValue().forEach(v -> request.header(h.getKey(), v));
         }
+      }
+      if (exchange.getRequestURI().getRawPath().startsWith(BLOBS)) {
+        blobRequests.incrementAndGet();
       }
       HttpResponse<byte[]> response;
       try {
@@ -189,6 +224,9 @@ final class ByteFlippingProxy implements AutoCloseable {
       flip(body, body.length / 2);
       return body;
     }
+    if (path.equals(FEED) && (!corruptInline.isEmpty() || feedEntries != null)) {
+      return damageFeed(body);
+    }
     if (path.equals(SNAPSHOT)) {
       SnapshotTextDamage text = snapshotText;
       if (text != null) {
@@ -200,6 +238,26 @@ final class ByteFlippingProxy implements AutoCloseable {
       }
     }
     return body;
+  }
+
+  private byte[] damageFeed(byte[] body) throws IOException {
+    JsonNode page = JSON.readTree(body);
+    if (!page.path("entries").isArray()) {
+      return body; // a 4xx/5xx document
+    }
+    Consumer<ObjectNode> edit = feedEntries;
+    for (JsonNode node : page.get("entries")) {
+      ObjectNode entry = (ObjectNode) node;
+      if (entry.has("content") && corruptInline.contains(entry.path("sha256").asText())) {
+        byte[] content = Base64.getDecoder().decode(entry.get("content").asText());
+        flip(content, content.length / 2);
+        entry.put("content", Base64.getEncoder().encodeToString(content));
+      }
+      if (edit != null) {
+        edit.accept(entry);
+      }
+    }
+    return JSON.writeValueAsBytes(page);
   }
 
   private byte[] damageInside(byte[] gzipped, SnapshotTextDamage damage) throws IOException {
