@@ -96,7 +96,9 @@ class NegativeCacheSafetyTest {
                 rememberingNotFound(bed.config("n", bed.origin().uri(), syncSeam.uri())))) {
       HttpsClient client = bed.client();
       assertNotFoundIsRemembered(client, node, "/p2/acme/late.json");
-      // The agent hears of the new entry through the feed but cannot apply it yet.
+      // The agent hears of the new entry through the feed but cannot apply it yet: the file does
+      // not come inside the page, and its blob is held back.
+      syncSeam.dropInlineContent();
       syncSeam.holdAnswers(target -> target.startsWith("/.metamirror/blobs/"));
       byte[] body = utf8("{\"packages\":{\"acme/late\":[]}}");
       long published = bed.origin().publish(Map.of("p2/acme/late.json", body));

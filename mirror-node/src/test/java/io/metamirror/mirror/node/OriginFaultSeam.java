@@ -1,5 +1,8 @@
 package io.metamirror.mirror.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +35,9 @@ import java.util.function.Predicate;
  * sent ({@code /path?query}), and on demand does what a real origin cannot: holds answers back
  * until {@link #releaseAnswers()} (so that many clients' misses surely overlap, so that the node's
  * fallback timeout fires, or so that the sync agent has heard of an entry but cannot fetch its blob
- * yet), and damages blob bodies ({@link #damageBlobs}).
+ * yet), damages blob bodies and their copies inline in feed pages ({@link #damageBlobs}), and drops
+ * inline content from feed pages, as an origin of before issue 21 sends them ({@link
+ * #dropInlineContent}).
  */
 final class OriginFaultSeam implements AutoCloseable {
   private static final List<String> REQUEST_HEADERS =
@@ -53,6 +59,8 @@ final class OriginFaultSeam implements AutoCloseable {
   private volatile Predicate<String> held = target -> false;
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private volatile boolean damageBlobs;
+  private volatile boolean dropInline;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private OriginFaultSeam(URI origin) throws IOException {
     this.origin = origin;
@@ -92,9 +100,17 @@ final class OriginFaultSeam implements AutoCloseable {
     gate.countDown();
   }
 
-  /** While on, each {@code /.metamirror/blobs/…} body goes out with one byte flipped. */
+  /**
+   * While on, each {@code /.metamirror/blobs/…} body goes out with one byte flipped, and so does
+   * each file a feed page carries inline.
+   */
   void damageBlobs(boolean on) {
     damageBlobs = on;
+  }
+
+  /** From now on, feed pages go out without inline content: the agent must fetch every blob. */
+  void dropInlineContent() {
+    dropInline = true;
   }
 
   private void forward(HttpExchange exchange) throws IOException {
@@ -130,6 +146,11 @@ final class OriginFaultSeam implements AutoCloseable {
       if (damageBlobs && target.startsWith("/.metamirror/blobs/") && body.length > 0) {
         body[body.length / 2] ^= 0x01;
       }
+      if ((damageBlobs || dropInline)
+          && target.startsWith("/.metamirror/feed")
+          && answer.statusCode() == 200) {
+        body = editInline(body);
+      }
       boolean noBody =
           exchange.getRequestMethod().equals("HEAD")
               || answer.statusCode() == 304
@@ -143,6 +164,24 @@ final class OriginFaultSeam implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private byte[] editInline(byte[] page) throws IOException {
+    JsonNode json = JSON.readTree(page);
+    for (JsonNode node : json.path("entries")) {
+      ObjectNode entry = (ObjectNode) node;
+      if (!entry.has("content")) {
+        continue;
+      }
+      if (dropInline) {
+        entry.remove("content");
+      } else {
+        byte[] content = Base64.getDecoder().decode(entry.get("content").asText());
+        content[content.length / 2] ^= 0x01;
+        entry.put("content", Base64.getEncoder().encodeToString(content));
+      }
+    }
+    return JSON.writeValueAsBytes(json);
   }
 
   private static ThreadFactory daemon() {
