@@ -1,13 +1,19 @@
 package io.metamirror.sync.agent;
 
+import io.metamirror.protocol.Epoch;
 import io.metamirror.protocol.FeedPage;
 import io.metamirror.protocol.JournalEntry;
 import io.metamirror.protocol.health.SyncState;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.Store;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -22,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on one thread, the agent's ({@link #run}) or the caller's ({@link #catchUp}); pages and
  * bootstraps are written under the {@link TreeWriteLock}. {@link #pause} and {@link #resume} may be
  * called from any thread; the loop ends once {@code stopping} says so.
+ *
+ * <p>The next page is asked for as soon as a page with entries arrives, on {@code feedAhead}, while
+ * that page is applied and flushed (issue 21: the flush no longer delays hearing of the next change
+ * by its length, and the question is at the origin a one-way trip sooner). Only the cursor decides
+ * what is applied: the answer is used when the page before it has committed, up to the seq it was
+ * asked after; otherwise, or when it failed, it is dropped and the feed asked again.
  */
 final class FollowLoop {
   /** The agent's events: logged under its name, as before they moved here. */
@@ -37,6 +49,13 @@ final class FollowLoop {
   private final StatusRecorder status;
   private final BooleanSupplier stopping;
   private final List<Consumer<List<JournalEntry>>> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService feedAhead;
+
+  /** The feed request made ahead, or null; only the loop's thread touches it. */
+  private FeedRequest ahead;
+
+  /** A feed request for the entries after {@code since} of {@code epoch}. */
+  private record FeedRequest(Epoch epoch, long since, Future<FeedPage> page) {}
 
   private volatile boolean resyncRequested;
   private volatile boolean paused;
@@ -53,7 +72,8 @@ final class FollowLoop {
       RetryWait retryWait,
       TreeWriteLock tree,
       StatusRecorder status,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping,
+      ExecutorService feedAhead) {
     this.store = store;
     this.config = config;
     this.origin = origin;
@@ -63,6 +83,7 @@ final class FollowLoop {
     this.tree = tree;
     this.status = status;
     this.stopping = stopping;
+    this.feedAhead = feedAhead;
   }
 
   void onCommit(Consumer<List<JournalEntry>> listener) {
@@ -204,7 +225,7 @@ final class FollowLoop {
     }
     FeedPage page;
     try {
-      page = origin.feed(cursor.seq(), waitSeconds, config.pageLimit(), config.inlineBytes());
+      page = nextPage(cursor, waitSeconds);
     } catch (OriginClient.ResyncException e) {
       log.info("event=resync reason=\"{}\"", e.getMessage());
       resyncRequested = true;
@@ -225,11 +246,49 @@ final class FollowLoop {
       return 0;
     }
     status.pageArrived(page, cursor);
+    askAhead(page, waitSeconds);
     List<JournalEntry> applied = tree.writing(() -> applyUpToBadEntry(page));
     status.pageCommitted(applied);
     status.setState(SyncState.FOLLOWING);
     notifyListeners(applied);
     return applied.size();
+  }
+
+  /** The answer of the request made ahead when it fits the cursor, else the feed's answer now. */
+  private FeedPage nextPage(Cursor cursor, int waitSeconds) throws IOException {
+    FeedRequest request = ahead;
+    ahead = null;
+    if (request != null) {
+      if (request.since() == cursor.seq() && request.epoch().equals(cursor.epoch())) {
+        try {
+          return request.page().get();
+        } catch (InterruptedException e) {
+          request.page().cancel(true);
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for the feed");
+        } catch (ExecutionException e) {
+          // Asked while the page before was applied: ask again, so that what fails is fresh.
+        }
+      } else {
+        request.page().cancel(true);
+      }
+    }
+    return origin.feed(cursor.seq(), waitSeconds, config.pageLimit(), config.inlineBytes());
+  }
+
+  /** Asks the feed for what follows {@code page}, to be taken by the next {@link #nextPage}. */
+  private void askAhead(FeedPage page, int waitSeconds) {
+    long last = page.entries().get(page.entries().size() - 1).seq();
+    try {
+      ahead =
+          new FeedRequest(
+              page.epoch(),
+              last,
+              feedAhead.submit(
+                  () -> origin.feed(last, waitSeconds, config.pageLimit(), config.inlineBytes())));
+    } catch (RejectedExecutionException e) {
+      ahead = null; // closing
+    }
   }
 
   /**

@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * ({@link TreeWriteLock}).
  *
  * <p>Threads: {@link #start()} runs the loop on one thread; blob downloads run on a pool of {@link
- * Config#parallel} threads; {@link #repair} re-fetches damaged files on a thread of its own. The
+ * Config#parallel} threads; the feed request made while a page is applied runs on a thread of its
+ * own ({@link FollowLoop}); {@link #repair} re-fetches damaged files on a thread of its own. The
  * {@link TreeWriteLock} is held by whoever writes the store's tree (a page, a bootstrap, a repair),
  * so a repair never interleaves with a page and always installs the version the manifest lists
  * then. {@link #close()} sets {@code stopping}, which the loop and the repair thread both heed.
@@ -190,6 +191,7 @@ public final class SyncAgent implements Closeable {
   }
 
   private final ExecutorService fetchers;
+  private final ExecutorService feedAhead;
   private final Bootstrapper bootstrapper;
   private final TreeWriteLock tree = new TreeWriteLock();
   private final StatusRecorder status;
@@ -211,6 +213,14 @@ public final class SyncAgent implements Closeable {
               t.setDaemon(true);
               return t;
             });
+    // Cached: a request dropped unanswered keeps its thread until its long-poll ends.
+    this.feedAhead =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "metamirror-feed-ahead");
+              t.setDaemon(true);
+              return t;
+            });
     this.repairs = new RepairWorker(store, origin, tree, () -> stopping);
     ShrinkGuard shrinkGuard = new ShrinkGuard(store.stateDir(), config.maxShrinkPercent());
     PageApplier applier = new PageApplier(store, origin, fetchers, shrinkGuard);
@@ -225,7 +235,16 @@ public final class SyncAgent implements Closeable {
     this.status = new StatusRecorder(store, config.origin(), clock);
     this.follow =
         new FollowLoop(
-            store, config, origin, applier, bootstrapper, retryWait, tree, status, () -> stopping);
+            store,
+            config,
+            origin,
+            applier,
+            bootstrapper,
+            retryWait,
+            tree,
+            status,
+            () -> stopping,
+            feedAhead);
   }
 
   /**
@@ -325,6 +344,7 @@ public final class SyncAgent implements Closeable {
       }
     }
     fetchers.shutdownNow();
+    feedAhead.shutdownNow();
     repairs.close(); // a repair must not outlive the store
     status.setState(SyncState.STOPPED);
   }

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +77,7 @@ final class ByteFlippingProxy implements AutoCloseable {
   private final Set<String> corruptInline = ConcurrentHashMap.newKeySet();
   private final AtomicInteger damaged = new AtomicInteger();
   private final AtomicInteger blobRequests = new AtomicInteger();
+  private final List<String> feedQueries = new CopyOnWriteArrayList<>();
   private volatile Consumer<ObjectNode> feedEntries;
   private volatile IntUnaryOperator snapshotWirePosition;
   private volatile SnapshotTextDamage snapshotText;
@@ -123,6 +125,11 @@ final class ByteFlippingProxy implements AutoCloseable {
   /** Passes every entry of every feed page through {@code edit} from now on. */
   void rewriteFeedEntries(Consumer<ObjectNode> edit) {
     feedEntries = edit;
+  }
+
+  /** The query of every feed request received so far, in order of arrival. */
+  List<String> feedQueries() {
+    return List.copyOf(feedQueries);
   }
 
   /** How many {@code /.metamirror/blobs/…} requests were passed on so far. */
@@ -180,6 +187,9 @@ final class ByteFlippingProxy implements AutoCloseable {
       }
       if (exchange.getRequestURI().getRawPath().startsWith(BLOBS)) {
         blobRequests.incrementAndGet();
+      }
+      if (exchange.getRequestURI().getRawPath().equals(FEED)) {
+        feedQueries.add(exchange.getRequestURI().getRawQuery());
       }
       HttpResponse<byte[]> response;
       try {
