@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -204,23 +205,10 @@ public final class SyncAgent implements Closeable {
   public SyncAgent(Store store, Config config, Clock clock) {
     OriginClient origin =
         new OriginClient(config.origin(), config.connectTimeout(), config.requestTimeout());
-    AtomicInteger threads = new AtomicInteger();
     this.fetchers =
-        Executors.newFixedThreadPool(
-            config.parallel(),
-            r -> {
-              Thread t = new Thread(r, "metamirror-fetch-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(config.parallel(), daemonThreads("metamirror-fetch-"));
     // Cached: a request dropped unanswered keeps its thread until its long-poll ends.
-    this.feedAhead =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "metamirror-feed-ahead");
-              t.setDaemon(true);
-              return t;
-            });
+    this.feedAhead = Executors.newCachedThreadPool(daemonThreads("metamirror-feed-ahead-"));
     this.repairs = new RepairWorker(store, origin, tree, () -> stopping);
     ShrinkGuard shrinkGuard = new ShrinkGuard(store.stateDir(), config.maxShrinkPercent());
     PageApplier applier = new PageApplier(store, origin, fetchers, shrinkGuard);
@@ -326,6 +314,15 @@ public final class SyncAgent implements Closeable {
 
   public void resume() {
     follow.resume();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger threads = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   @Override
