@@ -36,17 +36,21 @@ record Freshness(
     int files = testbed.files();
     Samples visible = new Samples();
     Samples answered = new Samples();
+    Samples afterAnswer = new Samples();
     for (int j = 0; j < fresh; j++) {
       int i = files + j;
       double[] r = testbed.putAndAwait(ComposerLikeFiles.path(i), testbed.tree().content(i), store);
       answered.add(r[0]);
       visible.add(r[1]);
+      afterAnswer.add(r[1] - r[0]);
     }
     System.out.println(
         "freshness  metamirror PUT -> in store: "
             + visible.summary(1000, "ms", 50, 90, 99, 100)
             + "; PUT answered: "
-            + answered.summary(1000, "ms", 50, 99));
+            + answered.summary(1000, "ms", 50, 99)
+            + "; answer -> in store: "
+            + afterAnswer.summary(1000, "ms", 50, 90, 99, 100));
     // Reference: write into src, run rsync -a src/ dst/ once, until the file is in dst.
     Path src = Files.createDirectories(testbed.work().resolve("fresh-src"));
     Path dst = Files.createDirectories(testbed.work().resolve("fresh-dst"));
