@@ -152,9 +152,14 @@ final class FeedHandler implements HttpHandler {
     }
     List<byte[]> entries = repository.readFeed(since, head, limit);
     List<byte[]> content = inline > 0 ? inlineContent(entries, inline) : null;
+    long inlined = 0;
+    if (content != null) {
+      for (byte[] c : content) {
+        inlined += c == null ? 0 : c.length;
+      }
+    }
     ByteArrayOutputStream out =
-        new ByteArrayOutputStream(
-            64 + entries.size() * 200 + (int) Math.min(inline * 4 / 3, 1 << 20));
+        new ByteArrayOutputStream((int) (64 + entries.size() * 200L + inlined * 4 / 3));
     FeedPage.writeRaw(out, repository.epoch(), head, entries, content);
     return out.toByteArray();
   }
