@@ -159,8 +159,10 @@ final class JournalSegment {
       throw new CorruptDataException(
           "journal segment " + file + " belongs to another repository (" + header + ")");
     }
-    List<Long> offsets = new ArrayList<>();
-    List<Integer> lengths = new ArrayList<>();
+    // Primitive arrays, grown by hand: a segment may hold a batch of a million entries.
+    long[] offsets = new long[1024];
+    int[] lengths = new int[1024];
+    int lines = 0;
     List<JournalEntry> pending = new ArrayList<>();
     int committed = 0;
     long validEnd = headerEnd + 1;
@@ -178,24 +180,27 @@ final class JournalSegment {
         break;
       }
       int payloadStart = pos + PAYLOAD_OFFSET;
-      long expectedSeq = firstSeq + offsets.size();
+      long expectedSeq = firstSeq + lines;
       if (bytes[pos] == 'E') {
-        offsets.add((long) pos);
-        lengths.add(eol - payloadStart);
+        if (lines == offsets.length) {
+          offsets = Arrays.copyOf(offsets, lines * 2);
+          lengths = Arrays.copyOf(lengths, lines * 2);
+        }
+        offsets[lines] = pos;
+        lengths[lines] = eol - payloadStart;
+        lines++;
         if (expectedSeq > replayAfter) {
           JournalEntry entry;
           try {
             entry = JournalEntry.parse(Arrays.copyOfRange(bytes, payloadStart, eol));
           } catch (ProtocolException e) {
             damage = e.getMessage() + " at byte " + pos;
-            offsets.remove(offsets.size() - 1);
-            lengths.remove(lengths.size() - 1);
+            lines--;
             break;
           }
           if (entry.seq() != expectedSeq) {
             damage = "entry has seq " + entry.seq() + ", expected " + expectedSeq;
-            offsets.remove(offsets.size() - 1);
-            lengths.remove(lengths.size() - 1);
+            lines--;
             break;
           }
           pending.add(entry);
@@ -203,18 +208,18 @@ final class JournalSegment {
       } else {
         String seqText =
             new String(bytes, payloadStart, eol - payloadStart, StandardCharsets.US_ASCII);
-        if (!seqText.equals(Long.toString(expectedSeq - 1)) || offsets.size() == committed) {
+        if (!seqText.equals(Long.toString(expectedSeq - 1)) || lines == committed) {
           damage = "commit line for seq " + seqText + " does not close a batch at byte " + pos;
           break;
         }
-        committed = offsets.size();
+        committed = lines;
         validEnd = eol + 1;
         pending.forEach(replay);
         pending.clear();
       }
       pos = eol + 1;
     }
-    if (damage == null && committed < offsets.size()) {
+    if (damage == null && committed < lines) {
       damage = "a batch without its commit line";
     }
     if (damage != null) {
@@ -240,13 +245,7 @@ final class JournalSegment {
       channel.force(true);
     }
     JournalSegment segment = new JournalSegment(file, firstSeq, channel, validEnd);
-    long[] lineOffsets = new long[committed];
-    int[] payloadLengths = new int[committed];
-    for (int i = 0; i < committed; i++) {
-      lineOffsets[i] = offsets.get(i);
-      payloadLengths[i] = lengths.get(i);
-    }
-    segment.index(lineOffsets, payloadLengths);
+    segment.index(Arrays.copyOf(offsets, committed), Arrays.copyOf(lengths, committed));
     return segment;
   }
 
