@@ -231,6 +231,15 @@ public final class OriginRepository implements Closeable {
     return blobs.stage(content);
   }
 
+  /**
+   * Makes staged content durable under its final name now, ahead of the publish that names it, so
+   * that a batch of a million files need not keep a temp file per file. Until that publish commits,
+   * the content is unreferenced: no path names it and nothing serves it.
+   */
+  public void store(List<StagedBlob> staged) throws IOException {
+    blobs.commit(staged);
+  }
+
   /** Deletes staged content that will not be published. */
   public void discard(List<Change> changes) {
     discardBlobs(changes.stream().filter(c -> !c.isDelete()).map(Change::blob).toList());
