@@ -23,7 +23,8 @@ import java.util.List;
  * leaves only unreferenced blobs, which name no path and are never served.
  */
 public final class OfflinePublisher {
-  static final int STORE_EVERY = 1000;
+  /** One file-system flush per this many files; their temp names cost ~150 bytes each meanwhile. */
+  static final int STORE_EVERY = 10_000;
 
   private OfflinePublisher() {}
 
@@ -58,8 +59,13 @@ public final class OfflinePublisher {
 
   public static PublishResult publish(OriginRepository repository, DirectoryPlan plan)
       throws IOException {
+    return publish(repository, plan, STORE_EVERY);
+  }
+
+  static PublishResult publish(OriginRepository repository, DirectoryPlan plan, int storeEvery)
+      throws IOException {
     List<Change> changes = new ArrayList<>(plan.changes());
-    List<StagedBlob> unstored = new ArrayList<>(STORE_EVERY);
+    List<StagedBlob> unstored = new ArrayList<>(storeEvery);
     try {
       for (DirectoryPlan.Put put : plan.puts()) {
         try (InputStream in = Files.newInputStream(put.file())) {
@@ -67,7 +73,7 @@ public final class OfflinePublisher {
           changes.add(Change.put(put.path(), blob));
           unstored.add(blob);
         }
-        if (unstored.size() == STORE_EVERY) {
+        if (unstored.size() == storeEvery) {
           repository.store(unstored);
           unstored.clear();
         }

@@ -38,6 +38,7 @@ final class JournalSegment {
   static final int FORMAT = 1;
   private static final String HEADER_PREFIX = "metamirror-journal ";
   private static final int PAYLOAD_OFFSET = 11; // "E 1234abcd "
+  private static final byte[] LOWER_HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   final Path file;
   final long firstSeq;
@@ -105,7 +106,10 @@ final class JournalSegment {
     crc.update(payload);
     out.write(type);
     out.write(' ');
-    out.writeBytes(String.format("%08x", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
+    long value = crc.getValue();
+    for (int shift = 28; shift >= 0; shift -= 4) {
+      out.write(LOWER_HEX[(int) (value >>> shift) & 0xf]);
+    }
     out.write(' ');
     out.writeBytes(payload);
     out.write('\n');
@@ -139,7 +143,7 @@ final class JournalSegment {
       long replayAfter,
       Consumer<JournalEntry> replay)
       throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+    byte[] bytes = readFully(file);
     int headerEnd = indexOf(bytes, 0, (byte) '\n');
     String header =
         headerEnd < 0 ? null : new String(bytes, 0, headerEnd, StandardCharsets.US_ASCII);
@@ -256,11 +260,15 @@ final class JournalSegment {
         || bytes[pos + 10] != ' ') {
       return "a malformed line";
     }
-    String crcText = new String(bytes, pos + 2, 8, StandardCharsets.US_ASCII);
     CRC32C crc = new CRC32C();
     crc.update(bytes, pos + PAYLOAD_OFFSET, eol - pos - PAYLOAD_OFFSET);
-    if (!String.format("%08x", crc.getValue()).equals(crcText)) {
-      return "a checksum mismatch";
+    // Compared digit by digit: String.format per line was a third of start-up at 1,000,000 lines.
+    long value = crc.getValue();
+    for (int i = 0; i < 8; i++) {
+      int digit = (int) (value >>> (28 - 4 * i)) & 0xf;
+      if (bytes[pos + 2 + i] != LOWER_HEX[digit]) {
+        return "a checksum mismatch";
+      }
     }
     return null;
   }
@@ -281,6 +289,26 @@ final class JournalSegment {
       pos = eol;
     }
     return count;
+  }
+
+  /**
+   * The whole file, read 1 MiB at a time: {@link Files#readAllBytes} reads it in one call, for
+   * which the JDK caches a direct buffer of the file's size per thread (200 MB of RSS that never
+   * left, for a segment of a million entries).
+   */
+  private static byte[] readFully(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      byte[] bytes = new byte[Math.toIntExact(channel.size())];
+      int done = 0;
+      while (done < bytes.length) {
+        int n = channel.read(ByteBuffer.wrap(bytes, done, Math.min(1 << 20, bytes.length - done)));
+        if (n < 0) {
+          return Arrays.copyOf(bytes, done); // cut while we read: what was there
+        }
+        done += n;
+      }
+      return bytes;
+    }
   }
 
   private static int indexOf(byte[] bytes, int from, byte b) {

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * that 1,000,000 files fit in ~150 MB of heap (issue 21).
  *
  * <p>Layout. A file is a record id; its fields are columns indexed by the id ({@link #shas} holds
- * 32 bytes per id). Its path is UTF-8 in an arena of 1 MiB chunks (a path never spans two), found
+ * 32 bytes per id). Its path is UTF-8 in an arena of 256 KiB chunks (a path never spans two), found
  * by {@link #pathRefs}: chunk offset &lt;&lt; 11 | length. {@link #slots} is an open-addressing
  * hash table of id + 1 (0 = empty), linear probing, deletion by backward shift, so no tombstones. A
  * removed file's id is reused; its path bytes stay in the arena as garbage until there is more
@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * readers; {@link #lock} guards every field. Readers see each put and delete whole.
  */
 final class TreeIndex {
-  static final int CHUNK_BYTES = 1 << 20;
+  /** Below half a G1 region (1 MiB at these heap sizes), so a chunk is no humongous object. */
+  static final int CHUNK_BYTES = 1 << 18;
+
   private static final int LENGTH_BITS = 11; // a content path has at most 1024 bytes
   private static final int NO_RECORD = -1;
 
@@ -129,7 +131,7 @@ final class TreeIndex {
       }
       free[freeCount++] = id;
       count--;
-      if (deadBytes > liveBytes && deadBytes > 4L * CHUNK_BYTES) {
+      if (deadBytes > liveBytes && deadBytes > 16L * CHUNK_BYTES) {
         rewriteArena();
       }
       return true;
