@@ -21,6 +21,17 @@
 # collects ~10 times a second (~3 times fewer pauses with it, same load; RSS 396 MB at 100,000
 # files).
 #
+# `origin serve`: 512 MB of heap holds an origin of 1,000,000 files and a 1,000,000-entry journal
+# with room to spare. Its tree is a compact index (~130 MB at 1,000,000 files); start-up adds the
+# largest journal segment read whole (~200 MB for one batch of a million entries, then garbage);
+# each snapshot or manifest being served holds a sorted copy of the tree (~70 MB). Measured at
+# 1,000,000 files (issue 21): RSS ~600 MB after start and while serving a snapshot and feed pages.
+# `origin publish-dir` gets 768 MB: it holds the plan (path, sha256, size per changed file) and the
+# batch's journal entries besides the tree; a 1,000,000-file tree published new peaked at 886 MB RSS.
+# Both: -Djdk.nio.maxCachedBufferSize, because the JDK otherwise keeps, per thread, a direct
+# buffer as large as the largest read or write it has done through a heap buffer (a feed page, a
+# journal segment), outside the heap bound.
+#
 # `sync`: it runs alone, in the background, answering no requests, and the serial collector costs
 # it less CPU than G1 (a 100,000-file bootstrap on 2 cores, 4 runs each, alternated: 11.3-13.0 s
 # and 18.3-22.2 CPU-seconds against 13.4-15.3 s and 22.6-25.2; `git show efc56d5:bench/README.md`). Not when
@@ -39,6 +50,10 @@ metamirror_jvm_defaults() {
   local command="${words[*]:-}"
   if [[ $command == "mirror serve" ]]; then
     printf '%s\n' -Xms256m -Xmx384m -XX:MaxTenuringThreshold=1
+  elif [[ $command == "origin serve" ]]; then
+    printf '%s\n' -Xmx512m -Djdk.nio.maxCachedBufferSize=262144
+  elif [[ $command == "origin publish-dir" ]]; then
+    printf '%s\n' -Xmx768m -Djdk.nio.maxCachedBufferSize=262144
   elif [[ $command == sync || $command == "sync "* ]] && [[ ${METAMIRROR_JAVA_OPTS:-} != *-XX:+Use*GC* ]]; then
     printf '%s\n' -XX:+UseSerialGC
   fi

@@ -38,6 +38,7 @@ final class JournalSegment {
   static final int FORMAT = 1;
   private static final String HEADER_PREFIX = "metamirror-journal ";
   private static final int PAYLOAD_OFFSET = 11; // "E 1234abcd "
+  static final int PENDING_LIMIT = 10_000;
   private static final byte[] LOWER_HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   final Path file;
@@ -167,7 +168,11 @@ final class JournalSegment {
     long[] offsets = new long[1024];
     int[] lengths = new int[1024];
     int lines = 0;
+    // The batch being read, replayed once its commit line is seen. Above PENDING_LIMIT entries
+    // (one publish-dir of a million files is one batch) they are parsed again at the commit from
+    // their lines instead of being held: a million entries as objects would take ~250 MB.
     List<JournalEntry> pending = new ArrayList<>();
+    boolean reparse = false;
     int committed = 0;
     long validEnd = headerEnd + 1;
     int pos = headerEnd + 1;
@@ -207,7 +212,12 @@ final class JournalSegment {
             lines--;
             break;
           }
-          pending.add(entry);
+          if (!reparse && pending.size() < PENDING_LIMIT) {
+            pending.add(entry);
+          } else {
+            reparse = true;
+            pending.clear();
+          }
         }
       } else {
         String seqText =
@@ -216,10 +226,16 @@ final class JournalSegment {
           damage = "commit line for seq " + seqText + " does not close a batch at byte " + pos;
           break;
         }
+        int batchStart = committed;
         committed = lines;
         validEnd = eol + 1;
-        pending.forEach(replay);
+        if (reparse) {
+          replayAgain(bytes, offsets, lengths, batchStart, lines, firstSeq, replayAfter, replay);
+        } else {
+          pending.forEach(replay);
+        }
         pending.clear();
+        reparse = false;
       }
       pos = eol + 1;
     }
@@ -251,6 +267,29 @@ final class JournalSegment {
     JournalSegment segment = new JournalSegment(file, firstSeq, channel, validEnd);
     segment.index(Arrays.copyOf(offsets, committed), Arrays.copyOf(lengths, committed));
     return segment;
+  }
+
+  /** Replays lines {@code from} to {@code to} (exclusive), already checked when first read. */
+  private static void replayAgain(
+      byte[] bytes,
+      long[] offsets,
+      int[] lengths,
+      int from,
+      int to,
+      long firstSeq,
+      long replayAfter,
+      Consumer<JournalEntry> replay) {
+    for (int i = from; i < to; i++) {
+      if (firstSeq + i <= replayAfter) {
+        continue;
+      }
+      int start = (int) offsets[i] + PAYLOAD_OFFSET;
+      try {
+        replay.accept(JournalEntry.parse(Arrays.copyOfRange(bytes, start, start + lengths[i])));
+      } catch (ProtocolException e) {
+        throw new IllegalStateException("a journal line parsed once no longer parses", e);
+      }
+    }
   }
 
   private static String checkLine(byte[] bytes, int pos, int eol) {
