@@ -99,14 +99,20 @@ public enum TlsProvider {
     return Conscrypt.newProvider();
   }
 
-  /** One line: the first line of the first cause with a message. */
+  /**
+   * One line: the first line of each message down the cause chain, e.g. Conscrypt's "Failed
+   * creating temp file (…)" and, under it, the "noexec" hint of the copy it could not run.
+   */
   private static String reason(Throwable e) {
-    Throwable t = e;
-    while (t.getMessage() == null && t.getCause() != null) {
-      t = t.getCause();
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null) {
+        String first = t.getMessage().lines().findFirst().orElse("");
+        if (!first.isBlank() && sb.indexOf(first) < 0) {
+          sb.append(sb.length() == 0 ? "" : ": ").append(first);
+        }
+      }
     }
-    String message = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
-    int newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.substring(0, newline)).replace('"', '\'');
+    return (sb.length() == 0 ? e.getClass().getName() : sb.toString()).replace('"', '\'');
   }
 }
