@@ -12,14 +12,16 @@ import java.util.Locale;
 
 /**
  * The TLS handshake rows for one node (named {@code label}, e.g. by its TLS provider): {@link
- * TlsHandshakes} rounds of new and of resumed handshakes against the HTTPS node and nginx with the
- * same certificate, after {@code warmup} unmeasured seconds of each kind on the node (one on
- * nginx); the median round of each by server CPU per handshake.
+ * TlsHandshakes} rounds of new handshakes, new ones with a GET and resumed ones with a GET against
+ * the HTTPS node and nginx with the same certificate, after {@code warmup} unmeasured seconds of
+ * each kind on the node (one on nginx); the median round of each by server CPU per handshake.
  */
 record HandshakeComparison(
     String label,
     TlsHandshakes mirror,
     TlsHandshakes nginx,
+    TlsHandshakes mirrorWithGet,
+    TlsHandshakes nginxWithGet,
     TlsHandshakes mirrorResumed,
     TlsHandshakes nginxResumed) {
   private static final int SECONDS = 5;
@@ -36,11 +38,18 @@ record HandshakeComparison(
     TlsHandshakes.measureResumed(processes, t.nginxUrl(), t.nginxPids(), 1, t.path());
     List<TlsHandshakes> ours = new ArrayList<>();
     List<TlsHandshakes> theirs = new ArrayList<>();
+    List<TlsHandshakes> oursWithGet = new ArrayList<>();
+    List<TlsHandshakes> theirsWithGet = new ArrayList<>();
     List<TlsHandshakes> oursResumed = new ArrayList<>();
     List<TlsHandshakes> theirsResumed = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
       ours.add(TlsHandshakes.measureNew(processes, t.nodeUrl(), t.nodePids(), SECONDS));
       theirs.add(TlsHandshakes.measureNew(processes, t.nginxUrl(), t.nginxPids(), SECONDS));
+      oursWithGet.add(
+          TlsHandshakes.measureNewWithGet(processes, t.nodeUrl(), t.nodePids(), SECONDS, t.path()));
+      theirsWithGet.add(
+          TlsHandshakes.measureNewWithGet(
+              processes, t.nginxUrl(), t.nginxPids(), SECONDS, t.path()));
       oursResumed.add(
           TlsHandshakes.measureResumed(processes, t.nodeUrl(), t.nodePids(), SECONDS, t.path()));
       theirsResumed.add(
@@ -48,11 +57,14 @@ record HandshakeComparison(
     }
     System.out.printf(
         Locale.ROOT,
-        "tls handshakes %s: server CPU ms each, new: metamirror %s; nginx %s;"
-            + " resumed + GET: metamirror %s; nginx %s (every round)%n",
-        label,
+        "tls handshakes%s: server CPU ms each, new: metamirror %s; nginx %s;"
+            + " new + GET: metamirror %s; nginx %s; resumed + GET: metamirror %s; nginx %s"
+            + " (every round)%n",
+        label.isEmpty() ? "" : " " + label,
         list(ours),
         list(theirs),
+        list(oursWithGet),
+        list(theirsWithGet),
         list(oursResumed),
         list(theirsResumed));
     Comparator<TlsHandshakes> byCpu = Comparator.comparingDouble(TlsHandshakes::cpuMsEach);
@@ -61,6 +73,8 @@ record HandshakeComparison(
             label,
             Samples.medianOf(ours, byCpu),
             Samples.medianOf(theirs, byCpu),
+            Samples.medianOf(oursWithGet, byCpu),
+            Samples.medianOf(theirsWithGet, byCpu),
             Samples.medianOf(oursResumed, byCpu),
             Samples.medianOf(theirsResumed, byCpu));
     if (c.mirrorResumed.resumed() == 0) {
@@ -96,6 +110,12 @@ record HandshakeComparison(
         mirror.cpuMsEach(),
         sameCertificate,
         nginx.cpuMsEach());
+    results.add(
+        "tls new + GET, server CPU each" + suffix,
+        "ms",
+        mirrorWithGet.cpuMsEach(),
+        sameCertificate,
+        nginxWithGet.cpuMsEach());
     results
         .add(
             "tls resumed + GET, server CPU each" + suffix,

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * <p>New: {@code -new}, a full handshake per connection and nothing else. wrk opens its connections
  * at the start of every round, so this cost is inside the https rows too.
  *
+ * <p>New + GET: {@code -new -www PATH}, the same with a GET of one file over HTTP/1.0 on each.
+ *
  * <p>Resumed: {@code -reuse -www PATH}, every connection after the first resumes the first one's
  * session and GETs {@code PATH} over HTTP/1.0 (the request is what makes the client read the TLS
  * 1.3 session ticket, which arrives after the handshake; without it nothing could be resumed).
@@ -42,6 +44,13 @@ record TlsHandshakes(long connections, long resumed, double seconds, double serv
       ChildProcesses processes, String httpsUrl, long[] serverPids, int seconds)
       throws IOException, InterruptedException {
     return measure(processes, httpsUrl, serverPids, seconds, List.of("-new"));
+  }
+
+  /** Full handshakes, each with a GET of {@code path}: what resumption saves is the difference. */
+  static TlsHandshakes measureNewWithGet(
+      ChildProcesses processes, String httpsUrl, long[] serverPids, int seconds, String path)
+      throws IOException, InterruptedException {
+    return measure(processes, httpsUrl, serverPids, seconds, List.of("-new", "-www", path));
   }
 
   /** Resumed handshakes, each with a GET of {@code path}. */

@@ -3,11 +3,9 @@ package io.metamirror.cli.mirror;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.metamirror.cli.Main;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.testsupport.disk.Tmpfs;
 import io.metamirror.testsupport.origin.TestOrigin;
-import io.metamirror.testsupport.process.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,23 +40,11 @@ class MirrorServeTlsProviderTest {
   }
 
   private ProcessBuilder serve(TestOrigin origin, String provider, Path stderr) {
-    return ChildJvm.command(
-            Main.class,
+    return TlsNodeCommand.of(
             List.of("-Dorg.conscrypt.native.workdir=" + noexecWorkdir),
-            "mirror",
-            "serve",
-            "--origin",
-            origin.uri().toString(),
-            "--store",
-            dir.resolve("store").toString(),
-            "--listen",
-            "127.0.0.1:0",
-            "--node-id",
-            "n1",
-            "--tls-cert",
-            cert.chainFile().toString(),
-            "--tls-key",
-            cert.keyFile().toString(),
+            origin.uri(),
+            dir.resolve("store"),
+            cert,
             "--tls-provider",
             provider)
         .redirectError(stderr.toFile());
