@@ -21,7 +21,10 @@ import java.util.Locale;
  *       fetched from both servers and compared with the published bytes;
  *   <li>wrk rounds alternating nginx and the node, HTTP then HTTPS (the node restarted with {@code
  *       --tls-cert/--tls-key}), without and with {@code Accept-Encoding: gzip}, every request a
- *       random one of the N files; then {@code openssl s_time -new} against both;
+ *       random one of the N files;
+ *   <li>TLS handshakes: per {@code --tls-providers} value, a node started afresh with that {@code
+ *       --tls-provider}, and {@code openssl s_time} (new, new + GET, resumed + GET) against it and
+ *       nginx; {@code --only handshakes} runs this part alone;
  *   <li>fallback: a second node whose origin is an nginx router (the feed, snapshot and blobs from
  *       origin 1, other paths from origin 2) syncs origin 1's tree, so origin 2's files are misses
  *       it fetches every time; one client times those, the same paths through the router and from
@@ -132,7 +135,7 @@ public final class MirrorServeBenchmark implements Benchmark {
       testbed.stop(node);
     }
 
-    // 2b. Handshakes: a node started afresh per TLS provider, warmed up by s_time itself.
+    // 3. Handshakes: a node started afresh per TLS provider, warmed up by s_time itself.
     List<HandshakeComparison> handshakes = new ArrayList<>();
     for (String provider : tlsProviders) {
       List<String> args = provider.isEmpty() ? List.of() : List.of("--tls-provider", provider);
@@ -167,11 +170,11 @@ public final class MirrorServeBenchmark implements Benchmark {
       return;
     }
 
-    // 3. Fallback: a node of origin 1's tree (through the router) asked for origin 2's files.
+    // 4. Fallback: a node of origin 1's tree (through the router) asked for origin 2's files.
     FallbackLatency fallback =
         FallbackLatency.measure(testbed, tree, contents, fallbackFiles, fallbackRequests);
 
-    // 4. RSS with many files.
+    // 5. RSS with many files.
     MemoryUnderLoad rss =
         rssFiles > files
             ? MemoryUnderLoad.measure(testbed, wrk, files, rssFiles, warmup, rssDuration)
