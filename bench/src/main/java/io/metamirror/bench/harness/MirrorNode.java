@@ -29,6 +29,19 @@ public record MirrorNode(
   public static MirrorNode start(
       Harness harness, String name, String originUrl, Path store, TlsFiles tls, HttpClient client)
       throws IOException, InterruptedException {
+    return start(harness, name, originUrl, store, tls, client, List.of());
+  }
+
+  /** As above, with {@code extraArgs} added to {@code mirror serve}'s options. */
+  public static MirrorNode start(
+      Harness harness,
+      String name,
+      String originUrl,
+      Path store,
+      TlsFiles tls,
+      HttpClient client,
+      List<String> extraArgs)
+      throws IOException, InterruptedException {
     int port = LoopbackPorts.free();
     List<String> args =
         new ArrayList<>(
@@ -50,6 +63,7 @@ public record MirrorNode(
       args.addAll(
           List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.key().toString()));
     }
+    args.addAll(extraArgs);
     Stopwatch startedAt = Stopwatch.start();
     Process process =
         harness

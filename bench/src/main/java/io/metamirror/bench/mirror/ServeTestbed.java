@@ -180,9 +180,17 @@ record ServeTestbed(
    */
   MirrorNode startNode(String name, String nodeOrigin, Path nodeStore, TlsFiles nodeTls)
       throws IOException, InterruptedException {
+    return startNode(name, nodeOrigin, nodeStore, nodeTls, List.of());
+  }
+
+  /** As above, with {@code extraArgs} added to {@code mirror serve}'s options. */
+  MirrorNode startNode(
+      String name, String nodeOrigin, Path nodeStore, TlsFiles nodeTls, List<String> extraArgs)
+      throws IOException, InterruptedException {
     HttpClient client = nodeTls == null ? http : https;
     long originHead = origin.api().head();
-    MirrorNode node = MirrorNode.start(harness, name, nodeOrigin, nodeStore, nodeTls, client);
+    MirrorNode node =
+        MirrorNode.start(harness, name, nodeOrigin, nodeStore, nodeTls, client, extraArgs);
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (JsonFields.cursorSeq(nodeStore) < originHead) {
       if (!node.process().isAlive()) {

@@ -10,6 +10,7 @@ import io.metamirror.mirror.node.CachePolicy;
 import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.node.MirrorNodeConfig;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
+import io.metamirror.mirror.tls.TlsProvider;
 import io.metamirror.sync.agent.SyncAgent;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -73,6 +74,18 @@ public final class MirrorServeCommand implements Callable<Integer> {
       paramLabel = "PEM",
       description = "Private key for --tls-cert (PKCS#8, PKCS#1 or SEC1 PEM).")
   Path tlsKey;
+
+  @Option(
+      names = "--tls-provider",
+      paramLabel = "auto|conscrypt|jdk",
+      defaultValue = "auto",
+      converter = Tls.ProviderConverter.class,
+      description =
+          "TLS implementation: conscrypt (BoringSSL; a new handshake costs a fraction of the"
+              + " JDK's CPU), jdk, or auto: conscrypt where its native library loads, jdk"
+              + " otherwise; the choice is logged (event=tls_provider) (default:"
+              + " ${DEFAULT-VALUE}).")
+  TlsProvider tlsProvider;
 
   @Option(
       names = "--region",
@@ -242,7 +255,7 @@ public final class MirrorServeCommand implements Callable<Integer> {
     ReloadingKeyManager keys = tlsCert != null ? Tls.serverKeys(tlsCert, tlsKey) : null;
     MirrorNodeConfig.Listener listener =
         keys != null
-            ? MirrorNodeConfig.Listener.reloading(listen.host(), listen.port(), keys)
+            ? Tls.listener(listen.host(), listen.port(), keys, tlsProvider)
             : MirrorNodeConfig.Listener.plain(listen.host(), listen.port());
     MirrorNodeConfig config =
         new MirrorNodeConfig(
