@@ -69,6 +69,11 @@ public final class Sha256 implements Comparable<Sha256> {
     }
   }
 
+  /** Copies the 32 bytes of the digest into {@code target} at {@code offset}. */
+  public void copyTo(byte[] target, int offset) {
+    System.arraycopy(bytes, 0, target, offset, bytes.length);
+  }
+
   public String hex() {
     return HEX.formatHex(bytes);
   }
