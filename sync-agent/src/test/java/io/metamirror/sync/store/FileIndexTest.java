@@ -168,7 +168,8 @@ class FileIndexTest {
     assertEquals(
         sorted.subList(3, sorted.size()),
         listing(index.inPathOrder(ContentPath.parse(sorted.get(2)))));
-    assertEquals(List.of(), listing(index.inPathOrder(ContentPath.parse(sorted.get(sorted.size() - 1)))));
+    assertEquals(
+        List.of(), listing(index.inPathOrder(ContentPath.parse(sorted.get(sorted.size() - 1)))));
   }
 
   @Test
