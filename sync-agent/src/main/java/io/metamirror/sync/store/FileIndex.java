@@ -18,11 +18,11 @@ import java.util.concurrent.locks.StampedLock;
  * <p><b>Layout.</b> An entry has a number (its id); its fields live in pages of {@link #PAGE}
  * entries: {@code numbers} (seq, time, size: 24 B), {@code digests} (the sha256: 32 B), {@code
  * refs} (where its path's UTF-8 bytes are in the path arena: 8 B) and {@code hashes} (the path's
- * hash: 4 B). Paths are appended to arena chunks of {@link #CHUNK} bytes (a path never spans two).
- * The table {@code slots} is open addressing with linear probing over entry ids (0: empty, -1: a
- * deleted slot, else id + 1), at most 3/4 full. A removed entry's id is reused; its path bytes are
- * dead until dead bytes outweigh live ones, when the arena is rewritten. About 100 B per file for
- * Composer-like paths (~40 B); {@link #footprintBytes} counts them.
+ * hash: 4 B). Paths are appended to a {@link PathArena}. The table {@code slots} is open addressing
+ * with linear probing over entry ids (0: empty, -1: a deleted slot, else id + 1), at most 3/4 full.
+ * A removed entry's id is reused; its path bytes are dead until dead bytes outweigh live ones, when
+ * the arena is rewritten. About 100 B per file for Composer-like paths (~40 B); {@link
+ * #footprintBytes} counts them.
  *
  * <p><b>Threads.</b> One writer (the agent's commit thread, or a loader) and any number of readers.
  * Every change happens under the write lock of a {@link StampedLock}; readers read optimistically
@@ -36,7 +36,6 @@ import java.util.concurrent.locks.StampedLock;
 final class FileIndex {
   static final int PAGE_BITS = 14;
   static final int PAGE = 1 << PAGE_BITS;
-  static final int CHUNK = 1 << 20;
   private static final int NUMBERS = 3; // seq, time, size
   private static final int SHA = 32;
 
@@ -48,8 +47,7 @@ final class FileIndex {
   private byte[][] digests = new byte[0][];
   private long[][] refs = new long[0][]; // chunk << 32 | offset << 11 | length; 0: a free entry
   private int[][] hashes = new int[0][];
-  private byte[][] chunks = new byte[0][];
-  private int chunkFill = CHUNK; // bytes used in the last chunk
+  private PathArena paths = new PathArena();
   private int ids; // entry ids handed out so far
   private int live;
   private int deletedSlots;
@@ -129,7 +127,7 @@ final class FileIndex {
       int page = id >>> PAGE_BITS;
       int at = id & (PAGE - 1);
       totalSize -= numbers[page][at * NUMBERS + 2];
-      int length = (int) (refs[page][at] & 0x7ff);
+      int length = PathArena.length(refs[page][at]);
       refs[page][at] = 0;
       livePathBytes -= length;
       deadPathBytes += length;
@@ -137,7 +135,7 @@ final class FileIndex {
         free = Arrays.copyOf(free, free.length * 2);
       }
       free[freeCount++] = id;
-      if (deadPathBytes > Math.max(CHUNK, livePathBytes)) {
+      if (deadPathBytes > Math.max(PathArena.CHUNK, livePathBytes)) {
         compactPaths();
       }
     } finally {
@@ -153,8 +151,7 @@ final class FileIndex {
       digests = new byte[0][];
       refs = new long[0][];
       hashes = new int[0][];
-      chunks = new byte[0][];
-      chunkFill = CHUNK;
+      paths = new PathArena();
       ids = live = deletedSlots = freeCount = 0;
       free = new int[16];
       livePathBytes = deadPathBytes = totalSize = 0;
@@ -177,11 +174,11 @@ final class FileIndex {
 
     @Override
     public Iterator<LocalFile> iterator() {
-      return new Iterator<>() {
+      return new Lookahead() {
         private int id;
-        private LocalFile next = advance();
 
-        private LocalFile advance() {
+        @Override
+        LocalFile advance() {
           while (id < ids) {
             LocalFile f = entry(id++);
             if (f != null) {
@@ -190,22 +187,34 @@ final class FileIndex {
           }
           return null;
         }
-
-        @Override
-        public boolean hasNext() {
-          return next != null;
-        }
-
-        @Override
-        public LocalFile next() {
-          if (next == null) {
-            throw new NoSuchElementException();
-          }
-          LocalFile f = next;
-          next = advance();
-          return f;
-        }
       };
+    }
+  }
+
+  /** An iterator that finds each next entry one step ahead; null ends it. */
+  private abstract static class Lookahead implements Iterator<LocalFile> {
+    private LocalFile next;
+    private boolean started;
+
+    abstract LocalFile advance();
+
+    @Override
+    public boolean hasNext() {
+      if (!started) {
+        next = advance();
+        started = true;
+      }
+      return next != null;
+    }
+
+    @Override
+    public LocalFile next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      LocalFile f = next;
+      next = advance();
+      return f;
     }
   }
 
@@ -226,12 +235,12 @@ final class FileIndex {
       lock.unlockRead(stamp);
     }
     return () ->
-        new Iterator<>() {
+        new Lookahead() {
           private int i;
           private byte[] last = floor;
-          private LocalFile next = advance();
 
-          private LocalFile advance() {
+          @Override
+          LocalFile advance() {
             while (i < order.length) {
               LocalFile f = entry(order[i++]);
               if (f == null) {
@@ -245,21 +254,6 @@ final class FileIndex {
             }
             return null;
           }
-
-          @Override
-          public boolean hasNext() {
-            return next != null;
-          }
-
-          @Override
-          public LocalFile next() {
-            if (next == null) {
-              throw new NoSuchElementException();
-            }
-            LocalFile f = next;
-            next = advance();
-            return f;
-          }
         };
   }
 
@@ -269,7 +263,7 @@ final class FileIndex {
     try {
       long bytes = 4L * slots.length + 4L * free.length;
       bytes += (long) numbers.length * PAGE * (NUMBERS * 8 + SHA + 8 + 4);
-      bytes += (long) chunks.length * CHUNK;
+      bytes += paths.footprintBytes();
       return bytes;
     } finally {
       lock.unlockRead(stamp);
@@ -319,10 +313,7 @@ final class FileIndex {
     long size = n[at * NUMBERS + 2];
     byte[] sha = Arrays.copyOfRange(digests[page], at * SHA, at * SHA + SHA);
     if (path == null) {
-      byte[] chunk = chunks[(int) (ref >>> 32)];
-      int offset = (int) (ref >>> 11) & (CHUNK - 1);
-      path =
-          ContentPath.parse(new String(chunk, offset, (int) (ref & 0x7ff), StandardCharsets.UTF_8));
+      path = ContentPath.parse(paths.decode(ref));
     }
     return new LocalFile(path, Sha256.ofDigest(sha), size, time, seq);
   }
@@ -365,12 +356,7 @@ final class FileIndex {
 
   private boolean sameKey(int id, byte[] key) {
     long ref = refs[id >>> PAGE_BITS][id & (PAGE - 1)];
-    int length = (int) (ref & 0x7ff);
-    if (ref == 0 || length != key.length) {
-      return false;
-    }
-    int offset = (int) (ref >>> 11) & (CHUNK - 1);
-    return Arrays.equals(chunks[(int) (ref >>> 32)], offset, offset + length, key, 0, length);
+    return ref != 0 && paths.holds(ref, key);
   }
 
   private int newEntry(byte[] key, int hash) {
@@ -385,7 +371,7 @@ final class FileIndex {
       ids++;
     }
     hashes[id >>> PAGE_BITS][id & (PAGE - 1)] = hash;
-    refs[id >>> PAGE_BITS][id & (PAGE - 1)] = appendPath(key);
+    refs[id >>> PAGE_BITS][id & (PAGE - 1)] = paths.append(key);
     livePathBytes += key.length;
     live++;
     return id;
@@ -401,20 +387,6 @@ final class FileIndex {
     digests[pages - 1] = new byte[PAGE * SHA];
     refs[pages - 1] = new long[PAGE];
     hashes[pages - 1] = new int[PAGE];
-  }
-
-  /** Copies {@code key} into the arena; returns its ref (never 0: a path has at least a byte). */
-  private long appendPath(byte[] key) {
-    if (chunkFill + key.length > CHUNK) {
-      chunks = Arrays.copyOf(chunks, chunks.length + 1);
-      chunks[chunks.length - 1] = new byte[CHUNK];
-      chunkFill = 0;
-    }
-    int chunk = chunks.length - 1;
-    System.arraycopy(key, 0, chunks[chunk], chunkFill, key.length);
-    long ref = (long) chunk << 32 | (long) chunkFill << 11 | key.length;
-    chunkFill += key.length;
-    return ref;
   }
 
   /** Puts {@code id} in the table, growing or cleaning it first when it would be over 3/4 full. */
@@ -457,20 +429,16 @@ final class FileIndex {
 
   /** Rewrites the path arena with live paths only. */
   private void compactPaths() {
-    byte[][] old = chunks;
-    chunks = new byte[0][];
-    chunkFill = CHUNK;
+    PathArena fresh = new PathArena();
     for (int id = 0; id < ids; id++) {
       int page = id >>> PAGE_BITS;
       int at = id & (PAGE - 1);
       long ref = refs[page][at];
       if (ref != 0) {
-        int offset = (int) (ref >>> 11) & (CHUNK - 1);
-        int length = (int) (ref & 0x7ff);
-        byte[] chunk = old[(int) (ref >>> 32)];
-        refs[page][at] = appendPath(Arrays.copyOfRange(chunk, offset, offset + length));
+        refs[page][at] = fresh.copy(paths, ref);
       }
     }
+    paths = fresh;
     deadPathBytes = 0;
   }
 
@@ -505,17 +473,8 @@ final class FileIndex {
   }
 
   private int comparePaths(int a, int b) {
-    long refA = refs[a >>> PAGE_BITS][a & (PAGE - 1)];
-    long refB = refs[b >>> PAGE_BITS][b & (PAGE - 1)];
-    int offA = (int) (refA >>> 11) & (CHUNK - 1);
-    int offB = (int) (refB >>> 11) & (CHUNK - 1);
-    return Arrays.compareUnsigned(
-        chunks[(int) (refA >>> 32)],
-        offA,
-        offA + (int) (refA & 0x7ff),
-        chunks[(int) (refB >>> 32)],
-        offB,
-        offB + (int) (refB & 0x7ff));
+    return paths.compare(
+        refs[a >>> PAGE_BITS][a & (PAGE - 1)], refs[b >>> PAGE_BITS][b & (PAGE - 1)]);
   }
 
   /** A path's table hash: its {@code String} hash, spread (paths share long prefixes). */

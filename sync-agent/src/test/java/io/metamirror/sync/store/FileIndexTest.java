@@ -123,7 +123,7 @@ class FileIndexTest {
     }
 
     assertTrue(
-        index.footprintBytes() <= full + FileIndex.CHUNK,
+        index.footprintBytes() <= full + PathArena.CHUNK,
         "footprint " + index.footprintBytes() + " > " + full);
     assertEquals(version(composerPath(10), 10), index.get(composerPath(10)));
     assertEquals(
