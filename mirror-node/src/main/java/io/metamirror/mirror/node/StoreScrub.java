@@ -284,7 +284,8 @@ final class StoreScrub implements Closeable {
       return Outcome.GOOD;
     }
     boolean damaged =
-        agent.whileTreeSettled(() -> store.file(path) == entry && stamp(entry, file).equals(stamp));
+        agent.whileTreeSettled(
+            () -> entry.equals(store.file(path)) && stamp(entry, file).equals(stamp));
     if (!damaged) {
       return Outcome.REPLACED;
     }

@@ -180,9 +180,13 @@ final class VerifiedFiles {
         if (entries.get() * 4L < slots * 3L) {
           for (int i = (int) key & (slots - 1); ; i = (i + 1) & (slots - 1)) {
             long k = t.get(2 * i);
-            if (k == 0 && t.compareAndSet(2 * i, 0, key)) {
-              entries.incrementAndGet();
-              k = key;
+            if (k == 0) {
+              if (t.compareAndSet(2 * i, 0, key)) {
+                entries.incrementAndGet();
+                k = key;
+              } else {
+                k = t.get(2 * i); // another writer claimed it, maybe for this very key
+              }
             }
             if (k == key) {
               return t.getAndSet(2 * i + 1, outcome);
