@@ -12,7 +12,7 @@
 # `mirror serve`: a mirror node gets a bounded heap. Left to itself the JVM may take a quarter of
 # the RAM, and G1 keeps what it took (a node that caught up on 100,000 files grew to 700-850 MB).
 # 640 MB (issue 21): a node keeps ~110 B per file of its manifest and ~32 B per file it has checked
-# (1,000,000 files and 100,000 served: heap 264 MB after a full collection, RSS 476 MB), but while
+# (1,000,000 files, 100,000 of them served: 264 MB of heap live, RSS 534 MB), but while
 # it bootstraps, the snapshot's manifest adds ~265 B per file (measured: 254 MB for 1,000,000), so
 # a million-file bootstrap needs about 550 MB of heap; with 640 MB the process stays under 800 MB
 # (~90 MB beside the heap), below the 1 GB of issue 21. METAMIRROR_JAVA_OPTS comes after these, and
