@@ -11,8 +11,11 @@
 #
 # `mirror serve`: a mirror node gets a bounded heap. Left to itself the JVM may take a quarter of
 # the RAM, and G1 keeps what it took (a node that caught up on 100,000 files grew to 700-850 MB).
-# With 384 MB the whole process stays under 512 MB; that holds the manifest of about 900,000 files
-# (~300 B each) beside the default 64 MiB file cache. METAMIRROR_JAVA_OPTS comes after these, and
+# 640 MB (issue 21): a node keeps ~110 B per file of its manifest and ~32 B per file it has checked
+# (1,000,000 files, 100,000 of them served: 264 MB of heap live, RSS 534 MB), but while
+# it bootstraps, the snapshot's manifest adds ~265 B per file (measured: 254 MB for 1,000,000), so
+# a million-file bootstrap needs about 550 MB of heap; with 640 MB the process stays under 800 MB
+# (~90 MB beside the heap), below the 1 GB of issue 21. METAMIRROR_JAVA_OPTS comes after these, and
 # the JVM takes the last of each: METAMIRROR_JAVA_OPTS=-Xmx1g for more. The node warns at start
 # when the heap looks small. What a node keeps (manifest, cached files) lives for long and a
 # request's garbage dies at once, so survivors go to the old generation after one collection
@@ -49,7 +52,7 @@ metamirror_jvm_defaults() {
   done
   local command="${words[*]:-}"
   if [[ $command == "mirror serve" ]]; then
-    printf '%s\n' -Xms256m -Xmx384m -XX:MaxTenuringThreshold=1
+    printf '%s\n' -Xms256m -Xmx640m -XX:MaxTenuringThreshold=1
   elif [[ $command == "origin serve" ]]; then
     printf '%s\n' -Xmx512m -Djdk.nio.maxCachedBufferSize=262144
   elif [[ $command == "origin publish-dir" ]]; then

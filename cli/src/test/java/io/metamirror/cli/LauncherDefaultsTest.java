@@ -21,7 +21,7 @@ class LauncherDefaultsTest {
       Path.of("..", "scripts", "jvm-defaults.sh").toAbsolutePath().normalize();
 
   private static final List<String> NODE =
-      List.of("-Xms256m", "-Xmx384m", "-XX:MaxTenuringThreshold=1");
+      List.of("-Xms256m", "-Xmx640m", "-XX:MaxTenuringThreshold=1");
 
   private static final List<String> SYNC = List.of("-XX:+UseSerialGC");
 

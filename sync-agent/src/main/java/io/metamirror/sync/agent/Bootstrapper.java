@@ -16,9 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.util.AbstractCollection;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -133,23 +139,24 @@ final class Bootstrapper {
     Staged staged = unpack(staging, total, done);
     long unpacked = System.nanoTime();
     Manifest manifest = staged.manifest();
-    List<Path> written = new ArrayList<>(); // for the fallback of a flush without syncfs
-    for (int i = 0; i < manifest.files().size(); i++) {
-      Path file = manifest.files().get(i).path().resolveUnder(staging);
-      written.add(file);
-      if (staged.twins()[i]) {
-        written.add(Store.twinFile(file));
-      }
-    }
-    store.syncAll(written, staged.directories());
+    store.syncAll(stagedFiles(staging, manifest, staged.twins()), staged.directories());
     long flushed = System.nanoTime();
     new TreeInstaller(store, afterInstallStep).install(staging, manifest, staged.twins());
     long installed = System.nanoTime();
     Cursor cursor = new Cursor(manifest.epoch(), manifest.seq());
-    List<LocalFile> files = new ArrayList<>(manifest.files().size());
-    for (Manifest.File f : manifest.files()) {
-      files.add(new LocalFile(f.path(), f.sha256(), f.size(), f.time(), f.seq()));
-    }
+    List<LocalFile> files = // a view: a list of a million entries would not fit in a node's heap
+        new AbstractList<>() {
+          @Override
+          public LocalFile get(int i) {
+            Manifest.File f = manifest.files().get(i);
+            return new LocalFile(f.path(), f.sha256(), f.size(), f.time(), f.seq());
+          }
+
+          @Override
+          public int size() {
+            return manifest.files().size();
+          }
+        };
     store.reset(cursor, files);
     if (staged.acceptedShrink()) {
       shrinkGuard.acceptanceUsed();
@@ -166,6 +173,37 @@ final class Bootstrapper {
         (installed - flushed) / 1_000_000,
         (System.nanoTime() - started) / 1_000_000);
     return cursor;
+  }
+
+  /**
+   * The files unpacked into staging, with their twins, made one at a time as the fallback of a
+   * flush without syncfs lists them (issue 21: a list of two million paths outgrew a node's heap).
+   */
+  private static Collection<Path> stagedFiles(Path staging, Manifest manifest, boolean[] twins) {
+    int count = manifest.files().size();
+    int twinCount = 0;
+    for (boolean twin : twins) {
+      twinCount += twin ? 1 : 0;
+    }
+    int size = count + twinCount;
+    return new AbstractCollection<>() {
+      @Override
+      public int size() {
+        return size;
+      }
+
+      @Override
+      public Iterator<Path> iterator() {
+        return IntStream.range(0, count)
+            .boxed()
+            .flatMap(
+                i -> {
+                  Path file = manifest.files().get(i).path().resolveUnder(staging);
+                  return twins[i] ? Stream.of(file, Store.twinFile(file)) : Stream.of(file);
+                })
+            .iterator();
+      }
+    };
   }
 
   private Staged unpack(Path staging, LongConsumer total, LongConsumer done) throws IOException {
