@@ -60,6 +60,8 @@ public final class SyncAgent implements Closeable {
    * @param maxBackoff the longest pause between retries
    * @param maxShrinkPercent the largest share of the store's files a snapshot or a feed page may
    *     remove without an operator's acceptance ({@link ShrinkGuard}); 100 turns the guard off
+   * @param snapshotBehindPercent a store more than this share of its files (and more than a page)
+   *     behind the origin's head catches up from the snapshot, as a delta; 0 never does
    */
   public record Config(
       URI origin,
@@ -69,9 +71,19 @@ public final class SyncAgent implements Closeable {
       Duration maxBackoff,
       Duration connectTimeout,
       Duration requestTimeout,
-      int maxShrinkPercent) {
+      int maxShrinkPercent,
+      int snapshotBehindPercent) {
     /** The share of a store's files a new epoch or a page may remove unasked. */
     public static final int DEFAULT_MAX_SHRINK_PERCENT = 50;
+
+    /**
+     * Entries behind, as a percentage of the store's files, beyond which a store catches up from
+     * the snapshot rather than page by page: replaying an entry (a blob request, a file and its
+     * twin written, its share of a page's flush) costs about 10 times what a file of a bootstrap
+     * costs, and a delta snapshot about a third of a bootstrap whatever the backlog
+     * (bench/RESULTS.md, catch-up), so that the two meet at a few percent.
+     */
+    public static final int DEFAULT_SNAPSHOT_BEHIND_PERCENT = 5;
 
     public Config {
       if (parallel <= 0) {
@@ -86,6 +98,9 @@ public final class SyncAgent implements Closeable {
       if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
         throw new IllegalArgumentException("max shrink not in 0..100: " + maxShrinkPercent);
       }
+      if (snapshotBehindPercent < 0) {
+        throw new IllegalArgumentException("snapshotBehindPercent < 0: " + snapshotBehindPercent);
+      }
     }
 
     public static Config defaults(URI origin) {
@@ -97,7 +112,8 @@ public final class SyncAgent implements Closeable {
           Duration.ofSeconds(30),
           Duration.ofSeconds(5),
           Duration.ofSeconds(60),
-          DEFAULT_MAX_SHRINK_PERCENT);
+          DEFAULT_MAX_SHRINK_PERCENT,
+          DEFAULT_SNAPSHOT_BEHIND_PERCENT);
     }
 
     public Config withParallel(int n) {
@@ -109,7 +125,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
 
     public Config withPageLimit(int n) {
@@ -121,7 +138,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
 
     public Config withWaitSeconds(int n) {
@@ -133,7 +151,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
 
     public Config withMaxShrinkPercent(int percent) {
@@ -145,6 +164,21 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
+          percent,
+          snapshotBehindPercent);
+    }
+
+    /** 0: never from the snapshot, every backlog is replayed (as before issue 21). */
+    public Config withSnapshotBehindPercent(int percent) {
+      return new Config(
+          origin,
+          parallel,
+          pageLimit,
+          waitSeconds,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent,
           percent);
     }
 
@@ -157,7 +191,8 @@ public final class SyncAgent implements Closeable {
           d,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
   }
 
