@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Keeps a {@link Store} equal to the origin's tree: bootstraps from a snapshot when the store is
- * empty, belongs to another epoch, or is too far behind (410); otherwise long-polls the feed and
- * applies each page with {@link PageApplier}.
+ * empty, belongs to another epoch, or is too far behind (410); catches up from the snapshot as a
+ * delta, keeping its unchanged files, when more than {@link Config#snapshotBehindPercent} of its
+ * files behind; otherwise long-polls the feed and applies each page with {@link PageApplier}.
  *
  * <p>Failures become state, not crashes: an unreachable origin or a local I/O error is retried with
  * exponential backoff and jitter (capped by {@link Config#maxBackoff}) and shows in {@link
