@@ -80,11 +80,11 @@ public final class SyncAgent implements Closeable {
     /**
      * Entries behind, as a percentage of the store's files, beyond which a store catches up from
      * the snapshot rather than page by page: replaying an entry (a blob request, a file and its
-     * twin written, its share of a page's flush) costs about 10 times what a file of a bootstrap
-     * costs, and a delta snapshot about a third of a bootstrap whatever the backlog
-     * (bench/RESULTS.md, catch-up), so that the two meet at a few percent.
+     * twin written, its share of a page's flush) cost 4 to 7 times what a file of a bootstrap
+     * costs, and a delta snapshot with a fifth of the files changed 0.4 to 0.6 of a bootstrap
+     * (bench/RESULTS.md, catch-up), so that the two meet near 9 %.
      */
-    public static final int DEFAULT_SNAPSHOT_BEHIND_PERCENT = 5;
+    public static final int DEFAULT_SNAPSHOT_BEHIND_PERCENT = 10;
 
     public Config {
       if (parallel <= 0) {
