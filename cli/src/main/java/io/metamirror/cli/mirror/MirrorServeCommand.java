@@ -6,6 +6,7 @@ import io.metamirror.cli.HostPort;
 import io.metamirror.cli.SystemdNotify;
 import io.metamirror.cli.TokenFile;
 import io.metamirror.cli.sync.ShrinkGuardOption;
+import io.metamirror.cli.sync.SnapshotBehindOption;
 import io.metamirror.mirror.node.CachePolicy;
 import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.node.MirrorNodeConfig;
@@ -221,6 +222,8 @@ public final class MirrorServeCommand implements Callable<Integer> {
 
   @Mixin ShrinkGuardOption shrinkGuard;
 
+  @Mixin SnapshotBehindOption snapshotBehind;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -280,7 +283,9 @@ public final class MirrorServeCommand implements Callable<Integer> {
             scrubPeriod,
             SyncAgent.Config.defaults(origin)
                 .withParallel(parallel)
-                .withMaxShrinkPercent(shrinkGuard.percent()));
+                .withMaxShrinkPercent(shrinkGuard.percent())
+                .withSnapshotBehindPercent(
+                    snapshotBehind.percent(m -> new ParameterException(spec.commandLine(), m))));
     MirrorNode mirror = MirrorNode.start(config);
     // The hook is the last resort (signals the JVM would not hand over): it drains, but the JVM
     // then exits 128 + the signal's number.

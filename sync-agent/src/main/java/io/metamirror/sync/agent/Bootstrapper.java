@@ -13,7 +13,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.AbstractCollection;
@@ -33,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -45,6 +49,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replaces a store's tree with the origin's snapshot.
+ *
+ * <p>Into a store of the snapshot's epoch (a node far behind, or told 410), the snapshot is applied
+ * as a <b>delta</b>: a file the store already has at its path, unchanged ({@link #unchanged}), is
+ * skipped in the archive and kept where it is, with its twin; only the other files go through the
+ * steps below. Into an empty store or one of another epoch, every file does.
  *
  * <ol>
  *   <li>Unpack the snapshot into {@code .metamirror/staging/}, checking every file against the
@@ -125,7 +134,12 @@ final class Bootstrapper {
    * acceptedShrink}: whether the snapshot passed the shrink guard only by an operator's acceptance.
    */
   private record Staged(
-      Manifest manifest, boolean[] twins, Set<Path> directories, boolean acceptedShrink) {}
+      Manifest manifest,
+      boolean[] twins,
+      boolean[] kept,
+      int keptCount,
+      Set<Path> directories,
+      boolean acceptedShrink) {}
 
   /**
    * @param total hears the number of files once the manifest is read
@@ -139,9 +153,11 @@ final class Bootstrapper {
     Staged staged = unpack(staging, total, done);
     long unpacked = System.nanoTime();
     Manifest manifest = staged.manifest();
-    store.syncAll(stagedFiles(staging, manifest, staged.twins()), staged.directories());
+    store.syncAll(
+        stagedFiles(staging, manifest, staged.twins(), staged.kept()), staged.directories());
     long flushed = System.nanoTime();
-    new TreeInstaller(store, afterInstallStep).install(staging, manifest, staged.twins());
+    new TreeInstaller(store, afterInstallStep)
+        .install(staging, manifest, staged.twins(), staged.kept());
     long installed = System.nanoTime();
     Cursor cursor = new Cursor(manifest.epoch(), manifest.seq());
     List<LocalFile> files = // a view: a list of a million entries would not fit in a node's heap
@@ -163,11 +179,12 @@ final class Bootstrapper {
     }
     deleteTree(staging);
     log.info(
-        "event=bootstrapped epoch={} seq={} files={} unpack_ms={} flush_ms={} install_ms={}"
-            + " total_ms={}",
+        "event=bootstrapped epoch={} seq={} files={} kept={} unpack_ms={} flush_ms={}"
+            + " install_ms={} total_ms={}",
         manifest.epoch(),
         manifest.seq(),
         files.size(),
+        staged.keptCount(),
         (unpacked - started) / 1_000_000,
         (flushed - unpacked) / 1_000_000,
         (installed - flushed) / 1_000_000,
@@ -176,16 +193,18 @@ final class Bootstrapper {
   }
 
   /**
-   * The files unpacked into staging, with their twins, made one at a time as the fallback of a
-   * flush without syncfs lists them (issue 21: a list of two million paths outgrew a node's heap).
+   * The files unpacked into staging (not those the delta kept in place), with their twins, made one
+   * at a time as the fallback of a flush without syncfs lists them (issue 21: a list of two million
+   * paths outgrew a node's heap).
    */
-  private static Collection<Path> stagedFiles(Path staging, Manifest manifest, boolean[] twins) {
+  private static Collection<Path> stagedFiles(
+      Path staging, Manifest manifest, boolean[] twins, boolean[] kept) {
     int count = manifest.files().size();
-    int twinCount = 0;
-    for (boolean twin : twins) {
-      twinCount += twin ? 1 : 0;
+    int written = 0;
+    for (int i = 0; i < count; i++) {
+      written += kept[i] ? 0 : twins[i] ? 2 : 1;
     }
-    int size = count + twinCount;
+    int size = written;
     return new AbstractCollection<>() {
       @Override
       public int size() {
@@ -195,6 +214,7 @@ final class Bootstrapper {
       @Override
       public Iterator<Path> iterator() {
         return IntStream.range(0, count)
+            .filter(i -> !kept[i])
             .boxed()
             .flatMap(
                 i -> {
@@ -239,7 +259,11 @@ final class Bootstrapper {
                   "snapshot", manifest.epoch(), manifest.seq(), store.fileCount(), removed));
       boolean[] twins = new boolean[manifest.files().size()];
       boolean[] received = new boolean[manifest.files().size()];
+      boolean[] kept = new boolean[manifest.files().size()];
+      boolean delta = manifest.epoch().equals(store.cursor().epoch());
+      Predicate<ContentPath> isNewContent = p -> expected.containsKey(p.value());
       int count = 0;
+      int keptCount = 0;
       List<Unpacked> batch = new ArrayList<>();
       long batchBytes = 0;
       for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
@@ -259,11 +283,17 @@ final class Bootstrapper {
         ContentPath path = e.file().path();
         received[e.index()] = true;
         count++;
+        if (delta && unchanged(e.file(), isNewContent)) {
+          kept[e.index()] = true; // the archive skips its bytes at the next entry
+          keptCount++;
+          done.accept(count);
+          continue;
+        }
         Path target = path.resolveUnder(staging);
         if (directories.add(target.getParent())) {
           Files.createDirectories(target.getParent());
         }
-        boolean twin = Store.wantsTwin(path, e.file().size(), p -> expected.containsKey(p.value()));
+        boolean twin = Store.wantsTwin(path, e.file().size(), isNewContent);
         if (e.file().size() > IN_MEMORY_LIMIT) {
           twins[e.index()] = copyVerified(tar, target, e.file(), twin);
         } else {
@@ -290,12 +320,45 @@ final class Bootstrapper {
       // The tar ends before the gzip trailer is read, and its CRC is all that guards the
       // manifest's seq, epoch and times: read on, so that GZIPInputStream checks it.
       gzip.transferTo(OutputStream.nullOutputStream());
-      return new Staged(manifest, twins, directories, acceptedShrink);
+      return new Staged(manifest, twins, kept, keptCount, directories, acceptedShrink);
     } finally {
       // Never leave a worker writing into staging behind: the caller may delete it next.
       permits.acquireUninterruptibly(inFlight);
       permits.release(inFlight);
     }
+  }
+
+  /**
+   * Whether the store already holds {@code f} as the snapshot lists it, so that a delta keeps it:
+   * its manifest lists the same sha256, size and time at the path; the file on disk has that size
+   * and mtime (a file an interrupted install moved in, or one damaged, does not, and is written
+   * again); and its twin rule is the same in both trees ({@code <path>.gz} content in both or in
+   * neither), so that the twin beside it, if any, is still the right one.
+   */
+  private boolean unchanged(Manifest.File f, Predicate<ContentPath> isNewContent)
+      throws IOException {
+    LocalFile have = store.file(f.path());
+    if (have == null
+        || have.size() != f.size()
+        || have.time() != f.time()
+        || !have.sha256().equals(f.sha256())) {
+      return false;
+    }
+    if (Store.mayHaveTwin(f.path(), p -> store.file(p) != null)
+        != Store.mayHaveTwin(f.path(), isNewContent)) {
+      return false;
+    }
+    BasicFileAttributes disk;
+    try {
+      disk =
+          Files.readAttributes(
+              store.pathOf(f.path()), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    return disk.isRegularFile()
+        && disk.size() == f.size()
+        && disk.lastModifiedTime().toMillis() == f.time();
   }
 
   /** Starts {@link Store#flushAhead} on a thread of its own unless one is still running. */

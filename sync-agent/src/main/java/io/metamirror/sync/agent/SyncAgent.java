@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Keeps a {@link Store} equal to the origin's tree: bootstraps from a snapshot when the store is
- * empty, belongs to another epoch, or is too far behind (410); otherwise long-polls the feed and
- * applies each page with {@link PageApplier}.
+ * empty, belongs to another epoch, or is too far behind (410); catches up from the snapshot as a
+ * delta, keeping its unchanged files, when more than {@link Config#snapshotBehindPercent} of its
+ * files behind; otherwise long-polls the feed and applies each page with {@link PageApplier}.
  *
  * <p>Failures become state, not crashes: an unreachable origin or a local I/O error is retried with
  * exponential backoff and jitter (capped by {@link Config#maxBackoff}) and shows in {@link
@@ -60,6 +61,8 @@ public final class SyncAgent implements Closeable {
    * @param maxBackoff the longest pause between retries
    * @param maxShrinkPercent the largest share of the store's files a snapshot or a feed page may
    *     remove without an operator's acceptance ({@link ShrinkGuard}); 100 turns the guard off
+   * @param snapshotBehindPercent a store more than this share of its files (and more than a page)
+   *     behind the origin's head catches up from the snapshot, as a delta; 0 never does
    */
   public record Config(
       URI origin,
@@ -69,9 +72,19 @@ public final class SyncAgent implements Closeable {
       Duration maxBackoff,
       Duration connectTimeout,
       Duration requestTimeout,
-      int maxShrinkPercent) {
+      int maxShrinkPercent,
+      int snapshotBehindPercent) {
     /** The share of a store's files a new epoch or a page may remove unasked. */
     public static final int DEFAULT_MAX_SHRINK_PERCENT = 50;
+
+    /**
+     * Entries behind, as a percentage of the store's files, beyond which a store catches up from
+     * the snapshot rather than page by page: replaying an entry (a blob request, a file and its
+     * twin written, its share of a page's flush) cost 4 to 7 times what a file of a bootstrap
+     * costs, and a delta snapshot with a fifth of the files changed 0.4 to 0.6 of a bootstrap
+     * (bench/RESULTS.md, catch-up), so that the two meet near 9 %.
+     */
+    public static final int DEFAULT_SNAPSHOT_BEHIND_PERCENT = 10;
 
     public Config {
       if (parallel <= 0) {
@@ -86,6 +99,9 @@ public final class SyncAgent implements Closeable {
       if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
         throw new IllegalArgumentException("max shrink not in 0..100: " + maxShrinkPercent);
       }
+      if (snapshotBehindPercent < 0) {
+        throw new IllegalArgumentException("snapshotBehindPercent < 0: " + snapshotBehindPercent);
+      }
     }
 
     public static Config defaults(URI origin) {
@@ -97,7 +113,8 @@ public final class SyncAgent implements Closeable {
           Duration.ofSeconds(30),
           Duration.ofSeconds(5),
           Duration.ofSeconds(60),
-          DEFAULT_MAX_SHRINK_PERCENT);
+          DEFAULT_MAX_SHRINK_PERCENT,
+          DEFAULT_SNAPSHOT_BEHIND_PERCENT);
     }
 
     public Config withParallel(int n) {
@@ -109,7 +126,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
 
     public Config withPageLimit(int n) {
@@ -121,7 +139,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
 
     public Config withWaitSeconds(int n) {
@@ -133,7 +152,8 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
 
     public Config withMaxShrinkPercent(int percent) {
@@ -145,6 +165,21 @@ public final class SyncAgent implements Closeable {
           maxBackoff,
           connectTimeout,
           requestTimeout,
+          percent,
+          snapshotBehindPercent);
+    }
+
+    /** 0: never from the snapshot, every backlog is replayed (as before issue 21). */
+    public Config withSnapshotBehindPercent(int percent) {
+      return new Config(
+          origin,
+          parallel,
+          pageLimit,
+          waitSeconds,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent,
           percent);
     }
 
@@ -157,7 +192,8 @@ public final class SyncAgent implements Closeable {
           d,
           connectTimeout,
           requestTimeout,
-          maxShrinkPercent);
+          maxShrinkPercent,
+          snapshotBehindPercent);
     }
   }
 

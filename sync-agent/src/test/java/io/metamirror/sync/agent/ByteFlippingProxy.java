@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +31,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A test seam for faults a real origin cannot produce: an HTTP proxy on a loopback port that passes
  * every request to the origin and its answer back (status, headers, body; feed long-polls too), but
- * flips one byte in the answers it is told to damage. What to damage can change while it runs.
+ * flips one byte in the answers it is told to damage. What to damage can change while it runs. It
+ * remembers the paths it was asked for, so that a test can count what the agent fetched.
  *
  * <ul>
  *   <li>{@link #corruptBlob}: the body of {@code /.metamirror/blobs/<sha256>}, in the middle.
@@ -63,6 +65,7 @@ final class ByteFlippingProxy implements AutoCloseable {
           .build();
   private final Set<String> corruptBlobs = ConcurrentHashMap.newKeySet();
   private final AtomicInteger damaged = new AtomicInteger();
+  private final List<String> requested = new CopyOnWriteArrayList<>();
   private volatile IntUnaryOperator snapshotWirePosition;
   private volatile SnapshotTextDamage snapshotText;
 
@@ -130,8 +133,21 @@ final class ByteFlippingProxy implements AutoCloseable {
     return damaged.get();
   }
 
+  /**
+   * The paths of the requests passed on since the start or the last {@link #forgetRequests}, in the
+   * order they arrived, that start with {@code prefix} ({@code /.metamirror/blobs/}, …).
+   */
+  List<String> requestsUnder(String prefix) {
+    return requested.stream().filter(p -> p.startsWith(prefix)).toList();
+  }
+
+  void forgetRequests() {
+    requested.clear();
+  }
+
   private void forward(HttpExchange exchange) throws IOException {
     try (exchange) {
+      requested.add(exchange.getRequestURI().getRawPath());
       String pathAndQuery = exchange.getRequestURI().getRawPath();
       if (exchange.getRequestURI().getRawQuery() != null) {
         pathAndQuery += "?" + exchange.getRequestURI().getRawQuery();
