@@ -3,8 +3,6 @@ package io.metamirror.sync.agent;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Manifest;
 import io.metamirror.protocol.ProtocolException;
-import io.metamirror.protocol.Sha256;
-import io.metamirror.protocol.http.CompressedTypes;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
@@ -17,8 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.util.AbstractCollection;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -295,7 +291,7 @@ final class Bootstrapper {
         }
         boolean twin = Store.wantsTwin(path, e.file().size(), isNewContent);
         if (e.file().size() > IN_MEMORY_LIMIT) {
-          twins[e.index()] = copyVerified(tar, target, e.file(), twin);
+          twins[e.index()] = StagedWrites.copyVerified(tar, target, e.file(), twin);
         } else {
           byte[] content = readEntry(tar, entry);
           batch.add(new Unpacked(e, twin, content, target));
@@ -421,7 +417,8 @@ final class Bootstrapper {
                   return;
                 }
                 twins[u.expected().index()] =
-                    writeVerified(u.content(), u.target(), u.expected().file(), u.twin());
+                    StagedWrites.writeVerified(
+                        u.content(), u.target(), u.expected().file(), u.twin());
               }
             } catch (Throwable t) {
               failure.compareAndSet(null, t);
@@ -457,58 +454,6 @@ final class Bootstrapper {
       throw err;
     }
     throw new IOException(t);
-  }
-
-  /**
-   * Checks {@code content} against the manifest, then writes it and (when {@code twin} and smaller)
-   * its twin, each with one write, each stamped with the entry's time. Returns whether a twin was
-   * written.
-   */
-  private static boolean writeVerified(byte[] content, Path target, Manifest.File f, boolean twin)
-      throws IOException {
-    Sha256 actual = Sha256.of(content);
-    if (content.length != f.size() || !actual.equals(f.sha256())) {
-      throw new BlobMismatchException(f.sha256(), f.size(), actual, content.length);
-    }
-    FileTime mtime = FileTime.fromMillis(f.time());
-    Store.writeNew(target, content, content.length);
-    Store.stamp(target, mtime);
-    if (twin) {
-      Path twinPath = Store.twinFile(target);
-      if (Store.writeTwin(
-          content, content.length, twinPath, CompressedTypes.gzipRequired(f.path()))) {
-        Store.stamp(twinPath, mtime);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Streams a large file to {@code target}, then checks it; returns whether a twin was written. */
-  private static boolean copyVerified(InputStream in, Path target, Manifest.File f, boolean twin)
-      throws IOException {
-    MessageDigest digest = Sha256.newDigest();
-    long size = 0;
-    try (OutputStream out = Files.newOutputStream(target)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        digest.update(buffer, 0, n);
-        out.write(buffer, 0, n);
-        size += n;
-      }
-    }
-    Sha256 actual = Sha256.ofDigest(digest.digest());
-    if (size != f.size() || !actual.equals(f.sha256())) {
-      throw new BlobMismatchException(f.sha256(), f.size(), actual, size);
-    }
-    FileTime mtime = FileTime.fromMillis(f.time());
-    Store.stamp(target, mtime);
-    Path twinPath = Store.twinFile(target);
-    if (twin && Store.writeTwin(target, twinPath, CompressedTypes.gzipRequired(f.path()))) {
-      Store.stamp(twinPath, mtime);
-      return true;
-    }
-    return false;
   }
 
   static void deleteTree(Path dir) throws IOException {
