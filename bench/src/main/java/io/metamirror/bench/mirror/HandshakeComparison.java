@@ -14,10 +14,10 @@ import java.util.Locale;
  * same certificate, after one unmeasured second on each; the median round of each by server CPU per
  * handshake.
  */
-record HandshakeComparison(TlsHandshakes mirror, TlsHandshakes nginx) {
+public record HandshakeComparison(TlsHandshakes mirror, TlsHandshakes nginx) {
   private static final int SECONDS = 5;
 
-  static HandshakeComparison measure(
+  public static HandshakeComparison measure(
       ChildProcesses processes,
       String nodeUrl,
       long[] nodePids,
@@ -25,13 +25,26 @@ record HandshakeComparison(TlsHandshakes mirror, TlsHandshakes nginx) {
       long[] nginxPids,
       int rounds)
       throws IOException, InterruptedException {
+    return measure(processes, nodeUrl, nodePids, nginxUrl, nginxPids, rounds, SECONDS);
+  }
+
+  /** {@link #measure} with rounds of {@code seconds} each (a smoke run's are short). */
+  public static HandshakeComparison measure(
+      ChildProcesses processes,
+      String nodeUrl,
+      long[] nodePids,
+      String nginxUrl,
+      long[] nginxPids,
+      int rounds,
+      int seconds)
+      throws IOException, InterruptedException {
     TlsHandshakes.measure(processes, nodeUrl, nodePids, 1); // warm-up
     TlsHandshakes.measure(processes, nginxUrl, nginxPids, 1);
     List<TlsHandshakes> ours = new ArrayList<>();
     List<TlsHandshakes> theirs = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      ours.add(TlsHandshakes.measure(processes, nodeUrl, nodePids, SECONDS));
-      theirs.add(TlsHandshakes.measure(processes, nginxUrl, nginxPids, SECONDS));
+      ours.add(TlsHandshakes.measure(processes, nodeUrl, nodePids, seconds));
+      theirs.add(TlsHandshakes.measure(processes, nginxUrl, nginxPids, seconds));
     }
     System.out.printf(
         Locale.ROOT,
@@ -51,7 +64,8 @@ record HandshakeComparison(TlsHandshakes mirror, TlsHandshakes nginx) {
     return sb.toString();
   }
 
-  void addRows(ResultTable results) {
+  /** Adds the two rows; returns the server CPU one, for a note. */
+  public ResultTable.Row addRows(ResultTable results) {
     String sameCertificate = "nginx, same certificate";
     results
         .add(
@@ -61,7 +75,7 @@ record HandshakeComparison(TlsHandshakes mirror, TlsHandshakes nginx) {
             sameCertificate,
             nginx.perSecond())
         .note("one client; its own CPU is in it");
-    results.add(
+    return results.add(
         "tls handshake, server CPU each",
         "ms",
         mirror.cpuMsEach(),

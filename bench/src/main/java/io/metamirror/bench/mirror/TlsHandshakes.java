@@ -16,15 +16,15 @@ import java.util.regex.Pattern;
  * full handshake (no resumption) after another, and the server's CPU over that time. wrk opens its
  * connections at the start of every round, so this cost is inside the https rows too.
  */
-record TlsHandshakes(long connections, double seconds, double serverCpuMs) {
+public record TlsHandshakes(long connections, double seconds, double serverCpuMs) {
   private static final Pattern S_TIME =
       Pattern.compile("(\\d+) connections in [0-9.]+ real seconds");
 
-  double perSecond() {
+  public double perSecond() {
     return connections / seconds;
   }
 
-  double cpuMsEach() {
+  public double cpuMsEach() {
     return serverCpuMs / connections;
   }
 
