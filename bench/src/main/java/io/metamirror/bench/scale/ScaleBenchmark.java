@@ -45,7 +45,7 @@ public final class ScaleBenchmark implements Benchmark {
     files = options.positive("files", quick ? 1_000 : 1_000_000);
     changes = options.positive("changes", quick ? 100 : 100_000);
     duration = options.positive("duration", quick ? 2 : 10);
-    warmup = options.positive("warmup", quick ? 1 : 5);
+    warmup = options.nonNegative("warmup", quick ? 0 : 5);
     connections = options.positive("connections", 32);
     threads = options.positive("threads", 2);
     delayMs = options.nonNegative("origin-delay-ms", 50);
@@ -98,8 +98,10 @@ public final class ScaleBenchmark implements Benchmark {
       System.out.printf(
           Locale.ROOT,
           "time per part (2 cores shared or not: see the load average below):%n%s%n"
-              + "disk used by the run at its peak: %.2f GB%n",
+              + "disk: the workspace at its fullest %.2f GB (du, before the catch-up's copies are"
+              + " deleted); the file system's free space at most %.2f GB below its start%n",
           String.join("\n", parts.timings(files, total.seconds())),
+          parts.fullestWorkspaceGb(),
           parts.peakGb());
       harness.finish(
           String.format(

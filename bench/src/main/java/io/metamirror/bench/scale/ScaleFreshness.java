@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +59,8 @@ record ScaleFreshness(int delayMs, Samples visible, Samples roundTrip, Samples s
       for (int j = 0; j < count; j++) {
         int i = tree.files() + j;
         byte[] content = tree.content(i);
+        // into the tree too, so that the catch-up's `metamirror publish` of the tree keeps it
+        Files.write(tree.root().resolve(ComposerLikeFiles.path(i)), content);
         HttpRequest put = origin.api().putRequest(ComposerLikeFiles.path(i), content);
         origin.api().send(put);
         Stopwatch returned = Stopwatch.start();

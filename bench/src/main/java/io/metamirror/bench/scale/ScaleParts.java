@@ -32,6 +32,7 @@ final class ScaleParts implements AutoCloseable {
   private final Map<String, Double> seconds = new LinkedHashMap<>();
   private final Thread sampler;
   private volatile long peakUsed;
+  private double fullestWorkspaceGb;
 
   private ScaleParts(Set<String> skipped, FileStore disk) throws IOException {
     this.skipped = skipped;
@@ -81,7 +82,8 @@ final class ScaleParts implements AutoCloseable {
     seconds.merge(part, s, Double::sum);
     System.out.printf(
         Locale.ROOT,
-        "part %s: %.1f s; disk used by the run now %.2f GB, peak %.2f GB%n",
+        "part %s: %.1f s; the file system's free space is %.2f GB below its start (peak %.2f GB;"
+            + " other writers on it count too)%n",
         part,
         s,
         usedGb(),
@@ -98,13 +100,29 @@ final class ScaleParts implements AutoCloseable {
     return peakUsed / 1e9;
   }
 
+  /** The workspace's size ({@code du}) where a run holds the most copies; the largest is kept. */
+  void workspaceMeasured(double gb) {
+    fullestWorkspaceGb = Math.max(fullestWorkspaceGb, gb);
+    System.out.printf(Locale.ROOT, "workspace at its fullest (du): %.2f GB%n", gb);
+  }
+
+  double fullestWorkspaceGb() {
+    return fullestWorkspaceGb;
+  }
+
   /**
    * One line per part: its time, and that time scaled to 1,000,000 files (linearly; the wrk runs,
    * handshakes and freshness samples do not grow with the tree, so for them it is an upper bound);
-   * the parts at issue 21's own size count once.
+   * the parts at issue 21's own size count once. Below 10,000 files, the times alone.
    */
   List<String> timings(int files, double totalSeconds) {
     List<String> lines = new ArrayList<>();
+    if (files < 10_000) {
+      seconds.forEach(
+          (part, s) -> lines.add(String.format(Locale.ROOT, "  %-18s %7.1f s", part, s)));
+      lines.add(String.format(Locale.ROOT, "  %-18s %7.1f s", "total", totalSeconds));
+      return lines;
+    }
     double scale = 1_000_000.0 / files;
     double extrapolated = totalSeconds;
     for (Map.Entry<String, Double> e : seconds.entrySet()) {

@@ -290,6 +290,7 @@ final class ScaleRun {
     Path fresh = workspace.file("store-fresh" + name);
     MeasuredRun rebootstrap = syncOnce(origin, data, fresh, "sync-once-fresh" + name);
     tree.checkStore(fresh, newHead, "fresh bootstrap");
+    parts.workspaceMeasured(ScaleTree.diskMb(processes, workspace.root()) / 1024);
     delete(fresh);
     MeasuredRun delta = rsyncPull(tree, daemon, rsyncDst, "rsync-catch-up" + name);
     tree.check(rsyncDst, "rsync catch-up");
@@ -360,7 +361,7 @@ final class ScaleRun {
     processes.run("rm", "-rf", dir.toString());
     System.out.printf(
         Locale.ROOT,
-        "deleted %s; disk used by the run %.2f GB (peak %.2f GB)%n",
+        "deleted %s; free space %.2f GB below the start (peak %.2f GB)%n",
         workspace.root().relativize(dir),
         parts.usedGb(),
         parts.peakGb());

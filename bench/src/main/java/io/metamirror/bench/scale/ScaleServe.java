@@ -128,13 +128,15 @@ record ScaleServe(
     return node;
   }
 
-  /** An unmeasured run on each, then a measured one on each; prints both. */
+  /** An unmeasured run on each (unless {@code warmup} is 0), then a measured one; prints both. */
   private static Comparison run(
       Settings settings, String nodeUrl, long[] nodePid, String nginxUrl, Nginx nginx, Path script)
       throws IOException, InterruptedException {
     Wrk wrk = settings.wrk();
-    wrk.run(nodeUrl, script, false, settings.warmup(), nodePid);
-    wrk.run(nginxUrl, script, false, settings.warmup(), nginx.pids());
+    if (settings.warmup() > 0) {
+      wrk.run(nodeUrl, script, false, settings.warmup(), nodePid);
+      wrk.run(nginxUrl, script, false, settings.warmup(), nginx.pids());
+    }
     Wrk.Result ours = wrk.run(nodeUrl, script, false, settings.duration(), nodePid);
     Wrk.Result theirs = wrk.run(nginxUrl, script, false, settings.duration(), nginx.pids());
     System.out.printf(
