@@ -26,6 +26,16 @@ public final class Nginx {
           "  types { application/json json; text/html html; }",
           "  default_type application/octet-stream;");
 
+  /** The TLS settings of every HTTPS server the benchmarks start: the node's own certificate. */
+  public static String tlsSettings(MirrorNode.TlsFiles tls) {
+    return String.join(
+        "\n",
+        "  ssl_certificate " + tls.certificate() + ";",
+        "  ssl_certificate_key " + tls.key() + ";",
+        "  ssl_protocols TLSv1.2 TLSv1.3;",
+        "  ssl_session_cache shared:SSL:1m;");
+  }
+
   private final Process master;
 
   private Nginx(Process master) {

@@ -15,20 +15,9 @@ import java.util.Locale;
  * handshake.
  */
 public record HandshakeComparison(TlsHandshakes mirror, TlsHandshakes nginx) {
-  private static final int SECONDS = 5;
+  public static final int SECONDS = 5;
 
-  public static HandshakeComparison measure(
-      ChildProcesses processes,
-      String nodeUrl,
-      long[] nodePids,
-      String nginxUrl,
-      long[] nginxPids,
-      int rounds)
-      throws IOException, InterruptedException {
-    return measure(processes, nodeUrl, nodePids, nginxUrl, nginxPids, rounds, SECONDS);
-  }
-
-  /** {@link #measure} with rounds of {@code seconds} each (a smoke run's are short). */
+  /** {@code rounds} of {@code seconds} each ({@link #SECONDS} but in a smoke run). */
   public static HandshakeComparison measure(
       ChildProcesses processes,
       String nodeUrl,

@@ -123,7 +123,8 @@ public final class MirrorServeBenchmark implements Benchmark {
             new long[] {node.process().pid()},
             nginxHttps,
             testbed.nginx().pids(),
-            rounds);
+            rounds,
+            HandshakeComparison.SECONDS);
     testbed.stop(node);
 
     // 3. Fallback: a node of origin 1's tree (through the router) asked for origin 2's files.

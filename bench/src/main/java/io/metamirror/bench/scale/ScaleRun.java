@@ -138,8 +138,7 @@ final class ScaleRun {
 
   private void publishDir(ScaleTree tree, Path data, Path copy, double treeMb)
       throws IOException, InterruptedException {
-    processes.readWhole(tree.root());
-    processes.run("sync");
+    warm(tree.root());
     MeasuredRun publish =
         MeasuredRun.of(
             harness,
@@ -313,8 +312,7 @@ final class ScaleRun {
   /** One {@code metamirror sync --once} into {@code store}, its source read whole first. */
   private MeasuredRun syncOnce(OriginServer origin, Path data, Path store, String log)
       throws IOException, InterruptedException {
-    processes.readWhole(data);
-    processes.run("sync");
+    warm(data);
     MeasuredRun run =
         MeasuredRun.of(
             harness,
@@ -336,8 +334,7 @@ final class ScaleRun {
   /** {@code rsync -a} from the daemon into {@code dst}, then a flush; the tree read whole first. */
   private MeasuredRun rsyncPull(ScaleTree tree, RsyncDaemon daemon, Path dst, String log)
       throws IOException, InterruptedException {
-    processes.readWhole(tree.root());
-    processes.run("sync");
+    warm(tree.root());
     MeasuredRun run =
         MeasuredRun.shellAlongside(
             harness,
@@ -354,6 +351,15 @@ final class ScaleRun {
         run.peakMb(),
         run.alongsideMb());
     return run;
+  }
+
+  /**
+   * Reads a source whole and flushes, off the clock: what follows starts from a warm page cache
+   * with nothing of the setup left to write back.
+   */
+  private void warm(Path source) throws IOException, InterruptedException {
+    processes.readWhole(source);
+    processes.run("sync");
   }
 
   /** Deletes a copy whose rows are measured, and says how much disk the run holds after. */

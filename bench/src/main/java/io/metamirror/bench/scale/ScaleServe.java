@@ -63,14 +63,13 @@ record ScaleServe(
     String servers = "  server { listen 127.0.0.1:" + httpPort + "; root " + store + "; }";
     if (tls != null) {
       servers +=
-          String.join(
-              "\n",
-              "",
-              "  ssl_certificate " + tls.certificate() + ";",
-              "  ssl_certificate_key " + tls.key() + ";",
-              "  ssl_protocols TLSv1.2 TLSv1.3;",
-              "  ssl_session_cache shared:SSL:1m;",
-              "  server { listen 127.0.0.1:" + httpsPort + " ssl; root " + store + "; }");
+          "\n"
+              + Nginx.tlsSettings(tls)
+              + "\n  server { listen 127.0.0.1:"
+              + httpsPort
+              + " ssl; root "
+              + store
+              + "; }";
     }
     Nginx nginx =
         Nginx.start(
