@@ -27,7 +27,7 @@ import java.util.Set;
  * The set of connections is guarded by {@code this}, and so is the end of a hang, so that no
  * connection accepted during a hang outlives it.
  */
-final class DelayProxy implements AutoCloseable {
+public final class DelayProxy implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
 
   private final ServerSocket listener;
@@ -44,7 +44,7 @@ final class DelayProxy implements AutoCloseable {
   }
 
   /** Listens on a free loopback port and forwards to {@code upstream} (a loopback address). */
-  static DelayProxy start(String name, InetSocketAddress upstream, Duration oneWay)
+  public static DelayProxy start(String name, InetSocketAddress upstream, Duration oneWay)
       throws IOException {
     if (!upstream.getAddress().isLoopbackAddress()) {
       throw new IllegalArgumentException("the chaos run stays on loopback: " + upstream);
@@ -58,7 +58,7 @@ final class DelayProxy implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:PORT}, the origin URL a node behind this proxy is given. */
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + listener.getLocalPort();
   }
 

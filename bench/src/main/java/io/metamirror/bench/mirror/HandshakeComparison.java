@@ -16,7 +16,7 @@ import java.util.Locale;
  * the HTTPS node and nginx with the same certificate, after {@code warmup} unmeasured seconds of
  * each kind on the node (one on nginx); the median round of each by server CPU per handshake.
  */
-record HandshakeComparison(
+public record HandshakeComparison(
     String label,
     TlsHandshakes mirror,
     TlsHandshakes nginx,
@@ -24,13 +24,21 @@ record HandshakeComparison(
     TlsHandshakes nginxWithGet,
     TlsHandshakes mirrorResumed,
     TlsHandshakes nginxResumed) {
-  private static final int SECONDS = 5;
+  public static final int SECONDS = 5;
 
   /** The servers measured: the node's URL and pids, nginx's, and a file both serve. */
-  record Target(String nodeUrl, long[] nodePids, String nginxUrl, long[] nginxPids, String path) {}
+  public record Target(
+      String nodeUrl, long[] nodePids, String nginxUrl, long[] nginxPids, String path) {}
 
   static HandshakeComparison measure(
       ChildProcesses processes, String label, Target t, int rounds, int warmup)
+      throws IOException, InterruptedException {
+    return measure(processes, label, t, rounds, warmup, SECONDS);
+  }
+
+  /** {@code rounds} of {@code seconds} each of every kind ({@link #SECONDS} but in a smoke run). */
+  public static HandshakeComparison measure(
+      ChildProcesses processes, String label, Target t, int rounds, int warmup, int seconds)
       throws IOException, InterruptedException {
     TlsHandshakes.measureNew(processes, t.nodeUrl(), t.nodePids(), warmup);
     TlsHandshakes.measureResumed(processes, t.nodeUrl(), t.nodePids(), warmup, t.path());
@@ -43,17 +51,17 @@ record HandshakeComparison(
     List<TlsHandshakes> oursResumed = new ArrayList<>();
     List<TlsHandshakes> theirsResumed = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      ours.add(TlsHandshakes.measureNew(processes, t.nodeUrl(), t.nodePids(), SECONDS));
-      theirs.add(TlsHandshakes.measureNew(processes, t.nginxUrl(), t.nginxPids(), SECONDS));
+      ours.add(TlsHandshakes.measureNew(processes, t.nodeUrl(), t.nodePids(), seconds));
+      theirs.add(TlsHandshakes.measureNew(processes, t.nginxUrl(), t.nginxPids(), seconds));
       oursWithGet.add(
-          TlsHandshakes.measureNewWithGet(processes, t.nodeUrl(), t.nodePids(), SECONDS, t.path()));
+          TlsHandshakes.measureNewWithGet(processes, t.nodeUrl(), t.nodePids(), seconds, t.path()));
       theirsWithGet.add(
           TlsHandshakes.measureNewWithGet(
-              processes, t.nginxUrl(), t.nginxPids(), SECONDS, t.path()));
+              processes, t.nginxUrl(), t.nginxPids(), seconds, t.path()));
       oursResumed.add(
-          TlsHandshakes.measureResumed(processes, t.nodeUrl(), t.nodePids(), SECONDS, t.path()));
+          TlsHandshakes.measureResumed(processes, t.nodeUrl(), t.nodePids(), seconds, t.path()));
       theirsResumed.add(
-          TlsHandshakes.measureResumed(processes, t.nginxUrl(), t.nginxPids(), SECONDS, t.path()));
+          TlsHandshakes.measureResumed(processes, t.nginxUrl(), t.nginxPids(), seconds, t.path()));
     }
     System.out.printf(
         Locale.ROOT,
@@ -93,7 +101,8 @@ record HandshakeComparison(
     return sb.toString();
   }
 
-  void addRows(ResultTable results) {
+  /** Adds the rows; returns the one of server CPU per new handshake, for a note. */
+  public ResultTable.Row addRows(ResultTable results) {
     String sameCertificate = "nginx, same certificate";
     String suffix = label.isEmpty() ? "" : " (" + label + ")";
     results
@@ -104,12 +113,13 @@ record HandshakeComparison(
             sameCertificate,
             nginx.perSecond())
         .note("one client; its own CPU is in it");
-    results.add(
-        "tls handshake, server CPU each" + suffix,
-        "ms",
-        mirror.cpuMsEach(),
-        sameCertificate,
-        nginx.cpuMsEach());
+    ResultTable.Row serverCpu =
+        results.add(
+            "tls handshake, server CPU each" + suffix,
+            "ms",
+            mirror.cpuMsEach(),
+            sameCertificate,
+            nginx.cpuMsEach());
     results.add(
         "tls new + GET, server CPU each" + suffix,
         "ms",
@@ -131,5 +141,6 @@ record HandshakeComparison(
                 mirrorResumed.connections(),
                 nginxResumed.resumed(),
                 nginxResumed.connections()));
+    return serverCpu;
   }
 }

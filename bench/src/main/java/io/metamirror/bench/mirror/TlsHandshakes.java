@@ -26,16 +26,16 @@ import java.util.regex.Pattern;
  * 1.3 session ticket, which arrives after the handshake; without it nothing could be resumed).
  * {@code resumed} counts the connections s_time reports as resumed ({@code r}, against {@code *}).
  */
-record TlsHandshakes(long connections, long resumed, double seconds, double serverCpuMs) {
+public record TlsHandshakes(long connections, long resumed, double seconds, double serverCpuMs) {
   private static final Pattern S_TIME =
       Pattern.compile("(\\d+) connections in [0-9.]+ real seconds");
   private static final Pattern PROGRESS = Pattern.compile("(?m)^[r*]+$");
 
-  double perSecond() {
+  public double perSecond() {
     return connections / seconds;
   }
 
-  double cpuMsEach() {
+  public double cpuMsEach() {
     return serverCpuMs / connections;
   }
 

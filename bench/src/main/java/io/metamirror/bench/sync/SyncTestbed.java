@@ -4,6 +4,7 @@ import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ChildProcesses;
 import io.metamirror.bench.harness.ComposerLikeFiles;
 import io.metamirror.bench.harness.CpuTime;
+import io.metamirror.bench.harness.FileArrival;
 import io.metamirror.bench.harness.Harness;
 import io.metamirror.bench.harness.OriginServer;
 import io.metamirror.bench.harness.RsyncDaemon;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -166,15 +166,7 @@ record SyncTestbed(
 
   /** Polls every {@code pollMicros} until the file has the size; fails a minute after the start. */
   void awaitSize(Path file, long size, Stopwatch since) throws BenchFailure {
-    File f = file.toFile();
-    long pollNanos = pollMicros * 1000L;
-    long deadline = since.startNanos() + APPEAR_LIMIT.toNanos();
-    while (f.length() != size) {
-      if (System.nanoTime() > deadline) {
-        throw new BenchFailure(file + " did not get size " + size + " within 60 s");
-      }
-      LockSupport.parkNanos(pollNanos);
-    }
+    FileArrival.awaitSize(file, size, since, pollMicros, APPEAR_LIMIT);
   }
 
   /**
