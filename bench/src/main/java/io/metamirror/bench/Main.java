@@ -9,6 +9,7 @@ import io.metamirror.bench.harness.Options;
 import io.metamirror.bench.mirror.MirrorServeBenchmark;
 import io.metamirror.bench.origin.OriginPublishFeedBenchmark;
 import io.metamirror.bench.scale.ScaleBenchmark;
+import io.metamirror.bench.sync.CatchUpBenchmark;
 import io.metamirror.bench.sync.SyncBenchmark;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class Main {
               OriginPublishFeedBenchmark::new,
               OriginPublishFeedBenchmark.OPTIONS),
           new Entry("sync", SyncBenchmark::new, SyncBenchmark.OPTIONS),
+          new Entry("catch-up", CatchUpBenchmark::new, CatchUpBenchmark.OPTIONS),
           new Entry("mirror-serve", MirrorServeBenchmark::new, MirrorServeBenchmark.OPTIONS),
           new Entry("composer", ComposerBenchmark::new, ComposerBenchmark.OPTIONS),
           new Entry("scale", ScaleBenchmark::new, ScaleBenchmark.OPTIONS, ScaleBenchmark.FLAGS));

@@ -27,7 +27,7 @@ public final class PublishCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = cli.out();
     RemotePublisher publisher = new RemotePublisher(target.origin(), target.token());
-    DirectoryPlan plan = dir.plan(publisher.currentTree(), out);
+    DirectoryPlan plan = dir.plan(DirectoryPlan.CurrentTree.of(publisher.currentTree()), out);
     if (dir.nothingToDo(plan, out)) {
       return 0;
     }

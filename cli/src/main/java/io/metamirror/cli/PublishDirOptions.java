@@ -1,13 +1,10 @@
 package io.metamirror.cli;
 
 import io.metamirror.origin.publishdir.DirectoryPlan;
-import io.metamirror.protocol.ContentPath;
-import io.metamirror.protocol.Sha256;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,7 +32,7 @@ public final class PublishDirOptions {
   Path source;
 
   /** Plans SRC against {@code current} and prints the summary. */
-  public DirectoryPlan plan(Map<ContentPath, Sha256> current, PrintWriter out) throws IOException {
+  public DirectoryPlan plan(DirectoryPlan.CurrentTree current, PrintWriter out) throws IOException {
     List<String> globs = indexGlobs != null ? indexGlobs : DirectoryPlan.DEFAULT_INDEX_GLOBS;
     DirectoryPlan plan = DirectoryPlan.of(source, current, globs);
     out.printf(

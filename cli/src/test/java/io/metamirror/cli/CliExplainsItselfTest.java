@@ -146,6 +146,27 @@ class CliExplainsItselfTest {
   }
 
   @Test
+  void aNegativeSnapshotBehindIsAUsageErrorOfSyncAndMirrorServe() {
+    Run sync =
+        run(
+            "sync",
+            "--origin",
+            "http://127.0.0.1:9/",
+            "--store",
+            temp.resolve("s").toString(),
+            "--snapshot-behind",
+            "-1");
+    assertEquals(2, sync.exit(), sync.toString());
+    assertTrue(sync.err().contains("--snapshot-behind < 0: -1"), sync.err());
+    assertTrue(run("sync", "--help").out().contains("--snapshot-behind=PERCENT"));
+
+    Run mirror = mirrorServe("--snapshot-behind", "-1");
+    assertEquals(2, mirror.exit(), mirror.toString());
+    assertTrue(mirror.err().contains("--snapshot-behind < 0: -1"), mirror.err());
+    assertTrue(run("mirror", "serve", "--help").out().contains("--snapshot-behind=PERCENT"));
+  }
+
+  @Test
   void aMissingFileIsNamedWithItsOptionAndPath() {
     Path none = temp.resolve("none.pem");
     Run tls = mirrorServe("--tls-cert", none.toString(), "--tls-key", none.toString());

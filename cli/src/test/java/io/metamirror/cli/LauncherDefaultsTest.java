@@ -21,15 +21,29 @@ class LauncherDefaultsTest {
       Path.of("..", "scripts", "jvm-defaults.sh").toAbsolutePath().normalize();
 
   private static final List<String> NODE =
-      List.of("-Xms256m", "-Xmx384m", "-XX:MaxTenuringThreshold=1");
+      List.of("-Xms256m", "-Xmx640m", "-XX:MaxTenuringThreshold=1");
 
   private static final List<String> SYNC = List.of("-XX:+UseSerialGC");
+
+  private static final List<String> ORIGIN =
+      List.of("-Xmx512m", "-Djdk.nio.maxCachedBufferSize=262144");
+
+  private static final List<String> PUBLISH_DIR =
+      List.of("-Xmx768m", "-Djdk.nio.maxCachedBufferSize=262144");
 
   @Test
   void aMirrorNodeGetsItsBoundedHeap() throws Exception {
     assertEquals(NODE, defaults(null, "mirror", "serve", "--store", "s"));
     assertEquals(NODE, defaults(null, "--config=c.yaml", "mirror", "serve"));
     assertEquals(NODE, defaults(null, "--verbose", "--config", "c.yaml", "mirror", "serve"));
+  }
+
+  @Test
+  void anOriginGetsItsBoundedHeapForServingAndForPublishingADirectory() throws Exception {
+    assertEquals(ORIGIN, defaults(null, "origin", "serve", "--data", "sync"));
+    assertEquals(ORIGIN, defaults(null, "--config", "sync", "origin", "serve"));
+    assertEquals(PUBLISH_DIR, defaults(null, "origin", "publish-dir", "--data", "d", "src"));
+    assertEquals(PUBLISH_DIR, defaults(null, "--verbose", "origin", "publish-dir", "src"));
   }
 
   @Test
@@ -53,9 +67,8 @@ class LauncherDefaultsTest {
     assertEquals(List.of(), defaults(null));
     assertEquals(List.of(), defaults(null, "--help"));
     assertEquals(List.of(), defaults(null, "mirror"));
-    assertEquals(List.of(), defaults(null, "origin", "serve", "--data", "sync"));
+    assertEquals(List.of(), defaults(null, "origin"));
     assertEquals(List.of(), defaults(null, "demo", "--dir", "mirror", "serve"));
-    assertEquals(List.of(), defaults(null, "--config", "sync", "origin", "serve"));
   }
 
   /** Options the JVM would not take would stop every launch of that command. */
@@ -63,6 +76,8 @@ class LauncherDefaultsTest {
   void everyDefaultIsAnOptionThisJvmTakes() throws Exception {
     List<String> options = new ArrayList<>(NODE);
     options.addAll(SYNC);
+    options.addAll(ORIGIN);
+    options.addAll(PUBLISH_DIR);
     for (String option : options) {
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       Process p =

@@ -37,6 +37,20 @@ record EpochDocument<T>(Epoch epoch, long number, List<T> items) {
   void write(
       JsonGenerator json, int format, String numberField, String itemsField, ItemWriter<T> item)
       throws IOException {
+    write(json, epoch, number, items, format, numberField, itemsField, item);
+  }
+
+  /** Writes a document whose items are produced as they are written (a tree of a million files). */
+  static <T> void write(
+      JsonGenerator json,
+      Epoch epoch,
+      long number,
+      Iterable<T> items,
+      int format,
+      String numberField,
+      String itemsField,
+      ItemWriter<T> item)
+      throws IOException {
     json.writeStartObject();
     json.writeNumberField("format", format);
     json.writeStringField("epoch", epoch.value());

@@ -36,10 +36,18 @@ public record Manifest(Epoch epoch, long seq, List<File> files) {
   }
 
   public void write(OutputStream out) throws IOException {
+    write(out, epoch, seq, files);
+  }
+
+  /**
+   * Writes the manifest of {@code files} (sorted by path) as they are produced, so that a server
+   * need not hold a list of its whole tree.
+   */
+  public static void write(OutputStream out, Epoch epoch, long seq, Iterable<File> files)
+      throws IOException {
     try (JsonGenerator json = JournalEntry.JSON.createGenerator(out)) {
       json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      new EpochDocument<>(epoch, seq, files)
-          .write(json, FORMAT, "seq", "files", Manifest::writeFile);
+      EpochDocument.write(json, epoch, seq, files, FORMAT, "seq", "files", Manifest::writeFile);
     }
   }
 

@@ -47,6 +47,16 @@ public final class Sha256 implements Comparable<Sha256> {
     return new Sha256(digest.clone());
   }
 
+  /** Reads a digest stored at {@code offset} in a larger array, such as a column of digests. */
+  public static Sha256 ofDigest(byte[] digests, int offset) {
+    return new Sha256(Arrays.copyOfRange(digests, offset, offset + 32));
+  }
+
+  /** Writes the 32 bytes of the digest into {@code target} at {@code offset}. */
+  public void copyTo(byte[] target, int offset) {
+    System.arraycopy(bytes, 0, target, offset, 32);
+  }
+
   public static Sha256 of(byte[] content) {
     return new Sha256(newDigest().digest(content));
   }

@@ -128,11 +128,24 @@ public final class ComposerLikeFiles {
    * {@code keep}, each when not null.
    */
   public byte[] batchBody(int from, int to, int[] sizes, List<byte[]> keep) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream((to - from) * (size * 4 / 3 + 80));
+    int[] files = new int[to - from];
+    for (int i = from; i < to; i++) {
+      files[i - from] = i;
+    }
+    return batchBody(files, new int[files.length], sizes, keep);
+  }
+
+  /**
+   * The same for version {@code versions[k]} of file {@code files[k]}, each k; a file at most once.
+   */
+  public byte[] batchBody(int[] files, int[] versions, int[] sizes, List<byte[]> keep)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(files.length * (size * 4 / 3 + 80));
     Base64.Encoder base64 = Base64.getEncoder();
     out.write("{\"changes\":[".getBytes(StandardCharsets.US_ASCII));
-    for (int i = from; i < to; i++) {
-      byte[] content = content(i);
+    for (int k = 0; k < files.length; k++) {
+      int i = files[k];
+      byte[] content = content(i, versions[k]);
       if (sizes != null) {
         sizes[i] = content.length;
       }
@@ -140,7 +153,7 @@ public final class ComposerLikeFiles {
         keep.add(content);
       }
       out.write(
-          ((i > from ? "," : "") + "{\"op\":\"put\",\"path\":\"" + path(i) + "\",\"content\":\"")
+          ((k > 0 ? "," : "") + "{\"op\":\"put\",\"path\":\"" + path(i) + "\",\"content\":\"")
               .getBytes(StandardCharsets.US_ASCII));
       out.write(base64.encode(content));
       out.write("\"}".getBytes(StandardCharsets.US_ASCII));

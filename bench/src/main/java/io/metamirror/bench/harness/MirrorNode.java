@@ -19,7 +19,37 @@ import java.util.List;
 public record MirrorNode(
     String name, String url, Path store, Process process, Stopwatch startedAt) {
   /** A certificate and key in PEM, the node's and the reference server's alike. */
-  public record TlsFiles(Path certificate, Path key) {}
+  public record TlsFiles(Path certificate, Path key) {
+    /** A self-signed P-256 certificate for 127.0.0.1, served by the node and nginx alike. */
+    public static TlsFiles selfSigned(Harness harness) throws IOException, InterruptedException {
+      Path dir = harness.workspace().directory("tls");
+      TlsFiles files = new TlsFiles(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+      harness
+          .processes()
+          .output(
+              List.of(
+                  "openssl",
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "ec",
+                  "-pkeyopt",
+                  "ec_paramgen_curve:prime256v1",
+                  "-nodes",
+                  "-days",
+                  "2",
+                  "-subj",
+                  "/CN=127.0.0.1",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                  "-keyout",
+                  files.key().toString(),
+                  "-out",
+                  files.certificate().toString()),
+              Duration.ofMinutes(1));
+      return files;
+    }
+  }
 
   /**
    * Starts a node following {@code originUrl} into {@code store} and waits until it answers its
@@ -28,6 +58,19 @@ public record MirrorNode(
    */
   public static MirrorNode start(
       Harness harness, String name, String originUrl, Path store, TlsFiles tls, HttpClient client)
+      throws IOException, InterruptedException {
+    return start(harness, name, originUrl, store, tls, client, List.of());
+  }
+
+  /** As above, with {@code extraArgs} added to {@code mirror serve}'s options. */
+  public static MirrorNode start(
+      Harness harness,
+      String name,
+      String originUrl,
+      Path store,
+      TlsFiles tls,
+      HttpClient client,
+      List<String> extraArgs)
       throws IOException, InterruptedException {
     int port = LoopbackPorts.free();
     List<String> args =
@@ -50,6 +93,7 @@ public record MirrorNode(
       args.addAll(
           List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.key().toString()));
     }
+    args.addAll(extraArgs);
     Stopwatch startedAt = Stopwatch.start();
     Process process =
         harness

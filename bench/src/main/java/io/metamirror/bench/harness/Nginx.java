@@ -26,6 +26,16 @@ public final class Nginx {
           "  types { application/json json; text/html html; }",
           "  default_type application/octet-stream;");
 
+  /** The TLS settings of every HTTPS server the benchmarks start: the node's own certificate. */
+  public static String tlsSettings(MirrorNode.TlsFiles tls) {
+    return String.join(
+        "\n",
+        "  ssl_certificate " + tls.certificate() + ";",
+        "  ssl_certificate_key " + tls.key() + ";",
+        "  ssl_protocols TLSv1.2 TLSv1.3;",
+        "  ssl_session_cache shared:SSL:1m;");
+  }
+
   private final Process master;
 
   private Nginx(Process master) {
@@ -44,7 +54,22 @@ public final class Nginx {
       String httpBlock,
       String readinessUrl)
       throws IOException, InterruptedException {
-    Path dir = harness.workspace().directory("nginx");
+    return start(harness, "nginx", workerProcesses, workerConnections, httpBlock, readinessUrl);
+  }
+
+  /**
+   * {@link #start} with its files in the workspace's directory {@code name} and its log {@code
+   * NAME.log}: for a run with more than one nginx.
+   */
+  public static Nginx start(
+      Harness harness,
+      String name,
+      String workerProcesses,
+      int workerConnections,
+      String httpBlock,
+      String readinessUrl)
+      throws IOException, InterruptedException {
+    Path dir = harness.workspace().directory(name);
     Files.createDirectories(dir.resolve("logs"));
     Files.createDirectories(dir.resolve("tmp"));
     String config =
@@ -69,10 +94,9 @@ public final class Nginx {
     String errorLog = dir.resolve("logs/error.log").toString();
     Process master =
         harness.startServer(
-            "nginx",
-            List.of(binary(), "-p", dir.toString(), "-c", conf.toString(), "-e", errorLog));
-    HttpClients.awaitAnswer(HttpClients.http11(), readinessUrl, master, "nginx");
-    System.err.printf("[bench] nginx pid %d, configuration %s%n", master.pid(), conf);
+            name, List.of(binary(), "-p", dir.toString(), "-c", conf.toString(), "-e", errorLog));
+    HttpClients.awaitAnswer(HttpClients.http11(), readinessUrl, master, name);
+    System.err.printf("[bench] %s pid %d, configuration %s%n", name, master.pid(), conf);
     return new Nginx(master);
   }
 
@@ -82,6 +106,11 @@ public final class Nginx {
     pids.add(master.pid());
     master.toHandle().children().forEach(c -> pids.add(c.pid()));
     return pids.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** Stops the master (and so its workers) before the run ends, to give back its memory. */
+  public void stop(Harness harness) throws InterruptedException {
+    harness.processes().stop(master);
   }
 
   /** nginx on the PATH, else where Debian installs it (/usr/sbin is not on every PATH). */

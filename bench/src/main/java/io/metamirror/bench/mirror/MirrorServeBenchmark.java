@@ -21,7 +21,10 @@ import java.util.Locale;
  *       fetched from both servers and compared with the published bytes;
  *   <li>wrk rounds alternating nginx and the node, HTTP then HTTPS (the node restarted with {@code
  *       --tls-cert/--tls-key}), without and with {@code Accept-Encoding: gzip}, every request a
- *       random one of the N files; then {@code openssl s_time -new} against both;
+ *       random one of the N files;
+ *   <li>TLS handshakes: per {@code --tls-providers} value, a node started afresh with that {@code
+ *       --tls-provider}, and {@code openssl s_time} (new, new + GET, resumed + GET) against it and
+ *       nginx; {@code --only handshakes} runs this part alone;
  *   <li>fallback: a second node whose origin is an nginx router (the feed, snapshot and blobs from
  *       origin 1, other paths from origin 2) syncs origin 1's tree, so origin 2's files are misses
  *       it fetches every time; one client times those, the same paths through the router and from
@@ -40,7 +43,8 @@ public final class MirrorServeBenchmark implements Benchmark {
       "[--files 1000] [--size 5120] [--threads 2] [--connections 32] [--duration 10]"
           + " [--warmup 10] [--rounds 3] [--gzip true] [--fallback-files 200]"
           + " [--fallback-requests 2000] [--rss-files 100000 (0: skip)] [--rss-duration 20]"
-          + " [--seed 42]";
+          + " [--seed 42] [--only handshakes] [--tls-providers jdk,conscrypt (default: the"
+          + " node's)]";
 
   private final int files;
   private final int threads;
@@ -54,6 +58,10 @@ public final class MirrorServeBenchmark implements Benchmark {
   private final int rssFiles;
   private final int rssDuration;
   private final ComposerLikeFiles tree;
+  private final boolean onlyHandshakes;
+
+  /** {@code --tls-provider} of each node the handshake part measures; "" for the node's default. */
+  private final List<String> tlsProviders;
 
   public MirrorServeBenchmark(Options options) {
     files = options.positive("files", 1_000);
@@ -70,6 +78,13 @@ public final class MirrorServeBenchmark implements Benchmark {
     fallbackRequests = options.positive("fallback-requests", 2_000);
     rssFiles = options.nonNegative("rss-files", 100_000);
     rssDuration = options.positive("rss-duration", 20);
+    String only = options.string("only", "");
+    if (!only.isEmpty() && !only.equals("handshakes")) {
+      throw new IllegalArgumentException("--only: expected handshakes, got " + only);
+    }
+    onlyHandshakes = !only.isEmpty();
+    String providers = options.string("tls-providers", "");
+    tlsProviders = providers.isEmpty() ? List.of("") : List.of(providers.split(","));
   }
 
   @Override
@@ -99,38 +114,67 @@ public final class MirrorServeBenchmark implements Benchmark {
     String originUrl = testbed.origin().url();
 
     List<ServeRounds.Comparison> comparisons = new ArrayList<>();
-    MirrorNode node = testbed.startNode("mirror-http", originUrl, testbed.store(), null);
-    String nginxHttp = testbed.nginx().http();
-    PublishedBytes.check(node.url(), nginxHttp, testbed.http(), contents);
-    comparisons.add(serveRounds.compare("http", node, nginxHttp, paths, false));
-    if (gzipVariants) {
-      comparisons.add(serveRounds.compare("http+gzip", node, nginxHttp, paths, true));
-    }
-    testbed.stop(node);
-
-    // 2. HTTPS: the same store, the same certificate for both.
-    node = testbed.startNode("mirror-https", originUrl, testbed.store(), testbed.tls());
     String nginxHttps = testbed.nginx().https();
-    PublishedBytes.check(node.url(), nginxHttps, testbed.https(), contents);
-    comparisons.add(serveRounds.compare("https", node, nginxHttps, paths, false));
-    if (gzipVariants) {
-      comparisons.add(serveRounds.compare("https+gzip", node, nginxHttps, paths, true));
-    }
-    HandshakeComparison handshakes =
-        HandshakeComparison.measure(
-            harness.processes(),
-            node.url(),
-            new long[] {node.process().pid()},
-            nginxHttps,
-            testbed.nginx().pids(),
-            rounds);
-    testbed.stop(node);
+    if (!onlyHandshakes) {
+      MirrorNode node = testbed.startNode("mirror-http", originUrl, testbed.store(), null);
+      String nginxHttp = testbed.nginx().http();
+      PublishedBytes.check(node.url(), nginxHttp, testbed.http(), contents);
+      comparisons.add(serveRounds.compare("http", node, nginxHttp, paths, false));
+      if (gzipVariants) {
+        comparisons.add(serveRounds.compare("http+gzip", node, nginxHttp, paths, true));
+      }
+      testbed.stop(node);
 
-    // 3. Fallback: a node of origin 1's tree (through the router) asked for origin 2's files.
+      // 2. HTTPS: the same store, the same certificate for both.
+      node = testbed.startNode("mirror-https", originUrl, testbed.store(), testbed.tls());
+      PublishedBytes.check(node.url(), nginxHttps, testbed.https(), contents);
+      comparisons.add(serveRounds.compare("https", node, nginxHttps, paths, false));
+      if (gzipVariants) {
+        comparisons.add(serveRounds.compare("https+gzip", node, nginxHttps, paths, true));
+      }
+      testbed.stop(node);
+    }
+
+    // 3. Handshakes: a node started afresh per TLS provider, warmed up by s_time itself.
+    List<HandshakeComparison> handshakes = new ArrayList<>();
+    for (String provider : tlsProviders) {
+      List<String> args = provider.isEmpty() ? List.of() : List.of("--tls-provider", provider);
+      MirrorNode node =
+          testbed.startNode(
+              "mirror-tls" + (provider.isEmpty() ? "" : "-" + provider),
+              originUrl,
+              testbed.store(),
+              testbed.tls(),
+              args);
+      HandshakeComparison.Target target =
+          new HandshakeComparison.Target(
+              node.url(),
+              new long[] {node.process().pid()},
+              nginxHttps,
+              testbed.nginx().pids(),
+              "/" + ComposerLikeFiles.path(0));
+      handshakes.add(
+          HandshakeComparison.measure(harness.processes(), provider, target, rounds, warmup));
+      testbed.stop(node);
+    }
+    if (onlyHandshakes) {
+      for (HandshakeComparison h : handshakes) {
+        h.addRows(harness.results());
+      }
+      harness.finish(
+          String.format(
+              Locale.ROOT,
+              "mirror serve, handshakes only: median of %d rounds, %d CPUs",
+              rounds,
+              Runtime.getRuntime().availableProcessors()));
+      return;
+    }
+
+    // 4. Fallback: a node of origin 1's tree (through the router) asked for origin 2's files.
     FallbackLatency fallback =
         FallbackLatency.measure(testbed, tree, contents, fallbackFiles, fallbackRequests);
 
-    // 4. RSS with many files.
+    // 5. RSS with many files.
     MemoryUnderLoad rss =
         rssFiles > files
             ? MemoryUnderLoad.measure(testbed, wrk, files, rssFiles, warmup, rssDuration)
@@ -140,7 +184,9 @@ public final class MirrorServeBenchmark implements Benchmark {
     for (ServeRounds.Comparison c : comparisons) {
       c.addRows(results);
     }
-    handshakes.addRows(results);
+    for (HandshakeComparison h : handshakes) {
+      h.addRows(results);
+    }
     fallback.addRows(results);
     if (rss != null) {
       rss.addRows(results);

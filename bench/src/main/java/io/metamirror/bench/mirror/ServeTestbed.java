@@ -59,7 +59,7 @@ record ServeTestbed(
   /** Starts the origins and nginx; fails unless both origins are empty. */
   static ServeTestbed start(Harness harness, ComposerLikeFiles tree)
       throws IOException, InterruptedException {
-    TlsFiles tls = selfSignedCertificate(harness);
+    TlsFiles tls = TlsFiles.selfSigned(harness);
     HttpClient https = HttpClients.http11(TlsContexts.trusting(tls.certificate()));
     OriginServer origin = OriginServer.start(harness, "origin");
     OriginServer fallbackOrigin = OriginServer.start(harness, "origin-2");
@@ -70,37 +70,6 @@ record ServeTestbed(
     }
     return new ServeTestbed(
         harness, tree, tls, HttpClients.http11(), https, origin, fallbackOrigin, store, nginx);
-  }
-
-  /** A self-signed P-256 certificate for 127.0.0.1, served by the node and nginx alike. */
-  private static TlsFiles selfSignedCertificate(Harness harness)
-      throws IOException, InterruptedException {
-    Path dir = harness.workspace().directory("tls");
-    TlsFiles files = new TlsFiles(dir.resolve("cert.pem"), dir.resolve("key.pem"));
-    harness
-        .processes()
-        .output(
-            List.of(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout",
-                files.key().toString(),
-                "-out",
-                files.certificate().toString()),
-            Duration.ofMinutes(1));
-    return files;
   }
 
   /**
@@ -120,10 +89,7 @@ record ServeTestbed(
             "  gzip off;",
             "  gzip_static on;",
             "  gzip_vary on;",
-            "  ssl_certificate " + tls.certificate() + ";",
-            "  ssl_certificate_key " + tls.key() + ";",
-            "  ssl_protocols TLSv1.2 TLSv1.3;",
-            "  ssl_session_cache shared:SSL:1m;",
+            Nginx.tlsSettings(tls),
             "  server { listen 127.0.0.1:" + httpPort + "; root " + store + "; }",
             "  server { listen 127.0.0.1:" + httpsPort + " ssl; root " + store + "; }",
             "  upstream origin1 { server " + hostPort(origin.url()) + "; keepalive 16; }",
@@ -180,9 +146,17 @@ record ServeTestbed(
    */
   MirrorNode startNode(String name, String nodeOrigin, Path nodeStore, TlsFiles nodeTls)
       throws IOException, InterruptedException {
+    return startNode(name, nodeOrigin, nodeStore, nodeTls, List.of());
+  }
+
+  /** As above, with {@code extraArgs} added to {@code mirror serve}'s options. */
+  MirrorNode startNode(
+      String name, String nodeOrigin, Path nodeStore, TlsFiles nodeTls, List<String> extraArgs)
+      throws IOException, InterruptedException {
     HttpClient client = nodeTls == null ? http : https;
     long originHead = origin.api().head();
-    MirrorNode node = MirrorNode.start(harness, name, nodeOrigin, nodeStore, nodeTls, client);
+    MirrorNode node =
+        MirrorNode.start(harness, name, nodeOrigin, nodeStore, nodeTls, client, extraArgs);
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (JsonFields.cursorSeq(nodeStore) < originHead) {
       if (!node.process().isAlive()) {

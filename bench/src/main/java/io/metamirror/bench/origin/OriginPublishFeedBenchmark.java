@@ -4,21 +4,17 @@ import io.metamirror.bench.Benchmark;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ComposerLikeFiles;
 import io.metamirror.bench.harness.Harness;
-import io.metamirror.bench.harness.LoopbackPorts;
-import io.metamirror.bench.harness.Nginx;
 import io.metamirror.bench.harness.Options;
 import io.metamirror.bench.harness.OriginApi;
 import io.metamirror.bench.harness.OriginServer;
 import io.metamirror.bench.harness.ResultTable;
 import io.metamirror.bench.harness.Samples;
 import io.metamirror.bench.harness.Stopwatch;
-import io.metamirror.bench.harness.Workspace;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -67,16 +63,10 @@ public final class OriginPublishFeedBenchmark implements Benchmark {
 
   @Override
   public void run(Harness harness) throws Exception {
-    Workspace workspace = harness.workspace();
     OriginApi origin =
         externalUrl != null
             ? new OriginApi(externalUrl, Files.readString(Path.of(externalTokenFile)).trim())
             : OriginServer.start(harness, "origin").api();
-    Path pages = workspace.directory("pages");
-    int nginxPort = LoopbackPorts.free();
-    String nginxUrl = "http://127.0.0.1:" + nginxPort;
-    Nginx.start(harness, "1", 256, nginxConfig(nginxPort, pages), nginxUrl + "/");
-
     long startHead = origin.head();
     boolean fresh = startHead == 0;
     System.out.printf(
@@ -117,43 +107,18 @@ public final class OriginPublishFeedBenchmark implements Benchmark {
     System.gc();
     Throughput rsync = rsyncReference(harness, sizes);
 
-    // The first read of the origin is the cold one (fresh client and server JVMs); it saves the
-    // page bodies nginx serves. One unmeasured nginx read warms the client for it too, then the
-    // rounds alternate so that neither side always gets the warmer client.
-    FeedReader reader = new FeedReader(limit);
     int[] check = fresh ? sizes : null;
-    long expected = startHead + files;
-    Throughput cold = reader.read("origin (first read)", origin.url(), pages, check, expected);
-    reader.read("nginx (warm-up)", nginxUrl, null, check, expected);
-    List<Throughput> originRounds = new ArrayList<>();
-    List<Throughput> nginxRounds = new ArrayList<>();
-    for (int r = 1; r <= feedRounds; r++) {
-      originRounds.add(reader.read("origin", origin.url(), null, check, expected));
-      nginxRounds.add(reader.read("nginx", nginxUrl, null, check, expected));
-    }
-    System.out.println(
-        "feed rows: median of "
-            + feedRounds
-            + " full reads after the first; every round (entries/s): metamirror "
-            + rates(originRounds)
-            + "; nginx "
-            + rates(nginxRounds));
-
-    Throughput feed =
-        Samples.medianOf(originRounds, Comparator.comparingDouble(Throughput::seconds));
-    Throughput nginx =
-        Samples.medianOf(nginxRounds, Comparator.comparingDouble(Throughput::seconds));
+    FeedComparison feed =
+        FeedComparison.measure(
+            harness, "nginx", origin.url(), limit, feedRounds, check, startHead + files);
     ResultTable results = harness.results();
     results
         .add("publish, POST /api/batch", "files/s", publish.rate(), "rsync -a + sync", rsync.rate())
         .note(target(publish.rate(), PUBLISH_TARGET, "files/s"));
-    String pagesByNginx = "nginx, same pages (median round)";
+    feed.addRow(results).note(target(feed.origin().rate(), FEED_TARGET, "entries/s"));
     results
-        .add("feed, GET /feed (median round)", "entries/s", feed.rate(), pagesByNginx, nginx.rate())
-        .note(target(feed.rate(), FEED_TARGET, "entries/s"));
-    results
-        .addWithoutReference("feed, first read (cold JVMs)", "entries/s", cold.rate())
-        .note(target(cold.rate(), FEED_TARGET, "entries/s"))
+        .addWithoutReference("feed, first read (cold JVMs)", "entries/s", feed.cold().rate())
+        .note(target(feed.cold().rate(), FEED_TARGET, "entries/s"))
         .note("no cold reference: nginx serves the pages this read saves");
     harness.finish(
         String.format(
@@ -164,24 +129,6 @@ public final class OriginPublishFeedBenchmark implements Benchmark {
             batch,
             limit,
             Runtime.getRuntime().availableProcessors()));
-  }
-
-  private static String nginxConfig(int port, Path pages) {
-    return String.join(
-        "\n",
-        "  sendfile on;",
-        "  tcp_nopush on;",
-        "  keepalive_requests 100000;",
-        "  default_type application/json;",
-        "  server {",
-        "    listen 127.0.0.1:" + port + ";",
-        "    root " + pages + ";",
-        "    location = /.metamirror/feed {",
-        "      add_header Cache-Control no-store;",
-        "      try_files /since-$arg_since.json =404;",
-        "    }",
-        "    location / { return 404; }",
-        "  }");
   }
 
   /**
@@ -273,14 +220,5 @@ public final class OriginPublishFeedBenchmark implements Benchmark {
   private static String target(double rate, double target, String unit) {
     return String.format(
         Locale.ROOT, "target >= %,.0f %s: %s", target, unit, ResultTable.verdict(rate >= target));
-  }
-
-  private static String rates(List<Throughput> rounds) {
-    StringBuilder sb = new StringBuilder();
-    for (Throughput t : rounds) {
-      sb.append(sb.length() == 0 ? "" : " / ")
-          .append(String.format(Locale.ROOT, "%,.0f", t.rate()));
-    }
-    return sb.toString();
   }
 }

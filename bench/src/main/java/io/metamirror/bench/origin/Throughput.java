@@ -1,8 +1,8 @@
 package io.metamirror.bench.origin;
 
 /** {@code count} files or entries moved in {@code seconds}. */
-record Throughput(long count, double seconds) {
-  double rate() {
+public record Throughput(long count, double seconds) {
+  public double rate() {
     return count / seconds;
   }
 }

@@ -57,6 +57,11 @@ final class ScaleTree {
     return files;
   }
 
+  /** File {@code i}'s first version; beyond {@code files}, a file new to the tree. */
+  byte[] content(int i) {
+    return generator.content(i);
+  }
+
   /**
    * Rewrites {@code changes} files spread evenly over the tree (file {@code k * files / changes})
    * with their version 1, another size; returns their indices.

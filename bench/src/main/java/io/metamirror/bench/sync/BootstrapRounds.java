@@ -1,11 +1,9 @@
 package io.metamirror.bench.sync;
 
 import io.metamirror.bench.harness.BenchFailure;
-import io.metamirror.bench.harness.CpuTime;
 import io.metamirror.bench.harness.JsonFields;
 import io.metamirror.bench.harness.ResultTable;
 import io.metamirror.bench.harness.Samples;
-import io.metamirror.bench.harness.Stopwatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,20 +57,9 @@ record BootstrapRounds(
   private static Cost syncOnce(SyncTestbed testbed, Path store, int[] sizes)
       throws IOException, InterruptedException {
     int files = testbed.files();
-    testbed.warm(testbed.origin().data());
-    testbed.processes().run("sync"); // nothing of the setup left to flush on the clock
-    Path log = testbed.work().resolve(store.getFileName() + ".log");
-    double cpuStart = CpuTime.machineBusySeconds();
-    Stopwatch clock = Stopwatch.start();
-    testbed
-        .processes()
-        .run(
-            testbed.metamirror(
-                "sync", "--origin", testbed.origin().url(), "--store", store.toString(), "--once"),
-            SyncTestbed.syncJavaOptions(),
-            log);
-    double seconds = clock.seconds();
-    double cpu = CpuTime.machineBusySeconds() - cpuStart;
+    Cost cost = testbed.syncOnce(store);
+    double seconds = cost.seconds();
+    double cpu = cost.machineCpu();
     long seq = JsonFields.cursorSeq(store);
     long count = testbed.countFiles(store, sizes);
     if (seq != files || count != files) {
@@ -88,7 +75,7 @@ record BootstrapRounds(
         files / seconds,
         cpu,
         store);
-    return new Cost(seconds, cpu);
+    return cost;
   }
 
   /** Prints every round of each kind, then adds the rows: one figure of ours against three. */

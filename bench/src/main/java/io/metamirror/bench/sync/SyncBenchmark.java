@@ -2,14 +2,11 @@ package io.metamirror.bench.sync;
 
 import io.metamirror.bench.Benchmark;
 import io.metamirror.bench.chaos.DelayProxy;
-import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ComposerLikeFiles;
 import io.metamirror.bench.harness.Harness;
 import io.metamirror.bench.harness.Options;
 import io.metamirror.bench.harness.OriginApi;
 import io.metamirror.bench.harness.ResultTable;
-import io.metamirror.bench.harness.Stopwatch;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -89,7 +86,7 @@ public final class SyncBenchmark implements Benchmark {
 
     // The tree: published to the origin, and the same bytes written where rsyncd serves them.
     int[] sizes = new int[files];
-    publishTree(origin, sizes);
+    testbed.publishTree(batch, sizes);
     double writing = tree.writeTree(testbed.rsyncSrc(), files, sizes, harness.processes());
     System.out.printf(
         Locale.ROOT,
@@ -144,27 +141,5 @@ public final class SyncBenchmark implements Benchmark {
             fresh,
             originDelayMillis,
             Runtime.getRuntime().availableProcessors()));
-  }
-
-  private void publishTree(OriginApi origin, int[] sizes) throws IOException, InterruptedException {
-    Stopwatch clock = Stopwatch.start();
-    long expectedHead = 0;
-    for (int from = 0; from < files; from += batch) {
-      int to = Math.min(files, from + batch);
-      long head =
-          origin.publishBatch(
-              tree.batchBody(from, to, sizes, null), "files " + from + ".." + (to - 1));
-      expectedHead += to - from;
-      if (head != expectedHead) {
-        throw new BenchFailure(
-            "after batch " + from + ": head " + head + ", expected " + expectedHead);
-      }
-    }
-    System.out.printf(
-        Locale.ROOT,
-        "setup: published %d files to the origin in %.1f s (batch API, %d per batch)%n",
-        files,
-        clock.seconds(),
-        batch);
   }
 }

@@ -3,6 +3,8 @@ package io.metamirror.bench.sync;
 import io.metamirror.bench.harness.BenchFailure;
 import io.metamirror.bench.harness.ChildProcesses;
 import io.metamirror.bench.harness.ComposerLikeFiles;
+import io.metamirror.bench.harness.CpuTime;
+import io.metamirror.bench.harness.FileArrival;
 import io.metamirror.bench.harness.Harness;
 import io.metamirror.bench.harness.OriginServer;
 import io.metamirror.bench.harness.RsyncDaemon;
@@ -13,11 +15,11 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -66,6 +68,54 @@ record SyncTestbed(
   /** {@code SYNC_JAVA_OPTS}, for every {@code metamirror sync} and the JVM start it is timed by. */
   static Map<String, String> syncJavaOptions() {
     return Harness.javaOptions("SYNC_JAVA_OPTS");
+  }
+
+  /**
+   * One {@code metamirror sync --store STORE --once ARGS…}, its log beside the store, started with
+   * the origin's data read whole and nothing left to flush; returns its wall time and what it cost
+   * all the machine's cores.
+   */
+  BootstrapRounds.Cost syncOnce(Path store, String... args)
+      throws IOException, InterruptedException {
+    warm(origin.data());
+    processes().run("sync"); // nothing of the setup left to flush on the clock
+    Path log = work.resolve(store.getFileName() + ".log");
+    List<String> command = new ArrayList<>(List.of("sync", "--origin", origin.url()));
+    command.addAll(List.of("--store", store.toString(), "--once"));
+    command.addAll(List.of(args));
+    double cpuStart = CpuTime.machineBusySeconds();
+    Stopwatch clock = Stopwatch.start();
+    processes().run(metamirror(command.toArray(String[]::new)), syncJavaOptions(), log);
+    double seconds = clock.seconds();
+    return new BootstrapRounds.Cost(seconds, CpuTime.machineBusySeconds() - cpuStart);
+  }
+
+  /**
+   * Publishes files 0 to {@code files - 1} (version 0) with the batch API, {@code batch} a request;
+   * their sizes go to {@code sizes}.
+   */
+  void publishTree(int batch, int[] sizes) throws IOException, InterruptedException {
+    Stopwatch clock = Stopwatch.start();
+    long expectedHead = 0;
+    for (int from = 0; from < files; from += batch) {
+      int to = Math.min(files, from + batch);
+      long head =
+          origin
+              .api()
+              .publishBatch(
+                  tree.batchBody(from, to, sizes, null), "files " + from + ".." + (to - 1));
+      expectedHead += to - from;
+      if (head != expectedHead) {
+        throw new BenchFailure(
+            "after batch " + from + ": head " + head + ", expected " + expectedHead);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "setup: published %d files to the origin in %.1f s (batch API, %d per batch)%n",
+        files,
+        clock.seconds(),
+        batch);
   }
 
   /** Starts {@code metamirror sync} following the origin into {@code store}. */
@@ -123,15 +173,7 @@ record SyncTestbed(
 
   /** Polls every {@code pollMicros} until the file has the size; fails a minute after the start. */
   void awaitSize(Path file, long size, Stopwatch since) throws BenchFailure {
-    File f = file.toFile();
-    long pollNanos = pollMicros * 1000L;
-    long deadline = since.startNanos() + APPEAR_LIMIT.toNanos();
-    while (f.length() != size) {
-      if (System.nanoTime() > deadline) {
-        throw new BenchFailure(file + " did not get size " + size + " within 60 s");
-      }
-      LockSupport.parkNanos(pollNanos);
-    }
+    FileArrival.awaitSize(file, size, since, pollMicros, APPEAR_LIMIT);
   }
 
   /**

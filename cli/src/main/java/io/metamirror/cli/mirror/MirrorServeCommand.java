@@ -6,10 +6,12 @@ import io.metamirror.cli.HostPort;
 import io.metamirror.cli.SystemdNotify;
 import io.metamirror.cli.TokenFile;
 import io.metamirror.cli.sync.ShrinkGuardOption;
+import io.metamirror.cli.sync.SnapshotBehindOption;
 import io.metamirror.mirror.node.CachePolicy;
 import io.metamirror.mirror.node.MirrorNode;
 import io.metamirror.mirror.node.MirrorNodeConfig;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
+import io.metamirror.mirror.tls.TlsProvider;
 import io.metamirror.sync.agent.SyncAgent;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -73,6 +75,18 @@ public final class MirrorServeCommand implements Callable<Integer> {
       paramLabel = "PEM",
       description = "Private key for --tls-cert (PKCS#8, PKCS#1 or SEC1 PEM).")
   Path tlsKey;
+
+  @Option(
+      names = "--tls-provider",
+      paramLabel = "auto|conscrypt|jdk",
+      defaultValue = "auto",
+      converter = Tls.ProviderConverter.class,
+      description =
+          "TLS implementation: conscrypt (BoringSSL; a new handshake costs a fraction of the"
+              + " JDK's CPU), jdk, or auto: conscrypt where its native library loads, jdk"
+              + " otherwise; the choice is logged (event=tls_provider) (default:"
+              + " ${DEFAULT-VALUE}).")
+  TlsProvider tlsProvider;
 
   @Option(
       names = "--region",
@@ -208,6 +222,8 @@ public final class MirrorServeCommand implements Callable<Integer> {
 
   @Mixin ShrinkGuardOption shrinkGuard;
 
+  @Mixin SnapshotBehindOption snapshotBehind;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -242,7 +258,7 @@ public final class MirrorServeCommand implements Callable<Integer> {
     ReloadingKeyManager keys = tlsCert != null ? Tls.serverKeys(tlsCert, tlsKey) : null;
     MirrorNodeConfig.Listener listener =
         keys != null
-            ? MirrorNodeConfig.Listener.reloading(listen.host(), listen.port(), keys)
+            ? Tls.listener(listen.host(), listen.port(), keys, tlsProvider)
             : MirrorNodeConfig.Listener.plain(listen.host(), listen.port());
     MirrorNodeConfig config =
         new MirrorNodeConfig(
@@ -267,7 +283,9 @@ public final class MirrorServeCommand implements Callable<Integer> {
             scrubPeriod,
             SyncAgent.Config.defaults(origin)
                 .withParallel(parallel)
-                .withMaxShrinkPercent(shrinkGuard.percent()));
+                .withMaxShrinkPercent(shrinkGuard.percent())
+                .withSnapshotBehindPercent(
+                    snapshotBehind.percent(m -> new ParameterException(spec.commandLine(), m))));
     MirrorNode mirror = MirrorNode.start(config);
     // The hook is the last resort (signals the JVM would not hand over): it drains, but the JVM
     // then exits 128 + the signal's number.

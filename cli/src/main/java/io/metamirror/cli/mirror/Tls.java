@@ -1,10 +1,14 @@
 package io.metamirror.cli.mirror;
 
+import io.metamirror.cli.ExitCodes;
+import io.metamirror.mirror.node.MirrorNodeConfig;
 import io.metamirror.mirror.tls.ReloadingKeyManager;
+import io.metamirror.mirror.tls.TlsProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /** The server's TLS key material from PEM files, reloaded when the files change (ACME renewals). */
 final class Tls {
@@ -21,7 +25,32 @@ final class Tls {
 
   private static void requireFile(String option, Path file) {
     if (!java.nio.file.Files.isRegularFile(file)) {
-      throw new io.metamirror.cli.ExitCodes.UserError(option + " " + file + ": file not found");
+      throw new ExitCodes.UserError(option + " " + file + ": file not found");
+    }
+  }
+
+  /**
+   * The HTTPS listener serving {@code keys} through {@code provider}; {@code conscrypt} asked for
+   * where its native library cannot load is a user error naming why.
+   */
+  static MirrorNodeConfig.Listener listener(
+      String host, int port, ReloadingKeyManager keys, TlsProvider provider) {
+    try {
+      return MirrorNodeConfig.Listener.reloading(host, port, keys, provider);
+    } catch (IllegalStateException e) {
+      throw new ExitCodes.UserError(e.getMessage()); // "TLS provider conscrypt: … (why)"
+    }
+  }
+
+  /** {@code --tls-provider}: auto, conscrypt or jdk, in any case. */
+  static final class ProviderConverter implements CommandLine.ITypeConverter<TlsProvider> {
+    @Override
+    public TlsProvider convert(String value) {
+      try {
+        return TlsProvider.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 

@@ -80,6 +80,8 @@ public final class SyncCommand implements Callable<Integer> {
 
   @Mixin ShrinkGuardOption shrinkGuard;
 
+  @Mixin SnapshotBehindOption snapshotBehind;
+
   SyncAgent.Config config() {
     if (origin == null || store == null) {
       throw cli.usageError(
@@ -94,7 +96,8 @@ public final class SyncCommand implements Callable<Integer> {
           .withPageLimit(pageLimit)
           .withWaitSeconds(waitSeconds)
           .withMaxBackoff(Duration.ofMillis((long) (maxBackoffSeconds * 1000)))
-          .withMaxShrinkPercent(shrinkGuard.percent());
+          .withMaxShrinkPercent(shrinkGuard.percent())
+          .withSnapshotBehindPercent(snapshotBehind.percent(cli::usageError));
     } catch (IllegalArgumentException e) {
       throw cli.usageError(e.getMessage());
     }

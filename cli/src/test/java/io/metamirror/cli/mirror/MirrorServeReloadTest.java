@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.metamirror.cli.Main;
 import io.metamirror.mirror.tls.LocalCa;
 import io.metamirror.mirror.tls.TlsContexts;
 import io.metamirror.protocol.health.HealthDocument;
@@ -41,25 +40,7 @@ class MirrorServeReloadTest {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     try (TestOrigin origin = TestOrigin.start(dir.resolve("origin"))) {
-      Process node =
-          ChildJvm.command(
-                  Main.class,
-                  List.of(),
-                  "mirror",
-                  "serve",
-                  "--origin",
-                  origin.uri().toString(),
-                  "--store",
-                  dir.resolve("store").toString(),
-                  "--listen",
-                  "127.0.0.1:0",
-                  "--node-id",
-                  "n1",
-                  "--tls-cert",
-                  cert.chainFile().toString(),
-                  "--tls-key",
-                  cert.keyFile().toString())
-              .start();
+      Process node = TlsNodeCommand.of(List.of(), origin.uri(), dir.resolve("store"), cert).start();
       try {
         URI health = ServingLine.read(node).resolve(".metamirror/health");
         Instant loaded = tlsLoadedAt(https, health);

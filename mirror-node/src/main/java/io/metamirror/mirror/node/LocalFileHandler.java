@@ -270,7 +270,8 @@ final class LocalFileHandler implements MirrorServer.ContentHandler {
       verified.verified(path, twin, stamp);
       return true;
     }
-    if (store.file(path) == version) {
+    if (version.equals(
+        store.file(path))) { // still listed: the manifest makes a new object each time
       verified.mismatch(path, twin, stamp, description);
     }
     return false;

@@ -2,6 +2,7 @@ package io.metamirror.mirror.node;
 
 import io.metamirror.mirror.tls.ReloadingKeyManager;
 import io.metamirror.mirror.tls.TlsContexts;
+import io.metamirror.mirror.tls.TlsProvider;
 import io.metamirror.sync.agent.SyncAgent;
 import java.net.URI;
 import java.nio.file.Path;
@@ -59,7 +60,16 @@ public record MirrorNodeConfig(
     }
 
     public static Listener reloading(String host, int port, ReloadingKeyManager keys) {
-      return new Listener(host, port, TlsContexts.serverContext(keys), keys);
+      return reloading(host, port, keys, TlsProvider.AUTO);
+    }
+
+    /**
+     * Serves {@code keys} through {@code provider}; {@link TlsProvider#CONSCRYPT} where its native
+     * library cannot load is an {@link IllegalStateException} saying why.
+     */
+    public static Listener reloading(
+        String host, int port, ReloadingKeyManager keys, TlsProvider provider) {
+      return new Listener(host, port, TlsContexts.serverContext(keys, provider), keys);
     }
   }
 

@@ -15,12 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * on the I/O thread without a system call.
  *
  * <p><b>Validity.</b> An entry is made from one {@link LocalFile}, one version of one path, and is
- * returned only while the store's manifest still holds that very object ({@code ==}, not {@code
- * equals}): every commit and every bootstrap puts new objects into the manifest, so a request after
- * a commit never gets an older version's bytes or validators, whether or not {@link #invalidate}
- * has run yet. {@link #invalidate} (the sync agent's commit callback) frees the memory at once and
- * drops entries whose headers depend on another path: whether a file has a gzip twin depends on
- * whether {@code <path>.gz} is itself content.
+ * returned only while the store's manifest lists an equal entry (path, sha256, size, time and seq:
+ * the same bytes and validators). The manifest keeps no objects to compare by identity (issue 21:
+ * its entries are made on each lookup); every commit lists a new seq, so a request after a commit
+ * never gets an older version's bytes or validators, whether or not {@link #invalidate} has run
+ * yet. {@link #invalidate} (the sync agent's commit callback) frees the memory at once and drops
+ * entries whose headers depend on another path: whether a file has a gzip twin depends on whether
+ * {@code <path>.gz} is itself content.
  *
  * <p><b>Races with a commit.</b> {@link #generation()} moves on every invalidation. A caller reads
  * it before it reads the manifest and passes it to {@link #put}, which refuses the entry if an
@@ -97,7 +98,7 @@ final class SmallFileCache {
   /** The entry for {@code path} if it was made from {@code current}, else null. */
   CachedFile get(ContentPath path, LocalFile current) {
     Node node = map.get(path);
-    if (node == null || node.file.version != current) {
+    if (node == null || !node.file.version.equals(current)) {
       misses.increment();
       return null;
     }

@@ -18,9 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -209,22 +206,15 @@ final class StoreScrub implements Closeable {
     if (state.after() == null) {
       state = new ScrubState(clock.millis(), null, state.completedMillis()); // begins now
     }
-    List<LocalFile> listed = new ArrayList<>(store.files());
-    listed.sort(Comparator.comparing(LocalFile::path));
-    long total = 0;
-    for (LocalFile f : listed) {
-      total += f.size();
-    }
-    ScrubPace pace = ScrubPace.of(total, listed.size(), period);
+    // In path order without a list of the files: a million entries would not fit in the heap.
+    Iterable<LocalFile> listed = store.filesInPathOrder(state.after());
+    ScrubPace pace = ScrubPace.of(store.totalSize(), store.fileCount(), period);
     Tally tally = new Tally();
     long began = System.nanoTime();
     long saved = began;
     long cost = 0;
     for (LocalFile listedFile : listed) {
-      ContentPath path = listedFile.path();
-      if (state.after() != null && path.compareTo(state.after()) <= 0) {
-        continue; // checked before a restart
-      }
+      ContentPath path = listedFile.path(); // after state.after(), checked before a restart
       LocalFile entry = store.file(path);
       if (entry != null) {
         check(entry, tally, true);
@@ -294,7 +284,8 @@ final class StoreScrub implements Closeable {
       return Outcome.GOOD;
     }
     boolean damaged =
-        agent.whileTreeSettled(() -> store.file(path) == entry && stamp(entry, file).equals(stamp));
+        agent.whileTreeSettled(
+            () -> entry.equals(store.file(path)) && stamp(entry, file).equals(stamp));
     if (!damaged) {
       return Outcome.REPLACED;
     }

@@ -33,32 +33,56 @@ public final class TlsContexts {
    */
   public static final List<String> SERVER_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+  /**
+   * How long a client may resume a session instead of a full handshake: a day, as nginx's {@code
+   * ssl_session_timeout} is commonly set (the JDK's default too), and longer than any Composer or
+   * pip run keeps its connections.
+   */
+  public static final int SESSION_LIFETIME_SECONDS = 86_400;
+
   private TlsContexts() {}
 
-  /**
-   * A server context for {@code Undertow.builder().addHttpsListener(port, host, context)}: it
-   * presents whatever {@code keyManager} currently serves, and every engine and server socket it
-   * creates enables only {@link #SERVER_PROTOCOLS}. An {@code SSL_ENABLED_PROTOCOLS} option set on
-   * the Undertow listener still overrides this per engine.
-   */
+  /** {@link #serverContext(ReloadingKeyManager, TlsProvider)} with {@link TlsProvider#AUTO}. */
   public static SSLContext serverContext(ReloadingKeyManager keyManager) {
-    SSLContext jdk;
+    return serverContext(keyManager, TlsProvider.AUTO);
+  }
+
+  /**
+   * A server context for {@code Undertow.builder().addHttpsListener(port, host, context)}, from the
+   * provider {@code choice} resolves to (logged as one line): it presents whatever {@code
+   * keyManager} currently serves, and every engine and server socket it creates enables only {@link
+   * #SERVER_PROTOCOLS}. An {@code SSL_ENABLED_PROTOCOLS} option set on the Undertow listener still
+   * overrides this per engine. Sessions are resumable with either provider: TLS 1.3 tickets, TLS
+   * 1.2 session IDs (and tickets with Conscrypt), for {@link #SESSION_LIFETIME_SECONDS}.
+   */
+  public static SSLContext serverContext(ReloadingKeyManager keyManager, TlsProvider choice) {
+    TlsProvider.Resolved resolved = choice.resolve();
+    SSLContext inner;
     try {
-      jdk = SSLContext.getInstance("TLS");
-      jdk.init(new KeyManager[] {keyManager}, null, null);
+      inner =
+          resolved.provider() == null
+              ? SSLContext.getInstance("TLS")
+              : SSLContext.getInstance("TLS", resolved.provider());
+      inner.init(new KeyManager[] {keyManager}, null, null);
     } catch (GeneralSecurityException e) {
-      // Every JDK has "TLS" and accepts a key manager: this is a broken runtime, not bad input.
-      throw new IllegalStateException("the JDK cannot create a TLS server context", e);
+      // Both providers have "TLS" and accept a key manager: this is a broken runtime, not input.
+      throw new IllegalStateException(
+          "cannot create a TLS server context with " + resolved.kind().optionValue(), e);
     }
+    inner.getServerSessionContext().setSessionTimeout(SESSION_LIFETIME_SECONDS);
     String[] protocols =
         SERVER_PROTOCOLS.stream()
-            .filter(Arrays.asList(jdk.getSupportedSSLParameters().getProtocols())::contains)
+            .filter(Arrays.asList(inner.getSupportedSSLParameters().getProtocols())::contains)
             .toArray(String[]::new);
     if (protocols.length == 0) {
       throw new IllegalStateException(
-          "the JDK supports none of " + SERVER_PROTOCOLS + " for a TLS server context");
+          resolved.kind().optionValue()
+              + " supports none of "
+              + SERVER_PROTOCOLS
+              + " for a TLS server context");
     }
-    return new SSLContext(new ProtocolPinningSpi(jdk, protocols), jdk.getProvider(), "TLS") {};
+    return new SSLContext(
+        new ProtocolPinningSpi(inner, protocols, resolved), inner.getProvider(), "TLS") {};
   }
 
   /**
@@ -86,16 +110,19 @@ public final class TlsContexts {
   }
 
   /**
-   * Delegates to a JDK context and narrows the protocols of what it creates. The JDK has no
+   * Delegates to a provider's context and narrows the protocols of what it creates. The JDK has no
    * per-context protocol setting, only per engine or the global {@code jdk.tls.server.protocols}.
+   * Engines are also readied for resumption ({@link TlsProvider.Resolved#forServer}).
    */
   private static final class ProtocolPinningSpi extends SSLContextSpi {
     private final SSLContext delegate;
     private final String[] protocols;
+    private final TlsProvider.Resolved provider;
 
-    ProtocolPinningSpi(SSLContext delegate, String[] protocols) {
+    ProtocolPinningSpi(SSLContext delegate, String[] protocols, TlsProvider.Resolved provider) {
       this.delegate = delegate;
       this.protocols = protocols;
+      this.provider = provider;
     }
 
     @Override
@@ -116,7 +143,7 @@ public final class TlsContexts {
 
     private SSLEngine pinned(SSLEngine engine) {
       engine.setEnabledProtocols(protocols.clone());
-      return engine;
+      return provider.forServer(engine);
     }
 
     @Override

@@ -16,6 +16,13 @@ class HeapWarningTest {
   }
 
   @Test
+  void launcherDefaultHeapIsEnoughForAMillionFilesBootstrappingBesideTheDefaultCache() {
+    assertNull(
+        MirrorNode.heapWarning(
+            640 * MIB, 1_000_000, MirrorNodeConfig.Serving.DEFAULT_FILE_CACHE_BYTES));
+  }
+
+  @Test
   void twoMillionFilesInTheDefaultHeapAreWarnedAboutWithAHeapThatWouldDo() {
     String warning =
         MirrorNode.heapWarning(
@@ -23,7 +30,7 @@ class HeapWarningTest {
 
     assertTrue(warning != null && warning.contains("files=2000000"), warning);
     String suggested = warning.replaceAll(".*-Xmx(\\d+)m.*", "$1");
-    // 2,000,000 files at 300 B, the 64 MiB cache and 64 MiB of headroom: 700 MiB
-    assertTrue(Integer.parseInt(suggested) >= 700, warning);
+    // 2,000,000 files at 440 B, the 64 MiB cache and 64 MiB of headroom: 967 MiB
+    assertTrue(Integer.parseInt(suggested) >= 967, warning);
   }
 }

@@ -74,4 +74,86 @@ class VerifiedFilesTest {
             PATH, false, new VerifiedFiles.Stamp(VERSION, 10, 1_700_000_000_000L, "inode 2"), "x"));
     assertEquals(2, files.failures());
   }
+
+  private static ContentPath path(int i) {
+    return ContentPath.parse("p2/vendor" + (i % 500) + "/package-" + i + ".json");
+  }
+
+  private static VerifiedFiles.Stamp stamp(int i) {
+    return new VerifiedFiles.Stamp(VERSION, 1000 + i, 1_700_000_000_000L + i, "inode " + i);
+  }
+
+  @Test
+  void everyOutcomeSurvivesTheTableGrowing() {
+    VerifiedFiles files = new VerifiedFiles((path, sha256) -> {});
+    int n = 50_000; // the table starts at 1,024 slots
+    for (int i = 0; i < n; i++) {
+      if (i % 10 == 0) {
+        files.mismatch(path(i), i % 20 == 0, stamp(i), "other");
+      } else {
+        files.verified(path(i), i % 2 == 0, stamp(i));
+      }
+    }
+
+    for (int i = 0; i < n; i++) {
+      boolean twin = i % 10 == 0 ? i % 20 == 0 : i % 2 == 0;
+      assertEquals(i % 10 != 0, files.known(path(i), twin, stamp(i)), "file " + i);
+      assertNull(files.known(path(i), !twin, stamp(i)), "the other file of " + i);
+      assertNull(files.known(path(i), twin, stamp(i + 1)), "file " + i + " changed");
+    }
+    assertEquals(n, files.size());
+    assertEquals(n / 10, files.failures());
+  }
+
+  @Test
+  void aStampDiffersFromAnotherPathsEvenWhenEverythingElseIsEqual() {
+    VerifiedFiles files = new VerifiedFiles((path, sha256) -> {});
+    files.verified(PATH, false, AS_CHECKED);
+
+    assertNull(files.known(ContentPath.parse("p2/acme/widget.jso"), false, AS_CHECKED));
+    assertNull(files.known(ContentPath.parse("p2/acme/widget.json.gz"), false, AS_CHECKED));
+  }
+
+  @Test
+  void threadsFindingTheSameDamageWhileTheTableGrowsCountItOnce() throws Exception {
+    List<ContentPath> repairs = java.util.Collections.synchronizedList(new ArrayList<>());
+    VerifiedFiles files = new VerifiedFiles((path, sha256) -> repairs.add(path));
+    int n = 20_000;
+    List<Thread> threads = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger counted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    for (int t = 0; t < 4; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int i = 0; i < n; i++) {
+                  if (files.mismatch(path(i), false, stamp(i), "other")) {
+                    counted.incrementAndGet();
+                  }
+                }
+              });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    assertEquals(n, counted.get());
+    assertEquals(n, files.failures());
+    assertEquals(n, repairs.size());
+  }
+
+  @Test
+  void aMillionCheckedFilesTakeAbout32BytesEach() {
+    VerifiedFiles files = new VerifiedFiles((path, sha256) -> {});
+    int n = 1_000_000;
+    for (int i = 0; i < n; i++) {
+      files.verified(path(i), false, stamp(i));
+    }
+
+    // 16 B a slot, the table between 3/8 and 3/4 full; a ConcurrentHashMap took ~200 B an entry.
+    assertTrue(files.footprintBytes() / n <= 48, "bytes per entry: " + files.footprintBytes() / n);
+    assertTrue(files.known(path(777_777), false, stamp(777_777)));
+  }
 }

@@ -1,6 +1,7 @@
 package io.metamirror.mirror.tls;
 
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -25,9 +26,15 @@ final class HttpsTestServer implements AutoCloseable {
   }
 
   static HttpsTestServer start(SSLContext serverContext) {
+    return start(serverContext, false);
+  }
+
+  /** As {@link #start(SSLContext)}, offering HTTP/2 through ALPN when {@code http2}. */
+  static HttpsTestServer start(SSLContext serverContext, boolean http2) {
     Undertow undertow =
         Undertow.builder()
             .addHttpsListener(0, "127.0.0.1", serverContext)
+            .setServerOption(UndertowOptions.ENABLE_HTTP2, http2)
             .setIoThreads(1)
             .setWorkerThreads(2)
             .setHandler(exchange -> exchange.getResponseSender().send("ok"))
@@ -49,9 +56,15 @@ final class HttpsTestServer implements AutoCloseable {
    * client has no pooled connection and no TLS session to resume, so this is a full handshake.
    */
   HttpResponse<String> get(Path caPem, String path) throws IOException, InterruptedException {
+    return get(caPem, path, HttpClient.Version.HTTP_1_1);
+  }
+
+  /** As {@link #get(Path, String)}, offering {@code version} (HTTP/2 through ALPN). */
+  HttpResponse<String> get(Path caPem, String path, HttpClient.Version version)
+      throws IOException, InterruptedException {
     HttpClient client =
         HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
+            .version(version)
             .sslContext(TlsContexts.trusting(caPem))
             .connectTimeout(Duration.ofSeconds(5))
             .build();

@@ -9,13 +9,14 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -28,7 +29,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * seq and epoch are also in the {@code X-Metamirror-Seq} and {@code X-Metamirror-Epoch} headers.
  *
  * <p>Consistency while publishing goes on: the tree is copied once under the publish lock, and
- * blobs are immutable, so the stream is exactly the tree at that seq however long it takes.
+ * blobs are immutable, so the stream is exactly the tree at that seq however long it takes. Nothing
+ * per file is held beyond that compact copy ({@link TreeSnapshot}): the manifest and the archive
+ * are written as the files are reached.
  *
  * <p>{@code GET /.metamirror/manifest} answers the manifest alone.
  */
@@ -54,21 +57,14 @@ final class SnapshotHandler implements HttpHandler {
       return;
     }
     TreeSnapshot tree = repository.snapshot();
-    Manifest manifest =
-        new Manifest(
-            tree.epoch(),
-            tree.seq(),
-            tree.files().stream()
-                .map(f -> new Manifest.File(f.path(), f.sha256(), f.size(), f.time(), f.seq()))
-                .toList());
     exchange.getResponseHeaders().put(SEQ, tree.seq());
     exchange.getResponseHeaders().put(EPOCH, tree.epoch().value());
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
     exchange.startBlocking();
     if (manifestOnly) {
       exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-      try (OutputStream out = exchange.getOutputStream()) {
-        manifest.write(out);
+      try (OutputStream out = new BufferedOutputStream(exchange.getOutputStream(), 64 * 1024)) {
+        writeManifest(tree, out);
       }
       return;
     }
@@ -78,13 +74,15 @@ final class SnapshotHandler implements HttpHandler {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      ByteArrayOutputStream manifestBytes = new ByteArrayOutputStream();
-      manifest.write(manifestBytes);
+      // A tar member announces its size: the manifest (~150 MB for a million files) is written
+      // twice, counted and then sent, rather than held.
+      CountingOutputStream counted = new CountingOutputStream();
+      writeManifest(tree, counted);
       TarArchiveEntry manifestEntry = new TarArchiveEntry(Manifest.ARCHIVE_NAME, true);
-      manifestEntry.setSize(manifestBytes.size());
+      manifestEntry.setSize(counted.count);
       manifestEntry.setModTime(System.currentTimeMillis());
       tar.putArchiveEntry(manifestEntry);
-      manifestBytes.writeTo(tar);
+      writeManifest(tree, tar);
       tar.closeArchiveEntry();
       for (TreeFile file : tree.files()) {
         TarArchiveEntry entry = new TarArchiveEntry(file.path().value(), true);
@@ -104,6 +102,30 @@ final class SnapshotHandler implements HttpHandler {
     } catch (IOException e) {
       // Mid-stream failure (client gone, blob unreadable): the truncated gzip fails the reader.
       exchange.setPersistent(false);
+    }
+  }
+
+  private static void writeManifest(TreeSnapshot tree, OutputStream out) throws IOException {
+    Iterable<Manifest.File> files =
+        () ->
+            StreamSupport.stream(tree.files().spliterator(), false)
+                .map(f -> new Manifest.File(f.path(), f.sha256(), f.size(), f.time(), f.seq()))
+                .iterator();
+    Manifest.write(out, tree.epoch(), tree.seq(), files);
+  }
+
+  /** Counts what is written to it and keeps nothing. */
+  private static final class CountingOutputStream extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
     }
   }
 

@@ -13,10 +13,10 @@ import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -56,8 +56,42 @@ public record DirectoryPlan(
           "**/InRelease",
           "**/repomd.xml");
 
-  /** A file to publish: where it is, where it goes, what it holds. */
-  public record Put(ContentPath path, Path file, Sha256 sha256, long size) {}
+  /**
+   * A file to publish: where it goes, the source directory it is in, what it holds. Its location is
+   * made when asked for, so that a plan of a million files holds no {@link Path} per file.
+   */
+  public record Put(ContentPath path, Path source, Sha256 sha256, long size) {
+    /** The file in the source directory (a symbolic link there leads inside the source). */
+    public Path file() {
+      return source.resolve(path.value());
+    }
+  }
+
+  /**
+   * The tree a plan is made against. The origin answers from its compact tree, so that planning
+   * does not copy a million paths into a map first.
+   */
+  public interface CurrentTree {
+    /** The content the tree has at {@code path}, or null. */
+    Sha256 sha256(ContentPath path);
+
+    /** Every path the tree has. */
+    Iterable<ContentPath> paths();
+
+    static CurrentTree of(Map<ContentPath, Sha256> tree) {
+      return new CurrentTree() {
+        @Override
+        public Sha256 sha256(ContentPath path) {
+          return tree.get(path);
+        }
+
+        @Override
+        public Iterable<ContentPath> paths() {
+          return tree.keySet();
+        }
+      };
+    }
+  }
 
   public DirectoryPlan {
     files = List.copyOf(files);
@@ -88,6 +122,17 @@ public record DirectoryPlan(
    */
   public static DirectoryPlan of(
       Path source, Map<ContentPath, Sha256> current, List<String> indexGlobs) throws IOException {
+    return of(source, CurrentTree.of(current), indexGlobs);
+  }
+
+  /**
+   * Plans against {@code current}. Holds a path, a sha256 and a size per file of the source, not
+   * its contents.
+   *
+   * @throws InvalidSourceException when a file's name breaks the content path rules
+   */
+  public static DirectoryPlan of(Path source, CurrentTree current, List<String> indexGlobs)
+      throws IOException {
     if (!Files.isDirectory(source)) {
       throw new IOException("not a directory: " + source);
     }
@@ -96,7 +141,7 @@ public record DirectoryPlan(
     for (String glob : indexGlobs) {
       matchers.add(indexMatcher(glob));
     }
-    Map<ContentPath, Path> found = new TreeMap<>();
+    List<ContentPath> found = new ArrayList<>();
     List<String> invalid = new ArrayList<>();
     int[] skipped = {0};
     Files.walkFileTree(
@@ -118,7 +163,6 @@ public record DirectoryPlan(
               skipped[0]++;
               return FileVisitResult.CONTINUE;
             }
-            Path content = file;
             if (attrs.isSymbolicLink()) {
               Path target = file.toRealPath();
               if (!target.startsWith(root)
@@ -126,7 +170,6 @@ public record DirectoryPlan(
                 skipped[0]++;
                 return FileVisitResult.CONTINUE;
               }
-              content = target;
             } else if (!attrs.isRegularFile()) {
               skipped[0]++;
               return FileVisitResult.CONTINUE;
@@ -137,7 +180,7 @@ public record DirectoryPlan(
             if (problem != null) {
               invalid.add(problem);
             } else {
-              found.put(ContentPath.parse(relative), content);
+              found.add(ContentPath.parse(relative));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -148,18 +191,20 @@ public record DirectoryPlan(
     List<Put> files = new ArrayList<>();
     List<Put> indexes = new ArrayList<>();
     int unchanged = 0;
-    for (Map.Entry<ContentPath, Path> e : found.entrySet()) {
+    found.sort(null);
+    for (ContentPath path : found) {
+      Path file = root.resolve(path.value());
       Sha256 sha256;
-      long size = Files.size(e.getValue());
-      try (InputStream in = Files.newInputStream(e.getValue())) {
+      long size = Files.size(file);
+      try (InputStream in = Files.newInputStream(file)) {
         sha256 = Sha256.of(in);
       }
-      if (sha256.equals(current.get(e.getKey()))) {
+      if (sha256.equals(current.sha256(path))) {
         unchanged++;
         continue;
       }
-      Put put = new Put(e.getKey(), e.getValue(), sha256, size);
-      Path relative = Path.of(e.getKey().value());
+      Put put = new Put(path, root, sha256, size);
+      Path relative = Path.of(path.value());
       if (matchers.stream().anyMatch(m -> m.matches(relative))) {
         indexes.add(put);
       } else {
@@ -167,8 +212,13 @@ public record DirectoryPlan(
       }
     }
     indexes.sort(Comparator.comparingInt((Put p) -> -depth(p.path())).thenComparing(Put::path));
-    List<ContentPath> deletes =
-        current.keySet().stream().filter(p -> !found.containsKey(p)).sorted().toList();
+    List<ContentPath> deletes = new ArrayList<>();
+    for (ContentPath path : current.paths()) {
+      if (Collections.binarySearch(found, path) < 0) {
+        deletes.add(path);
+      }
+    }
+    deletes.sort(null);
     return new DirectoryPlan(files, indexes, deletes, unchanged, skipped[0]);
   }
 

@@ -80,7 +80,8 @@ final class BlobStore {
         throw new DigestMismatchException(expected, actual);
       }
       ok = true;
-      return new StagedBlob(actual, size, temp);
+      // The caller's digest when it matched: one object fewer per file of a large batch.
+      return new StagedBlob(expected != null ? expected : actual, size, temp);
     } finally {
       if (!ok) {
         Files.deleteIfExists(temp);
@@ -124,7 +125,8 @@ final class BlobStore {
    * Makes staged blobs durable under their final names: flush the temps, rename each one whose
    * content is not already stored, flush the directories.
    */
-  void commit(Collection<StagedBlob> blobs) throws IOException {
+  void commit(Collection<StagedBlob> staged) throws IOException {
+    List<StagedBlob> blobs = staged.stream().filter(b -> b.temp != null).toList();
     if (blobs.isEmpty()) {
       return;
     }
@@ -143,10 +145,16 @@ final class BlobStore {
       directories.add(target.getParent());
     }
     sync.sync(root, List.of(), directories);
+    for (StagedBlob blob : blobs) {
+      blob.temp = null;
+    }
   }
 
   void discard(Collection<StagedBlob> blobs) {
     for (StagedBlob blob : blobs) {
+      if (blob.temp == null) {
+        continue; // stored early: unreferenced content, never served, harmless
+      }
       try {
         Files.deleteIfExists(blob.temp);
       } catch (IOException ignored) {

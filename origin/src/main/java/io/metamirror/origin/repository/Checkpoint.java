@@ -11,8 +11,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -53,7 +51,7 @@ final class Checkpoint {
             + " seq="
             + tree.seq()
             + " files="
-            + tree.files().size()
+            + tree.size()
             + "\n");
     StringBuilder line = new StringBuilder(256);
     for (TreeFile f : tree.files()) {
@@ -79,14 +77,31 @@ final class Checkpoint {
     out.write(bytes);
   }
 
-  /** Returns null when there is no checkpoint yet. */
-  static TreeSnapshot read(Path dataDir, Epoch epoch) throws IOException {
+  /** The file count a checkpoint's header announces, to size the tree; 0 when there is none. */
+  static int fileCount(Path dataDir) {
+    try (BufferedReader in =
+        Files.newBufferedReader(dataDir.resolve(FILE_NAME), StandardCharsets.UTF_8)) {
+      String header = in.readLine();
+      int at = header == null ? -1 : header.lastIndexOf(" files=");
+      return at < 0 ? 0 : Integer.parseInt(header.substring(at + 7));
+    } catch (IOException | NumberFormatException e) {
+      return 0; // read() below reports what is wrong
+    }
+  }
+
+  /**
+   * Puts every file of the checkpoint into {@code tree}, one line at a time (no list of the whole
+   * tree), and returns its seq, or -1 when there is no checkpoint yet. On a corrupt checkpoint the
+   * tree holds some of it and the caller discards it.
+   */
+  static long read(Path dataDir, Epoch epoch, TreeIndex tree) throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
     if (!Files.exists(file)) {
-      return null;
+      return -1;
     }
     CRC32C crc = new CRC32C();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (BufferedReader in =
+        new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), 1 << 16)) {
       String header = in.readLine();
       if (header == null || !header.startsWith(HEADER_PREFIX)) {
         throw corrupt(file, "no header");
@@ -104,7 +119,6 @@ final class Checkpoint {
       crc.update((header + "\n").getBytes(StandardCharsets.UTF_8));
       long seq = Long.parseLong(parts[2].substring(4));
       int count = Integer.parseInt(parts[3].substring(6));
-      List<TreeFile> files = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         String line = in.readLine();
         if (line == null) {
@@ -116,13 +130,12 @@ final class Checkpoint {
           throw corrupt(file, "malformed line " + (i + 2));
         }
         try {
-          files.add(
-              new TreeFile(
-                  ContentPath.parse(f[4]),
-                  Sha256.parse(f[3]),
-                  Long.parseLong(f[2]),
-                  Long.parseLong(f[1]),
-                  Long.parseLong(f[0])));
+          tree.put(
+              ContentPath.parse(f[4]),
+              Sha256.parse(f[3]),
+              Long.parseLong(f[2]),
+              Long.parseLong(f[1]),
+              Long.parseLong(f[0]));
         } catch (IllegalArgumentException e) {
           throw corrupt(file, "line " + (i + 2) + ": " + e.getMessage());
         }
@@ -131,7 +144,7 @@ final class Checkpoint {
       if (end == null || !end.equals(String.format("end %08x", crc.getValue()))) {
         throw corrupt(file, "checksum mismatch or missing end line");
       }
-      return new TreeSnapshot(epoch, seq, files);
+      return seq;
     } catch (NumberFormatException e) {
       throw corrupt(file, e.getMessage());
     } catch (CharacterCodingException e) {

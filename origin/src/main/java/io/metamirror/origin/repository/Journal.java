@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 final class Journal implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
 
+  private static final int WRITE_CHUNK = 1 << 20;
+
   private final Path dir;
   private final Epoch epoch;
   private final long segmentEntries;
@@ -162,25 +164,28 @@ final class Journal implements Closeable {
       next.add(active);
       segments = List.copyOf(next);
     }
-    ByteArrayOutputStream batch = new ByteArrayOutputStream(entries.size() * 200);
+    // Written in pieces of about 1 MiB: a batch of a million entries is 200 MB of lines.
+    ByteArrayOutputStream pending = new ByteArrayOutputStream(WRITE_CHUNK + 64 * 1024);
     long position = active.size;
+    long written = position;
     long[] lineOffsets = new long[entries.size()];
     int[] payloadLengths = new int[entries.size()];
-    for (int i = 0; i < entries.size(); i++) {
-      byte[] json = entries.get(i).toJson();
-      lineOffsets[i] = position + batch.size();
-      payloadLengths[i] = json.length;
-      JournalSegment.writeLine(batch, 'E', json);
-    }
-    long last = entries.get(entries.size() - 1).seq();
-    JournalSegment.writeLine(batch, 'C', Long.toString(last).getBytes(StandardCharsets.US_ASCII));
     try {
-      ByteBuffer buffer = ByteBuffer.wrap(batch.toByteArray());
-      while (buffer.hasRemaining()) {
-        active.channel.write(buffer, position + buffer.position());
+      for (int i = 0; i < entries.size(); i++) {
+        byte[] json = entries.get(i).toJson();
+        lineOffsets[i] = written + pending.size();
+        payloadLengths[i] = json.length;
+        JournalSegment.writeLine(pending, 'E', json);
+        if (pending.size() >= WRITE_CHUNK) {
+          written += writeAt(active, pending, written);
+        }
       }
+      long last = entries.get(entries.size() - 1).seq();
+      JournalSegment.writeLine(
+          pending, 'C', Long.toString(last).getBytes(StandardCharsets.US_ASCII));
+      written += writeAt(active, pending, written);
       active.channel.force(false);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       try {
         active.channel.truncate(position);
         active.channel.force(true);
@@ -190,9 +195,20 @@ final class Journal implements Closeable {
       }
       throw e;
     }
-    active.size = position + batch.size();
+    active.size = written;
     active.index(lineOffsets, payloadLengths);
-    head = last;
+    head = entries.get(entries.size() - 1).seq();
+  }
+
+  /** Writes {@code pending} at {@code position}, empties it, and returns how many bytes it had. */
+  private static int writeAt(JournalSegment segment, ByteArrayOutputStream pending, long position)
+      throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
+    while (buffer.hasRemaining()) {
+      segment.channel.write(buffer, position + buffer.position());
+    }
+    pending.reset();
+    return buffer.limit();
   }
 
   /**

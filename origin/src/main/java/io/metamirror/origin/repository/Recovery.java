@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metamirror.protocol.AtomicFile;
-import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Epoch;
 import io.metamirror.protocol.FileSystemSync;
 import io.metamirror.protocol.JournalEntry;
@@ -14,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +47,7 @@ final class Recovery {
       Epoch epoch,
       BlobStore blobs,
       Journal journal,
-      Map<ContentPath, TreeFile> tree,
+      TreeIndex tree,
       long checkpointSeq,
       long lastTime) {}
 
@@ -64,15 +61,8 @@ final class Recovery {
     if (stale > 0) {
       log.info("event=stale_staging_removed files={}", stale);
     }
-    TreeSnapshot checkpoint = Checkpoint.read(dataDir, epoch);
-    Map<ContentPath, TreeFile> tree = new ConcurrentHashMap<>();
-    long checkpointSeq = 0;
-    if (checkpoint != null) {
-      checkpointSeq = checkpoint.seq();
-      for (TreeFile f : checkpoint.files()) {
-        tree.put(f.path(), f);
-      }
-    }
+    TreeIndex tree = new TreeIndex(Checkpoint.fileCount(dataDir));
+    long checkpointSeq = Math.max(0, Checkpoint.read(dataDir, epoch, tree));
     Journal journal =
         Journal.open(
             dataDir.resolve("journal"),
@@ -102,17 +92,14 @@ final class Recovery {
               + checkpointSeq
               + "; entries in between are missing");
     }
-    long lastTime =
-        Math.max(
-            tree.values().stream().mapToLong(TreeFile::time).max().orElse(0),
-            lastEntryTime(journal));
+    long lastTime = Math.max(tree.maxTime(), lastEntryTime(journal));
     return new State(epoch, blobs, journal, tree, checkpointSeq, lastTime);
   }
 
   /** Applies a committed entry to a tree: replay at start-up, and every publish after it. */
-  static void apply(Map<ContentPath, TreeFile> tree, JournalEntry e) {
+  static void apply(TreeIndex tree, JournalEntry e) {
     if (e.op() == JournalEntry.Op.PUT) {
-      tree.put(e.path(), new TreeFile(e.path(), e.sha256(), e.size(), e.time(), e.seq()));
+      tree.put(e.path(), e.sha256(), e.size(), e.time(), e.seq());
     } else {
       tree.remove(e.path());
     }

@@ -109,6 +109,32 @@ class OfflinePublisherTest {
         tree());
   }
 
+  /** Contents are stored a round at a time; the journal still gets one batch, committed once. */
+  @Test
+  void aTreeLargerThanOneStoreRoundIsStillOneBatch() throws IOException {
+    int storeEvery = 100;
+    int n = storeEvery * 2 + 1;
+    for (int i = 0; i < n; i++) {
+      write("p2/acme/pkg-" + i + ".json", "{\"n\":" + i + "}");
+    }
+
+    PublishResult result =
+        OfflinePublisher.publish(
+            repo,
+            DirectoryPlan.of(
+                src, OfflinePublisher.currentTree(repo), DirectoryPlan.DEFAULT_INDEX_GLOBS),
+            storeEvery);
+
+    assertEquals(n, result.entries().size());
+    assertEquals(n, repo.head());
+    assertEquals(n, tree().size());
+    assertEquals("{\"n\":123}", tree().get("p2/acme/pkg-123.json"));
+    String journal =
+        Files.readString(
+            temp.resolve("data/journal/00000000000000000001.log"), StandardCharsets.UTF_8);
+    assertEquals(1, journal.lines().filter(l -> l.startsWith("C ")).count(), "commit lines");
+  }
+
   @Test
   void publishingTheSameTreeAgainJournalsNothing() throws IOException {
     write("packages.json", "{}");

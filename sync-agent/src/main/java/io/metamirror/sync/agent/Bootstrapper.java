@@ -3,8 +3,6 @@ package io.metamirror.sync.agent;
 import io.metamirror.protocol.ContentPath;
 import io.metamirror.protocol.Manifest;
 import io.metamirror.protocol.ProtocolException;
-import io.metamirror.protocol.Sha256;
-import io.metamirror.protocol.http.CompressedTypes;
 import io.metamirror.sync.store.Cursor;
 import io.metamirror.sync.store.LocalFile;
 import io.metamirror.sync.store.Store;
@@ -13,12 +11,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.AbstractCollection;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -39,6 +45,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replaces a store's tree with the origin's snapshot.
+ *
+ * <p>Into a store of the snapshot's epoch (a node far behind, or told 410), the snapshot is applied
+ * as a <b>delta</b>: a file the store already has at its path, unchanged ({@link #unchanged}), is
+ * skipped in the archive and kept where it is, with its twin; only the other files go through the
+ * steps below. Into an empty store or one of another epoch, every file does.
  *
  * <ol>
  *   <li>Unpack the snapshot into {@code .metamirror/staging/}, checking every file against the
@@ -119,7 +130,12 @@ final class Bootstrapper {
    * acceptedShrink}: whether the snapshot passed the shrink guard only by an operator's acceptance.
    */
   private record Staged(
-      Manifest manifest, boolean[] twins, Set<Path> directories, boolean acceptedShrink) {}
+      Manifest manifest,
+      boolean[] twins,
+      boolean[] kept,
+      int keptCount,
+      Set<Path> directories,
+      boolean acceptedShrink) {}
 
   /**
    * @param total hears the number of files once the manifest is read
@@ -133,39 +149,77 @@ final class Bootstrapper {
     Staged staged = unpack(staging, total, done);
     long unpacked = System.nanoTime();
     Manifest manifest = staged.manifest();
-    List<Path> written = new ArrayList<>(); // for the fallback of a flush without syncfs
-    for (int i = 0; i < manifest.files().size(); i++) {
-      Path file = manifest.files().get(i).path().resolveUnder(staging);
-      written.add(file);
-      if (staged.twins()[i]) {
-        written.add(Store.twinFile(file));
-      }
-    }
-    store.syncAll(written, staged.directories());
+    store.syncAll(
+        stagedFiles(staging, manifest, staged.twins(), staged.kept()), staged.directories());
     long flushed = System.nanoTime();
-    new TreeInstaller(store, afterInstallStep).install(staging, manifest, staged.twins());
+    new TreeInstaller(store, afterInstallStep)
+        .install(staging, manifest, staged.twins(), staged.kept());
     long installed = System.nanoTime();
     Cursor cursor = new Cursor(manifest.epoch(), manifest.seq());
-    List<LocalFile> files = new ArrayList<>(manifest.files().size());
-    for (Manifest.File f : manifest.files()) {
-      files.add(new LocalFile(f.path(), f.sha256(), f.size(), f.time(), f.seq()));
-    }
+    List<LocalFile> files = // a view: a list of a million entries would not fit in a node's heap
+        new AbstractList<>() {
+          @Override
+          public LocalFile get(int i) {
+            Manifest.File f = manifest.files().get(i);
+            return new LocalFile(f.path(), f.sha256(), f.size(), f.time(), f.seq());
+          }
+
+          @Override
+          public int size() {
+            return manifest.files().size();
+          }
+        };
     store.reset(cursor, files);
     if (staged.acceptedShrink()) {
       shrinkGuard.acceptanceUsed();
     }
     deleteTree(staging);
     log.info(
-        "event=bootstrapped epoch={} seq={} files={} unpack_ms={} flush_ms={} install_ms={}"
-            + " total_ms={}",
+        "event=bootstrapped epoch={} seq={} files={} kept={} unpack_ms={} flush_ms={}"
+            + " install_ms={} total_ms={}",
         manifest.epoch(),
         manifest.seq(),
         files.size(),
+        staged.keptCount(),
         (unpacked - started) / 1_000_000,
         (flushed - unpacked) / 1_000_000,
         (installed - flushed) / 1_000_000,
         (System.nanoTime() - started) / 1_000_000);
     return cursor;
+  }
+
+  /**
+   * The files unpacked into staging (not those the delta kept in place), with their twins, made one
+   * at a time as the fallback of a flush without syncfs lists them (issue 21: a list of two million
+   * paths outgrew a node's heap).
+   */
+  private static Collection<Path> stagedFiles(
+      Path staging, Manifest manifest, boolean[] twins, boolean[] kept) {
+    int count = manifest.files().size();
+    int written = 0;
+    for (int i = 0; i < count; i++) {
+      written += kept[i] ? 0 : twins[i] ? 2 : 1;
+    }
+    int size = written;
+    return new AbstractCollection<>() {
+      @Override
+      public int size() {
+        return size;
+      }
+
+      @Override
+      public Iterator<Path> iterator() {
+        return IntStream.range(0, count)
+            .filter(i -> !kept[i])
+            .boxed()
+            .flatMap(
+                i -> {
+                  Path file = manifest.files().get(i).path().resolveUnder(staging);
+                  return twins[i] ? Stream.of(file, Store.twinFile(file)) : Stream.of(file);
+                })
+            .iterator();
+      }
+    };
   }
 
   private Staged unpack(Path staging, LongConsumer total, LongConsumer done) throws IOException {
@@ -201,7 +255,11 @@ final class Bootstrapper {
                   "snapshot", manifest.epoch(), manifest.seq(), store.fileCount(), removed));
       boolean[] twins = new boolean[manifest.files().size()];
       boolean[] received = new boolean[manifest.files().size()];
+      boolean[] kept = new boolean[manifest.files().size()];
+      boolean delta = manifest.epoch().equals(store.cursor().epoch());
+      Predicate<ContentPath> isNewContent = p -> expected.containsKey(p.value());
       int count = 0;
+      int keptCount = 0;
       List<Unpacked> batch = new ArrayList<>();
       long batchBytes = 0;
       for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
@@ -221,13 +279,19 @@ final class Bootstrapper {
         ContentPath path = e.file().path();
         received[e.index()] = true;
         count++;
+        if (delta && unchanged(e.file(), isNewContent)) {
+          kept[e.index()] = true; // the archive skips its bytes at the next entry
+          keptCount++;
+          done.accept(count);
+          continue;
+        }
         Path target = path.resolveUnder(staging);
         if (directories.add(target.getParent())) {
           Files.createDirectories(target.getParent());
         }
-        boolean twin = Store.wantsTwin(path, e.file().size(), p -> expected.containsKey(p.value()));
+        boolean twin = Store.wantsTwin(path, e.file().size(), isNewContent);
         if (e.file().size() > IN_MEMORY_LIMIT) {
-          twins[e.index()] = copyVerified(tar, target, e.file(), twin);
+          twins[e.index()] = StagedWrites.copyVerified(tar, target, e.file(), twin);
         } else {
           byte[] content = readEntry(tar, entry);
           batch.add(new Unpacked(e, twin, content, target));
@@ -252,12 +316,45 @@ final class Bootstrapper {
       // The tar ends before the gzip trailer is read, and its CRC is all that guards the
       // manifest's seq, epoch and times: read on, so that GZIPInputStream checks it.
       gzip.transferTo(OutputStream.nullOutputStream());
-      return new Staged(manifest, twins, directories, acceptedShrink);
+      return new Staged(manifest, twins, kept, keptCount, directories, acceptedShrink);
     } finally {
       // Never leave a worker writing into staging behind: the caller may delete it next.
       permits.acquireUninterruptibly(inFlight);
       permits.release(inFlight);
     }
+  }
+
+  /**
+   * Whether the store already holds {@code f} as the snapshot lists it, so that a delta keeps it:
+   * its manifest lists the same sha256, size and time at the path; the file on disk has that size
+   * and mtime (a file an interrupted install moved in, or one damaged, does not, and is written
+   * again); and its twin rule is the same in both trees ({@code <path>.gz} content in both or in
+   * neither), so that the twin beside it, if any, is still the right one.
+   */
+  private boolean unchanged(Manifest.File f, Predicate<ContentPath> isNewContent)
+      throws IOException {
+    LocalFile have = store.file(f.path());
+    if (have == null
+        || have.size() != f.size()
+        || have.time() != f.time()
+        || !have.sha256().equals(f.sha256())) {
+      return false;
+    }
+    if (Store.mayHaveTwin(f.path(), p -> store.file(p) != null)
+        != Store.mayHaveTwin(f.path(), isNewContent)) {
+      return false;
+    }
+    BasicFileAttributes disk;
+    try {
+      disk =
+          Files.readAttributes(
+              store.pathOf(f.path()), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    return disk.isRegularFile()
+        && disk.size() == f.size()
+        && disk.lastModifiedTime().toMillis() == f.time();
   }
 
   /** Starts {@link Store#flushAhead} on a thread of its own unless one is still running. */
@@ -320,7 +417,8 @@ final class Bootstrapper {
                   return;
                 }
                 twins[u.expected().index()] =
-                    writeVerified(u.content(), u.target(), u.expected().file(), u.twin());
+                    StagedWrites.writeVerified(
+                        u.content(), u.target(), u.expected().file(), u.twin());
               }
             } catch (Throwable t) {
               failure.compareAndSet(null, t);
@@ -356,58 +454,6 @@ final class Bootstrapper {
       throw err;
     }
     throw new IOException(t);
-  }
-
-  /**
-   * Checks {@code content} against the manifest, then writes it and (when {@code twin} and smaller)
-   * its twin, each with one write, each stamped with the entry's time. Returns whether a twin was
-   * written.
-   */
-  private static boolean writeVerified(byte[] content, Path target, Manifest.File f, boolean twin)
-      throws IOException {
-    Sha256 actual = Sha256.of(content);
-    if (content.length != f.size() || !actual.equals(f.sha256())) {
-      throw new BlobMismatchException(f.sha256(), f.size(), actual, content.length);
-    }
-    FileTime mtime = FileTime.fromMillis(f.time());
-    Store.writeNew(target, content, content.length);
-    Store.stamp(target, mtime);
-    if (twin) {
-      Path twinPath = Store.twinFile(target);
-      if (Store.writeTwin(
-          content, content.length, twinPath, CompressedTypes.gzipRequired(f.path()))) {
-        Store.stamp(twinPath, mtime);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Streams a large file to {@code target}, then checks it; returns whether a twin was written. */
-  private static boolean copyVerified(InputStream in, Path target, Manifest.File f, boolean twin)
-      throws IOException {
-    MessageDigest digest = Sha256.newDigest();
-    long size = 0;
-    try (OutputStream out = Files.newOutputStream(target)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        digest.update(buffer, 0, n);
-        out.write(buffer, 0, n);
-        size += n;
-      }
-    }
-    Sha256 actual = Sha256.ofDigest(digest.digest());
-    if (size != f.size() || !actual.equals(f.sha256())) {
-      throw new BlobMismatchException(f.sha256(), f.size(), actual, size);
-    }
-    FileTime mtime = FileTime.fromMillis(f.time());
-    Store.stamp(target, mtime);
-    Path twinPath = Store.twinFile(target);
-    if (twin && Store.writeTwin(target, twinPath, CompressedTypes.gzipRequired(f.path()))) {
-      Store.stamp(twinPath, mtime);
-      return true;
-    }
-    return false;
   }
 
   static void deleteTree(Path dir) throws IOException {

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's loop: each round bootstraps when the store needs it (no epoch yet, or the origin
  * asked for a resync: another epoch, or a 410), else asks the feed for one page and applies it; a
- * failed round is retried after a backoff ({@link RetryWait}), its error recorded as state.
+ * failed round is retried after a backoff ({@link RetryWait}), its error recorded as state. A store
+ * {@link #farBehind} the origin's head catches up from the snapshot instead, as a delta that keeps
+ * its unchanged files ({@link Bootstrapper}).
  *
  * <p>Runs on one thread, the agent's ({@link #run}) or the caller's ({@link #catchUp}); pages and
  * bootstraps are written under the {@link TreeWriteLock}. {@link #pause} and {@link #resume} may be
@@ -245,6 +247,17 @@ final class FollowLoop {
       status.setState(SyncState.FOLLOWING);
       return 0;
     }
+    long behind = page.head() - cursor.seq();
+    if (farBehind(behind, store.fileCount(), config.pageLimit(), config.snapshotBehindPercent())) {
+      log.info(
+          "event=catch_up_by_snapshot seq={} head={} behind={} files={}",
+          cursor.seq(),
+          page.head(),
+          behind,
+          store.fileCount());
+      tree.writing(this::catchUpBySnapshot);
+      return 1;
+    }
     status.pageArrived(page, cursor);
     askAhead(page, waitSeconds);
     List<JournalEntry> applied = tree.writing(() -> applyUpToBadEntry(page));
@@ -319,6 +332,28 @@ final class FollowLoop {
         log.warn("event=commit_listener_failed error=\"{}\"", e.toString());
       }
     }
+  }
+
+  /**
+   * Whether a store of {@code files} files, {@code behind} entries behind the head, catches up from
+   * the snapshot rather than page by page: when the backlog is more than a page and more than
+   * {@code percent} of its files ({@link SyncAgent.Config#snapshotBehindPercent}; 0: never). A
+   * backlog of one page is replayed whatever the store's size: a snapshot even of a small tree
+   * costs more than one page.
+   */
+  static boolean farBehind(long behind, long files, int pageLimit, int percent) {
+    return percent > 0 && behind > pageLimit && behind * 100 > files * percent;
+  }
+
+  /**
+   * The delta snapshot of a store far behind: the state stays {@code following} (the old tree is
+   * whole and keeps serving), with the snapshot's progress.
+   */
+  private Cursor catchUpBySnapshot() throws IOException {
+    status.catchUpStarted();
+    Cursor cursor = bootstrapper.run(status::filesToUnpack, status::filesUnpacked);
+    status.bootstrapped(cursor);
+    return cursor;
   }
 
   /** Replaces the tree with the origin's snapshot; returns the cursor of the new tree. */

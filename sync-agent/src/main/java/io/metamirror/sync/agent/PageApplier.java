@@ -35,12 +35,16 @@ import java.util.concurrent.ExecutorService;
  * places; then the store commits (flush, manifest, cursor). A failure before the commit deletes
  * every temp file and leaves the cursor where it was, so the page is simply applied again later.
  *
- * <p>A path put several times in a row in a page (no delete between) is fetched once, with the last
- * content of that run, written at its first put: the store is then "newer" for that file, which the
- * invariant allows. A delete is never moved earlier, since an index may still reference the file
- * until the delete's seq; a put after a delete starts a new run. The manifest records the page's
- * puts and deletes in seq order ({@link StoreChange}), so what the store lists is what its files
- * are: put, delete, put of one path ends listed with the last put (issue 17, item 4).
+ * <p>Each path is fetched and written at most once a page, for its last state. A path put several
+ * times in a row (no delete between) is fetched once, with the last content of that run, written at
+ * its first put: the store is then "newer" for that file, which the invariant allows. A run of puts
+ * that a later delete in the page ends is neither fetched nor written: until the delete's turn the
+ * store keeps what it had before the page (issue 21); but not a {@code <path>.gz}, which as content
+ * takes the place of {@code <path>}'s old twin. A delete is never moved earlier, since an index may
+ * still reference the file until the delete's seq; a put after a delete starts a new run. The
+ * manifest records the page's puts and deletes in seq order ({@link StoreChange}), so what the
+ * store lists is what its files are: put, delete, put of one path ends listed with the last put
+ * (issue 17, item 4).
  */
 final class PageApplier {
   static final int ATTEMPTS = 3;
@@ -126,7 +130,12 @@ final class PageApplier {
     for (int i = 0; i < entries.size(); i++) {
       JournalEntry e = entries.get(i);
       if (e.op() == JournalEntry.Op.DELETE) {
-        chainStart.remove(e.path());
+        Integer ended = chainStart.remove(e.path());
+        // Deleted within the page: its content is never served. Not for a "<path>.gz": written as
+        // content, it is what stops <path>'s old twin from standing beside <path>'s new content.
+        if (ended != null && !e.path().value().endsWith(".gz")) {
+          skip[ended] = true;
+        }
         tree.apply(e);
         continue;
       }

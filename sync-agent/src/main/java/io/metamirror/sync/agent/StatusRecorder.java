@@ -148,6 +148,11 @@ final class StatusRecorder {
 
   void bootstrapStarted() {
     setState(SyncState.BOOTSTRAPPING);
+    catchUpStarted();
+  }
+
+  /** A catch-up from the snapshot, by a store that keeps serving its tree meanwhile. */
+  void catchUpStarted() {
     progressDone = 0;
     progressTotal = 0;
   }

@@ -23,8 +23,9 @@ import java.util.function.Supplier;
 
 /**
  * Keeps a {@link Store} equal to the origin's tree: bootstraps from a snapshot when the store is
- * empty, belongs to another epoch, or is too far behind (410); otherwise long-polls the feed and
- * applies each page with {@link PageApplier}.
+ * empty, belongs to another epoch, or is too far behind (410); catches up from the snapshot as a
+ * delta, keeping its unchanged files, when more than {@link Config#snapshotBehindPercent} of its
+ * files behind; otherwise long-polls the feed and applies each page with {@link PageApplier}.
  *
  * <p>Failures become state, not crashes: an unreachable origin or a local I/O error is retried with
  * exponential backoff and jitter (capped by {@link Config#maxBackoff}) and shows in {@link
@@ -62,6 +63,8 @@ public final class SyncAgent implements Closeable {
    * @param maxBackoff the longest pause between retries
    * @param maxShrinkPercent the largest share of the store's files a snapshot or a feed page may
    *     remove without an operator's acceptance ({@link ShrinkGuard}); 100 turns the guard off
+   * @param snapshotBehindPercent a store more than this share of its files (and more than a page)
+   *     behind the origin's head catches up from the snapshot, as a delta; 0 never does
    * @param inlineBytes how much content one feed page may carry inline (small files then need no
    *     blob request; an origin of before issue 21 sends none); 0 asks for none
    */
@@ -74,12 +77,22 @@ public final class SyncAgent implements Closeable {
       Duration connectTimeout,
       Duration requestTimeout,
       int maxShrinkPercent,
+      int snapshotBehindPercent,
       long inlineBytes) {
     /** The share of a store's files a new epoch or a page may remove unasked. */
     public static final int DEFAULT_MAX_SHRINK_PERCENT = 50;
 
     /** Inline content per feed page: a whole page of 1–5 KiB metadata files, mostly. */
     public static final long DEFAULT_INLINE_BYTES = 1 << 20;
+
+    /**
+     * Entries behind, as a percentage of the store's files, beyond which a store catches up from
+     * the snapshot rather than page by page: replaying an entry (a blob request, a file and its
+     * twin written, its share of a page's flush) cost 4 to 7 times what a file of a bootstrap
+     * costs, and a delta snapshot with a fifth of the files changed 0.4 to 0.6 of a bootstrap
+     * (bench/RESULTS.md, catch-up), so that the two meet near 9 %.
+     */
+    public static final int DEFAULT_SNAPSHOT_BEHIND_PERCENT = 10;
 
     public Config {
       if (parallel <= 0) {
@@ -93,6 +106,9 @@ public final class SyncAgent implements Closeable {
       }
       if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
         throw new IllegalArgumentException("max shrink not in 0..100: " + maxShrinkPercent);
+      }
+      if (snapshotBehindPercent < 0) {
+        throw new IllegalArgumentException("snapshotBehindPercent < 0: " + snapshotBehindPercent);
       }
       if (inlineBytes < 0) {
         throw new IllegalArgumentException("inlineBytes < 0: " + inlineBytes);
@@ -109,6 +125,7 @@ public final class SyncAgent implements Closeable {
           Duration.ofSeconds(5),
           Duration.ofSeconds(60),
           DEFAULT_MAX_SHRINK_PERCENT,
+          DEFAULT_SNAPSHOT_BEHIND_PERCENT,
           DEFAULT_INLINE_BYTES);
     }
 
@@ -122,6 +139,7 @@ public final class SyncAgent implements Closeable {
           connectTimeout,
           requestTimeout,
           maxShrinkPercent,
+          snapshotBehindPercent,
           inlineBytes);
     }
 
@@ -135,6 +153,7 @@ public final class SyncAgent implements Closeable {
           connectTimeout,
           requestTimeout,
           maxShrinkPercent,
+          snapshotBehindPercent,
           inlineBytes);
     }
 
@@ -148,6 +167,7 @@ public final class SyncAgent implements Closeable {
           connectTimeout,
           requestTimeout,
           maxShrinkPercent,
+          snapshotBehindPercent,
           inlineBytes);
     }
 
@@ -161,6 +181,7 @@ public final class SyncAgent implements Closeable {
           connectTimeout,
           requestTimeout,
           percent,
+          snapshotBehindPercent,
           inlineBytes);
     }
 
@@ -174,7 +195,23 @@ public final class SyncAgent implements Closeable {
           connectTimeout,
           requestTimeout,
           maxShrinkPercent,
+          snapshotBehindPercent,
           n);
+    }
+
+    /** 0: never from the snapshot, every backlog is replayed (as before issue 21). */
+    public Config withSnapshotBehindPercent(int percent) {
+      return new Config(
+          origin,
+          parallel,
+          pageLimit,
+          waitSeconds,
+          maxBackoff,
+          connectTimeout,
+          requestTimeout,
+          maxShrinkPercent,
+          percent,
+          inlineBytes);
     }
 
     public Config withMaxBackoff(Duration d) {
@@ -187,6 +224,7 @@ public final class SyncAgent implements Closeable {
           connectTimeout,
           requestTimeout,
           maxShrinkPercent,
+          snapshotBehindPercent,
           inlineBytes);
     }
   }

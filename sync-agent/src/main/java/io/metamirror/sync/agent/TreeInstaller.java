@@ -29,6 +29,9 @@ import java.util.function.IntConsumer;
  * the new twin moved after it. Then what the new tree lacks is deleted, twins before their files,
  * and the directories touched are flushed.
  *
+ * <p>Files a delta keeps ({@link Bootstrapper}) are not in staging and are not touched: neither
+ * moved nor deleted, nor their twins.
+ *
  * <p>A reader in between sees the old tree with some files newer; into an empty store (a new node)
  * that is what a bootstrap mostly does, one rename per top-level directory instead of two per file.
  * A crash part-way leaves the store so; the next bootstrap overwrites it file by file.
@@ -53,19 +56,30 @@ final class TreeInstaller {
   }
 
   /**
-   * Installs {@code staging}, which holds the manifest's files, and the twins of those {@code
-   * twins} marks.
+   * Installs {@code staging}, which holds the manifest's files but those {@code kept} marks (a
+   * delta: the store has them already, and keeps them with their twins), and the twins of those
+   * {@code twins} marks.
    */
-  void install(Path staging, Manifest manifest, boolean[] twins) throws IOException {
+  void install(Path staging, Manifest manifest, boolean[] twins, boolean[] kept)
+      throws IOException {
     List<Manifest.File> files = manifest.files();
     Set<ContentPath> content = new HashSet<>();
     files.forEach(f -> content.add(f.path()));
     Path root = store.root();
     Set<Path> directories = new LinkedHashSet<>();
     Set<Path> keep = new HashSet<>();
+    for (int i = 0; i < files.size(); i++) {
+      if (kept[i]) {
+        Path file = store.pathOf(files.get(i).path());
+        keep.add(file);
+        if (Store.mayHaveTwin(files.get(i).path(), content::contains)) {
+          keep.add(Store.twinFile(file));
+        }
+      }
+    }
     Set<Path> wholeTargets = new HashSet<>();
     int done = 0;
-    for (Step step : plan(root, files)) {
+    for (Step step : plan(root, files, kept)) {
       if (step.directory() != null) {
         Path to = root.resolve(step.directory());
         Files.move(staging.resolve(step.directory()), to, StandardCopyOption.ATOMIC_MOVE);
@@ -105,11 +119,14 @@ final class TreeInstaller {
   }
 
   /** The steps in the order they run; for each file, the outermost directory it lacks, if any. */
-  private static List<Step> plan(Path root, List<Manifest.File> files) {
+  private static List<Step> plan(Path root, List<Manifest.File> files, boolean[] kept) {
     Map<String, Boolean> present = new HashMap<>();
     Map<String, Long> movedWhole = new HashMap<>();
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
+      if (kept[i]) {
+        continue; // in place already, so its directory exists: it moves nothing whole
+      }
       Manifest.File f = files.get(i);
       String missing = outermostMissing(root, f.path().value(), present);
       if (missing == null) {

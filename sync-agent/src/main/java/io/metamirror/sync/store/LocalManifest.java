@@ -13,11 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * of the line, then the fields. The log is replayed over the base in order; replaying a line twice
  * gives the same state, so a page re-applied after a crash may log again. A torn last line is
  * ignored. Not thread-safe for writers: the agent's single commit thread calls {@link #append};
- * readers use {@link #get} at any time.
+ * readers use {@link #get} at any time. In memory the entries are a {@link FileIndex} (no object
+ * per file).
  */
 final class LocalManifest {
   private static final Logger log = LoggerFactory.getLogger(LocalManifest.class);
@@ -51,7 +49,7 @@ final class LocalManifest {
 
   private final Path base;
   private final Path logFile;
-  private final Map<ContentPath, LocalFile> files = new ConcurrentHashMap<>();
+  private final FileIndex files = new FileIndex();
   private FileChannel logChannel;
   private long logLines;
 
@@ -65,7 +63,16 @@ final class LocalManifest {
   }
 
   Collection<LocalFile> all() {
-    return files.values();
+    return files.all();
+  }
+
+  /** See {@link FileIndex#inPathOrder}. */
+  Iterable<LocalFile> inPathOrder(ContentPath after) {
+    return files.inPathOrder(after);
+  }
+
+  long totalSize() {
+    return files.totalSize();
   }
 
   int size() {
@@ -157,7 +164,7 @@ final class LocalManifest {
     }
     for (StoreChange change : changes) {
       if (change instanceof StoreChange.Put put) {
-        files.put(put.path(), put.file());
+        files.put(put.file());
       } else {
         files.remove(change.path());
       }
@@ -167,7 +174,7 @@ final class LocalManifest {
 
   /** Applies changes in memory only (the caller records them by {@link #rewrite}). */
   void putInMemory(LocalFile f) {
-    files.put(f.path(), f);
+    files.put(f);
   }
 
   void clearInMemory() {
@@ -176,9 +183,11 @@ final class LocalManifest {
 
   /** Writes the whole map as the new base and empties the log. */
   void rewrite(Epoch epoch, long seq) throws IOException {
-    List<LocalFile> sorted = new ArrayList<>(files.values());
-    sorted.sort((a, b) -> a.path().compareTo(b.path()));
-    AtomicFile.at(base).write(out -> writeBase(out, epoch, seq, sorted));
+    // In path order, one entry at a time: a list of a million entries would need more heap than
+    // the index itself.
+    int count = files.size();
+    Iterable<LocalFile> sorted = files.inPathOrder(null);
+    AtomicFile.at(base).write(out -> writeBase(out, epoch, seq, count, sorted));
     if (logChannel != null) {
       logChannel.close();
       logChannel = null;
@@ -194,13 +203,11 @@ final class LocalManifest {
     }
   }
 
-  private static void writeBase(OutputStream out, Epoch epoch, long seq, List<LocalFile> sorted)
+  private static void writeBase(
+      OutputStream out, Epoch epoch, long seq, int count, Iterable<LocalFile> sorted)
       throws IOException {
     CRC32C crc = new CRC32C();
-    emit(
-        out,
-        crc,
-        HEADER + FORMAT + " epoch=" + epoch + " seq=" + seq + " files=" + sorted.size() + "\n");
+    emit(out, crc, HEADER + FORMAT + " epoch=" + epoch + " seq=" + seq + " files=" + count + "\n");
     for (LocalFile f : sorted) {
       emit(
           out,
@@ -260,7 +267,6 @@ final class LocalManifest {
   private void put(String[] f) {
     ContentPath path = ContentPath.parse(f[4]);
     files.put(
-        path,
         new LocalFile(
             path,
             Sha256.parse(f[3]),

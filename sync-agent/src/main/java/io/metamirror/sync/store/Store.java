@@ -155,6 +155,21 @@ public final class Store implements Closeable {
     return manifest.size();
   }
 
+  /** The sum of the sizes of the files the manifest lists. */
+  public long totalSize() {
+    return manifest.totalSize();
+  }
+
+  /**
+   * The files the manifest lists, in the order of their paths' UTF-8 bytes, those after {@code
+   * after} only (all when null). The order is fixed when this is called; each entry is read when
+   * the iteration reaches it (one removed meanwhile is skipped, one added is not listed). Entries
+   * are made one at a time, so a pass over a million files holds no list of them.
+   */
+  public Iterable<LocalFile> filesInPathOrder(ContentPath after) {
+    return manifest.inPathOrder(after);
+  }
+
   public Path pathOf(ContentPath path) {
     return path.resolveUnder(root);
   }

@@ -36,7 +36,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A test seam for faults a real origin cannot produce: an HTTP proxy on a loopback port that passes
  * every request to the origin and its answer back (status, headers, body; feed long-polls too), but
- * flips one byte in the answers it is told to damage. What to damage can change while it runs.
+ * flips one byte in the answers it is told to damage. What to damage can change while it runs. It
+ * remembers the paths it was asked for, so that a test can count what the agent fetched.
  *
  * <ul>
  *   <li>{@link #corruptBlob}: the body of {@code /.metamirror/blobs/<sha256>}, in the middle, and
@@ -79,6 +80,7 @@ final class ByteFlippingProxy implements AutoCloseable {
   private final AtomicInteger blobRequests = new AtomicInteger();
   private final List<String> feedQueries = new CopyOnWriteArrayList<>();
   private volatile Consumer<ObjectNode> feedEntries;
+  private final List<String> requested = new CopyOnWriteArrayList<>();
   private volatile IntUnaryOperator snapshotWirePosition;
   private volatile SnapshotTextDamage snapshotText;
 
@@ -169,8 +171,21 @@ final class ByteFlippingProxy implements AutoCloseable {
     return damaged.get();
   }
 
+  /**
+   * The paths of the requests passed on since the start or the last {@link #forgetRequests}, in the
+   * order they arrived, that start with {@code prefix} ({@code /.metamirror/blobs/}, …).
+   */
+  List<String> requestsUnder(String prefix) {
+    return requested.stream().filter(p -> p.startsWith(prefix)).toList();
+  }
+
+  void forgetRequests() {
+    requested.clear();
+  }
+
   private void forward(HttpExchange exchange) throws IOException {
     try (exchange) {
+      requested.add(exchange.getRequestURI().getRawPath());
       String pathAndQuery = exchange.getRequestURI().getRawPath();
       if (exchange.getRequestURI().getRawQuery() != null) {
         pathAndQuery += "?" + exchange.getRequestURI().getRawQuery();

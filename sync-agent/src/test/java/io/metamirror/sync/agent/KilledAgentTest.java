@@ -39,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * .metamirror/} is dot-named, and once a later agent has committed a page, the temp files of
  * earlier kills are gone. Every other kill waits until a temp file exists, so that kills land in
  * the middle of a page and not only right after a commit (where the cursor moves).
+ *
+ * <p>5,000 entries over a 500-file tree is a backlog the agent would catch up from the snapshot:
+ * the agents here replay, which is what is tested; {@link FarBehindCatchUpTest} kills the other.
  */
 class KilledAgentTest {
   @TempDir Path tmp;
@@ -96,7 +99,7 @@ class KilledAgentTest {
       Set<Path> leftBehind = new HashSet<>(); // temp files of kills since the last commit
       long cursorBefore = StoreAssertions.cursorSeq(storeDir);
       for (int k = 0; k < targets.length; k++) {
-        Process agent = SyncProcessMain.start(origin.uri(), storeDir, 25);
+        Process agent = SyncProcessMain.startReplaying(origin.uri(), storeDir, 25);
         long reached = awaitCursor(storeDir, agent, targets[k]);
         if (k % 2 == 1) {
           awaitTempFile(storeDir, agent);
@@ -128,7 +131,7 @@ class KilledAgentTest {
           killsLeavingTempFiles >= 1,
           "some kill landed while a page's temp files were in the tree: " + killsLeavingTempFiles);
 
-      Process last = SyncProcessMain.start(origin.uri(), storeDir, 25);
+      Process last = SyncProcessMain.startReplaying(origin.uri(), storeDir, 25);
       assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the agent finishes");
       assertEquals(0, last.exitValue());
       StoreAssertions.assertStoreEquals(origin.tree(), origin.times(), storeDir);

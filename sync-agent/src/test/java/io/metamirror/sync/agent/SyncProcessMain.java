@@ -24,6 +24,22 @@ public final class SyncProcessMain {
   /** The same, halting after that many install steps of a bootstrap (none when not positive). */
   static Process start(URI origin, Path store, int pageLimit, int haltAfterInstallSteps)
       throws IOException {
+    return start(
+        origin,
+        store,
+        pageLimit,
+        haltAfterInstallSteps,
+        SyncAgent.Config.DEFAULT_SNAPSHOT_BEHIND_PERCENT);
+  }
+
+  /** An agent that replays every backlog page by page, however far behind (never a snapshot). */
+  static Process startReplaying(URI origin, Path store, int pageLimit) throws IOException {
+    return start(origin, store, pageLimit, -1, 0);
+  }
+
+  private static Process start(
+      URI origin, Path store, int pageLimit, int haltAfterInstallSteps, int snapshotBehindPercent)
+      throws IOException {
     // C1 only: the child lives for seconds, so compiling hot code fully would not pay off.
     return ChildJvm.command(
             SyncProcessMain.class,
@@ -31,7 +47,8 @@ public final class SyncProcessMain {
             origin.toString(),
             store.toString(),
             Integer.toString(pageLimit),
-            Integer.toString(haltAfterInstallSteps))
+            Integer.toString(haltAfterInstallSteps),
+            Integer.toString(snapshotBehindPercent))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
   }
@@ -43,9 +60,10 @@ public final class SyncProcessMain {
                 store,
                 SyncAgent.Config.defaults(URI.create(args[0]))
                     .withPageLimit(Integer.parseInt(args[2]))
-                    .withParallel(4),
+                    .withParallel(4)
+                    .withSnapshotBehindPercent(Integer.parseInt(args[4])),
                 Clock.systemUTC())) {
-      int haltAfter = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+      int haltAfter = Integer.parseInt(args[3]);
       if (haltAfter > 0) {
         agent.afterInstallStep(
             n -> {

@@ -28,9 +28,19 @@ public final class Tmpfs implements AfterEachCallback {
    * on {@code dir}, creating it; returns {@code dir}.
    */
   public Path mount(Path dir, String size) throws IOException, InterruptedException {
+    return mount(dir, size, "");
+  }
+
+  /**
+   * As {@link #mount(Path, String)}, with more of {@code mount -o}'s options after a comma: {@code
+   * noexec} makes a disk from which no program or native library can be run.
+   */
+  public Path mount(Path dir, String size, String options)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
+    String all = "size=" + size + (options.isEmpty() ? "" : "," + options);
     Process mount =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString())
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", all, "tmpfs", dir.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
