@@ -79,8 +79,14 @@ class FarBehindCatchUpTest {
         ByteFlippingProxy proxy = ByteFlippingProxy.start(origin.uri())) {
       origin.publish(initialTree(), List.of());
       Path storeDir = tmp.resolve("store");
+      // Without inline content, as from an origin of before it: every put is a blob request, so
+      // the requests show what the page fetched (with it, these small files need none).
       try (Store store = Store.open(storeDir);
-          SyncAgent agent = agent(store, proxy, 1000)) {
+          SyncAgent agent =
+              new SyncAgent(
+                  store,
+                  SyncAgent.Config.defaults(proxy.uri()).withPageLimit(1000).withInlineBytes(0),
+                  Clock.systemUTC())) {
         agent.catchUp();
         String x = "p2/acme/x.json";
         String y = "p2/acme/y.json";
