@@ -30,7 +30,8 @@
 # each snapshot or manifest being served holds a sorted copy of the tree (~70 MB). Measured at
 # 1,000,000 files (issue 21): RSS ~600 MB after start and while serving a snapshot and feed pages.
 # `origin publish-dir` gets 768 MB: it holds the plan (path, sha256, size per changed file) and the
-# batch's journal entries besides the tree; a 1,000,000-file tree published new peaked at 886 MB RSS.
+# batch's journal entries besides the tree; a 1,000,000-file tree published new peaked at 886 MB RSS
+# with tiny files, 1,435 MB with bench/run scale's 6 GB tree (outside the heap: contents in flight).
 # Both: -Djdk.nio.maxCachedBufferSize, because the JDK otherwise keeps, per thread, a direct
 # buffer as large as the largest read or write it has done through a heap buffer (a feed page, a
 # journal segment), outside the heap bound.
